@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+export default {
+  preset: "ts-jest/presets/default-esm",
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json" }],
+  },
+  collectCoverageFrom: ["src/**/*.ts", "!src/main.ts", "!src/cli/main.ts"],
+  coverageProvider: "v8",
+  coverageReporters: ["text-summary", "lcov"],
+  coverageThreshold: { global: { lines: 90 } },
+};
