@@ -1,0 +1,192 @@
+import { z } from "zod";
+
+/**
+ * The single source of the configuration's type, defaults and documentation
+ * (`.github/pipeline-guard.yml`, SPEC section 2). `pipeline-guard schema` prints the JSON
+ * Schema generated from it; every pure function takes only the slice it needs.
+ */
+
+const glob = z.string().min(1);
+const login = z.string().min(1).max(100);
+
+export const PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"] as const;
+export const permissionLevel = z.enum(PERMISSION_LEVELS);
+export type PermissionLevel = z.infer<typeof permissionLevel>;
+
+export const FOLLOW_UP_ITEMS = ["retest", "postmortem", "review"] as const;
+export const followUpItem = z.enum(FOLLOW_UP_ITEMS);
+export type FollowUpItem = z.infer<typeof followUpItem>;
+
+/** Who may do something: a least repository permission, or membership of a team, or a login. */
+const allowedActors = (permission: PermissionLevel) =>
+  z
+    .object({
+      /** Least repository permission that allows. */
+      permission: permissionLevel.default(permission).describe("least repository permission: read|triage|write|maintain|admin"),
+      /** Org team slugs; membership in one also allows. */
+      teams: z.array(z.string().min(1)).default([]).describe("org team slugs; membership in one also allows"),
+      /** Logins that are always allowed. */
+      users: z.array(login).default([]).describe("logins that are always allowed"),
+    })
+    .strict();
+
+const markerPolicy = z
+  .object({
+    /** Label applied to PRs and follow-ups carrying this marker. Defaults to the marker's name. */
+    label: z.string().min(1).max(50).optional().describe("label applied where the marker is found (default: the marker's name)"),
+    /** Other words that count as this marker, e.g. GitHub's own `[skip ci]`. */
+    aliases: z.array(z.string().min(1).max(50)).default([]).describe("other bracketed words that count as this marker"),
+    /** What the follow-up issue asks for after the merge. */
+    follow_up: z.array(followUpItem).default([]).describe("follow-up checklist items: retest, postmortem, review"),
+  })
+  .strict();
+export type MarkerPolicy = z.infer<typeof markerPolicy> & { label: string };
+
+const bypassAction = z.enum(["issue", "check", "off"]);
+export type BypassAction = z.infer<typeof bypassAction>;
+
+export const DEFAULT_MARKERS = {
+  "skip-tests": {
+    label: "skip-tests",
+    aliases: ["skip ci", "ci skip", "no ci", "skip actions", "actions skip"],
+    follow_up: ["retest"],
+  },
+  "emergency-deploy": {
+    label: "emergency-deploy",
+    aliases: ["hotfix"],
+    follow_up: ["postmortem", "review"],
+  },
+} satisfies Record<string, z.input<typeof markerPolicy>>;
+
+/** Marker names are matched as SPEC section 1 says: letters, digits, `-`, `_` and single spaces. */
+const markerName = z.string().regex(/^[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*$/, "a marker name is letters and digits joined by -, _ or a single space");
+
+export const configSchema = z
+  .object({
+    /** Org-wide defaults to extend, e.g. `.github` or `other-repo:path.yml` (Probot's `_extends`). */
+    _extends: z.string().min(1).optional().describe("where org-wide defaults come from, e.g. .github"),
+    /** enforce: unmet requirements fail the check. report: checks end neutral and nothing is blocked, reopened or rejected. */
+    mode: z.enum(["enforce", "report"]).default("enforce").describe("enforce | report"),
+    production: z
+      .object({
+        /** Names or globs of production branches; [] means the repository's default branch. */
+        branches: z.array(glob).default([]).describe("names or globs; [] = the repository's default branch"),
+        /** Deployment environments (globs) that are production. */
+        environments: z.array(glob).default(["production"]).describe("deployment environments (globs) that are production"),
+      })
+      .strict()
+      .prefault({}),
+    /** Marker name -> policy. A marker set to null is turned off. */
+    markers: z
+      .record(markerName, markerPolicy.nullable())
+      .prefault(DEFAULT_MARKERS)
+      .describe("marker name -> policy; set a marker to null to turn it off"),
+    overrides: z
+      .object({
+        /** Who may use a marker; anyone else fails the check. */
+        allowed: allowedActors("write").prefault({}),
+        justification: z
+          .object({
+            required: z.boolean().default(true),
+            /** PR body headings whose section holds the justification; a direct push uses a `Justification:` commit body line. */
+            headings: z.array(z.string().min(1)).default(["Justification", "Incident"]),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    follow_up: z
+      .object({
+        due_hours: z.number().int().positive().max(24 * 365).default(48),
+        /** author | merger | any login */
+        assignees: z.array(login).default(["author", "merger"]),
+        /** Workflow file dispatched on the merge commit for `retest`, e.g. ci.yml. */
+        retest_workflow: z.string().default(""),
+      })
+      .strict()
+      .prefault({}),
+    bypass: z
+      .object({
+        direct_push: bypassAction.default("issue"),
+        force_push: bypassAction.default("issue"),
+        failing_checks_merge: bypassAction.default("issue"),
+        /** Logins exempt from bypass reports (release bots). The app itself always is. */
+        allowed_actors: z.array(login).default([]),
+      })
+      .strict()
+      .prefault({}),
+    drift: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Declared protection of production branches; {} = the protection seen at the first scan is the baseline. */
+        protection: z
+          .object({
+            required_status_checks: z.array(z.string().min(1)).optional(),
+            required_approving_review_count: z.number().int().min(0).max(10).optional(),
+            enforce_admins: z.boolean().optional(),
+            allow_force_pushes: z.boolean().optional(),
+            allow_deletions: z.boolean().optional(),
+            require_code_owner_reviews: z.boolean().optional(),
+            dismiss_stale_reviews: z.boolean().optional(),
+            required_linear_history: z.boolean().optional(),
+            required_signatures: z.boolean().optional(),
+            required_conversation_resolution: z.boolean().optional(),
+          })
+          .strict()
+          .default({}),
+        deployments: z
+          .object({
+            /** Logins that may create production deployments; [] = anyone. */
+            allowed_creators: z.array(login).default([]),
+          })
+          .strict()
+          .prefault({}),
+        terraform: z
+          .object({
+            /** Workflow file whose artifact holds `terraform show -json PLANFILE`; "" = off. */
+            workflow: z.string().default(""),
+            artifact: z.string().min(1).default("terraform-plan"),
+            file: z.string().min(1).default("plan.json"),
+            max_age_hours: z.number().positive().default(26),
+            dispatch: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    deployments: z
+      .object({
+        /** Answer deployment protection rule requests for production environments. */
+        gate: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    commands: z
+      .object({
+        allowed: allowedActors("maintain").prefault({}),
+        /** Workflow dispatched by `/pipeline-guard replace ADDRESS` with input `replace`. */
+        apply_workflow: z.string().default(""),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/** The configuration after parsing: markers that were turned off are gone, every label is set. */
+export type Config = Omit<ParsedConfig, "markers"> & { markers: Record<string, MarkerPolicy> };
+
+/** Drops markers set to null and gives each marker its label (its name by default). */
+export function finishConfig(parsed: ParsedConfig): Config {
+  const markers: Record<string, MarkerPolicy> = {};
+  for (const [name, policy] of Object.entries(parsed.markers)) {
+    if (policy) markers[name] = { ...policy, label: policy.label ?? name };
+  }
+  return { ...parsed, markers };
+}
+
+export const DEFAULT_CONFIG: Config = finishConfig(configSchema.parse({}));
