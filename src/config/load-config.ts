@@ -1,0 +1,56 @@
+import type { Context } from "probot";
+import { validateConfig, type ValidatedConfig } from "./validate-config.js";
+
+/** Read as `.github/pipeline-guard.yml` (SPEC section 2). */
+export const CONFIG_FILE = "pipeline-guard.yml";
+
+const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+/** `file`: a file was found (in the repository, or the org's `.github` repository). */
+export interface LoadedConfig extends ValidatedConfig {
+  source: "file" | "defaults";
+}
+
+/** Errors that @probot/octokit-plugin-config throws about the file's content, not about the API. */
+const CONFIG_PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
+
+/**
+ * Reads the repository's configuration through Probot, which reads only the default branch (a PR
+ * can never weaken its own policy), falls back to the org's `.github` repository and follows
+ * `_extends`. A broken file never crashes anything: it gives the defaults and an error to show.
+ * An API failure (a 5xx, a 403) is thrown, so that callers fail closed rather than run with a
+ * policy the repository did not choose; a missing file (404) is simply no file.
+ */
+export async function loadConfig(context: { config: Context["config"]; log: Context["log"] }): Promise<LoadedConfig> {
+  let raw: unknown;
+  try {
+    // No default object: with one, Probot returns it even when no file exists, and `source` could
+    // not tell. Arrays replace the extended file's instead of being concatenated (SPEC section 9).
+    raw = await context.config<Record<string, unknown>>(CONFIG_FILE, undefined, {
+      arrayMerge: (_target: unknown[], source: unknown[]) => source,
+    });
+  } catch (error) {
+    if (!isConfigFileError(error)) throw error;
+    const message = describeConfigFileError(error);
+    context.log.warn({ file: CONFIG_PATH, error: message }, "configuration file could not be read; the defaults apply");
+    return { ...validateConfig(undefined), errors: [{ path: "(file)", message }], source: "defaults" };
+  }
+
+  const validated = validateConfig(raw);
+  if (validated.errors.length > 0) {
+    context.log.warn({ file: CONFIG_PATH, errors: validated.errors }, "configuration has errors; the defaults apply to those keys");
+  }
+  return { ...validated, source: raw === null || raw === undefined ? "defaults" : "file" };
+}
+
+/** Invalid YAML, YAML that is not a mapping, a bad `_extends`, a directory: the file's fault. */
+function isConfigFileError(error: unknown): error is Error {
+  return error instanceof Error && !("status" in error) && error.message.startsWith(CONFIG_PLUGIN_PREFIX);
+}
+
+/** The plugin's message without its prefix, and the YAML parser's own first line (where, and what). */
+function describeConfigFileError(error: Error): string {
+  const message = error.message.slice(CONFIG_PLUGIN_PREFIX.length);
+  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0]?.replace(/:\s*$/, "").trim() : undefined;
+  return cause ? `${message}: ${cause}` : message;
+}

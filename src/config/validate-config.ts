@@ -1,0 +1,285 @@
+import type { z } from "zod";
+import { configSchema, finishConfig, type Config } from "./schema.js";
+
+/** One problem in a configuration file, at a readable key path such as `markers.skip-tests.follow_up[0]`. */
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+
+/** The configuration to use, and what was wrong with the file (empty when nothing was). */
+export interface ValidatedConfig {
+  config: Config;
+  errors: ConfigError[];
+}
+
+/**
+ * Each pass resets the broken keys to their defaults and parses again. One pass repairs every issue
+ * zod reports, since the schema has no refinements that only run once the rest is valid; the spare
+ * passes are a guard, after which the whole of the defaults apply.
+ */
+const MAX_REPAIR_PASSES = 5;
+
+/**
+ * The errors shown are capped so that a huge, broken file cannot produce a check run summary or a
+ * comment past GitHub's 65,536-character limits; the last entry says how many more there were.
+ */
+export const MAX_CONFIG_ERRORS = 100;
+
+const ROOT_PATH = "(root)";
+
+type Issue = z.core.$ZodIssue;
+type RawIssue = z.core.$ZodRawIssue;
+type PathSegment = PropertyKey;
+type Mapping = Record<string, unknown>;
+
+/**
+ * Validates a parsed `.github/pipeline-guard.yml`. Never throws: an invalid file never crashes
+ * anything. Each broken key takes its default (the whole list that holds a broken item, the default
+ * marker policy for a broken default marker) so that the rest of the file still applies; if the
+ * file cannot be repaired that way, every default applies. `raw` is not modified.
+ */
+export function validateConfig(raw: unknown): ValidatedConfig {
+  if (raw === null || raw === undefined) return { config: defaultConfig(), errors: [] };
+  if (!isMapping(raw)) {
+    return {
+      config: defaultConfig(),
+      errors: [{ path: ROOT_PATH, message: `the file must be a mapping of keys to values, got ${describeValue(raw)}` }],
+    };
+  }
+
+  const errors = new ErrorList();
+  try {
+    let current: Mapping = raw;
+    for (let pass = 0; pass <= MAX_REPAIR_PASSES; pass++) {
+      const result = configSchema.safeParse(current, { error: describeIssue });
+      if (result.success) return { config: finishConfig(result.data), errors: errors.list() };
+      for (const issue of withoutFollowOnIssues(result.error.issues)) errors.add(...toConfigErrors(issue));
+      const repaired = resetToDefaults(current, result.error.issues.flatMap(brokenKeyPaths));
+      if (repaired === undefined) break;
+      current = repaired;
+    }
+  } catch (error) {
+    // Only an exotic input (a getter that throws, a cycle) gets here; the defaults still apply.
+    errors.add({ path: ROOT_PATH, message: `could not be validated: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  return { config: defaultConfig(), errors: errors.list() };
+}
+
+/** `markers.skip-tests.follow_up[0]: expected one of retest, postmortem, review` */
+export function formatConfigError(e: ConfigError): string {
+  return `${e.path}: ${e.message}`;
+}
+
+/** A fresh copy each time, so that no caller can change another's defaults. */
+function defaultConfig(): Config {
+  return finishConfig(configSchema.parse({}));
+}
+
+/** The parsed defaults, used to put a broken key back to its default value. */
+const parsedDefaults: unknown = configSchema.parse({});
+
+class ErrorList {
+  private readonly errors: ConfigError[] = [];
+  private readonly seen = new Set<string>();
+  private dropped = 0;
+
+  add(...errors: ConfigError[]): void {
+    for (const error of errors) {
+      const key = formatConfigError(error);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      if (this.errors.length < MAX_CONFIG_ERRORS) this.errors.push(error);
+      else this.dropped++;
+    }
+  }
+
+  list(): ConfigError[] {
+    if (this.dropped === 0) return [...this.errors];
+    return [...this.errors, { path: "(more)", message: `and ${this.dropped} more errors` }];
+  }
+}
+
+/**
+ * zod still runs a value's checks after its type is wrong (`[]` for a string is also "too short"):
+ * once a key has the wrong type, that is the only thing worth saying about it.
+ */
+function withoutFollowOnIssues(issues: Issue[]): Issue[] {
+  const wrongType = new Set(issues.filter((issue) => issue.code === "invalid_type").map((issue) => formatPath(issue.path)));
+  return issues.filter((issue) => issue.code === "invalid_type" || !wrongType.has(formatPath(issue.path)));
+}
+
+function toConfigErrors(issue: Issue): ConfigError[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "unknown key" }));
+  }
+  return [{ path: formatPath(issue.path), message: issue.message }];
+}
+
+/** The key paths a failed issue breaks: a broken list item breaks the whole list. */
+function brokenKeyPaths(issue: Issue): PathSegment[][] {
+  const index = issue.path.findIndex((segment) => typeof segment === "number");
+  const path = index === -1 ? issue.path : issue.path.slice(0, index);
+  if (issue.code === "unrecognized_keys" && index === -1) return issue.keys.map((key) => [...path, key]);
+  return [path];
+}
+
+/**
+ * A copy of `root` where each path holds its default value, or is gone where there is none.
+ * Containers along the paths are copied once each (copy on write), so `root` is untouched and a
+ * huge file with many broken keys costs no more than one copy of it. `undefined`: cannot repair.
+ */
+function resetToDefaults(root: Mapping, paths: PathSegment[][]): Mapping | undefined {
+  if (paths.some((path) => path.length === 0)) return undefined;
+  const copies = new WeakSet<object>();
+  const copy = (value: Mapping): Mapping => {
+    const result = { ...value };
+    copies.add(result);
+    return result;
+  };
+  const result = copy(root);
+  let changed = false;
+  for (const path of paths) {
+    let parent = result;
+    let reachable = true;
+    for (const segment of path.slice(0, -1)) {
+      const key = String(segment);
+      const child = Object.hasOwn(parent, key) ? parent[key] : undefined;
+      if (!isMapping(child)) {
+        reachable = false;
+        break;
+      }
+      const owned = copies.has(child) ? child : copy(child);
+      parent[key] = owned;
+      parent = owned;
+    }
+    const last = path[path.length - 1];
+    if (!reachable || last === undefined) continue;
+    const key = String(last);
+    const fallback = valueAt(parsedDefaults, path);
+    if (fallback === undefined) {
+      if (Object.hasOwn(parent, key)) {
+        delete parent[key];
+        changed = true;
+      }
+    } else if (!Object.hasOwn(parent, key) || !isDeepEqual(parent[key], fallback)) {
+      parent[key] = structuredClone(fallback);
+      changed = true;
+    }
+  }
+  return changed ? result : undefined;
+}
+
+function valueAt(value: unknown, path: PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (!isMapping(current)) return undefined;
+    const key = String(segment);
+    current = Object.hasOwn(current, key) ? current[key] : undefined;
+  }
+  return current;
+}
+
+function isDeepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  return (
+    aKeys.length === bKeys.length &&
+    aKeys.every((key) => Object.hasOwn(b, key) && isDeepEqual((a as Mapping)[key], (b as Mapping)[key]))
+  );
+}
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A plain key is written as is (`skip-tests`); any other key is quoted (`["a.b"]`); an index is `[0]`. */
+function formatPath(path: readonly PathSegment[]): string {
+  if (path.length === 0) return ROOT_PATH;
+  let result = "";
+  for (const segment of path) {
+    if (typeof segment === "number") result += `[${segment}]`;
+    else if (typeof segment === "string" && /^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(segment)) result += result === "" ? segment : `.${segment}`;
+    else result += `[${JSON.stringify(String(segment))}]`;
+  }
+  return result;
+}
+
+/**
+ * Our own wording for zod's issues, in the words of a YAML file (mapping, list). zod uses a
+ * message given in the schema itself first (the marker name's), then this; `undefined` keeps zod's.
+ */
+function describeIssue(issue: RawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int" && typeof issue.input === "number") return `expected a whole number, got ${issue.input}`;
+      return `expected ${describeType(issue.expected)}, got ${describeValue(issue.input)}`;
+    case "invalid_value":
+      return issue.values.length === 1
+        ? `expected ${String(issue.values[0])}`
+        : `expected one of ${issue.values.map(String).join(", ")}`;
+    case "invalid_key":
+      return `invalid name: ${issue.issues.map((inner) => inner.message).join("; ")}`;
+    case "too_small":
+      return describeBound({ origin: issue.origin, bound: Number(issue.minimum), inclusive: issue.inclusive ?? true, direction: "min" });
+    case "too_big":
+      return describeBound({ origin: issue.origin, bound: Number(issue.maximum), inclusive: issue.inclusive ?? true, direction: "max" });
+    case "invalid_format":
+      return issue.format === "regex" && "pattern" in issue ? `must match ${String(issue.pattern)}` : `must be a valid ${issue.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}`;
+    default:
+      return undefined;
+  }
+}
+
+function describeBound({ origin, bound, inclusive, direction }: { origin: string; bound: number; inclusive: boolean; direction: "min" | "max" }): string {
+  const atLeast = direction === "min";
+  switch (origin) {
+    case "string":
+      if (atLeast && bound === 1) return "must not be empty";
+      return `must be ${atLeast ? "at least" : "at most"} ${bound} characters long`;
+    case "array":
+      if (atLeast && bound === 1) return "must not be an empty list";
+      return `must have ${atLeast ? "at least" : "at most"} ${bound} items`;
+    default:
+      if (inclusive) return `must be ${atLeast ? "at least" : "at most"} ${bound}`;
+      return `must be ${atLeast ? "greater" : "less"} than ${bound}`;
+  }
+}
+
+function describeType(expected: string): string {
+  switch (expected) {
+    case "object":
+    case "record":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "boolean":
+      return "true or false";
+    case "int":
+      return "a whole number";
+    default:
+      return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "object":
+      return "a mapping";
+    case "boolean":
+      return `${value}`;
+    case "number":
+      return "a number";
+    case "string":
+      return "a string";
+    default:
+      return `a ${typeof value}`;
+  }
+}

@@ -1,0 +1,252 @@
+import nock from "nock";
+import { Context, ProbotOctokit } from "probot";
+import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+import { CONFIG_FILE, loadConfig } from "../../src/config/load-config.js";
+
+const API = "https://api.github.com";
+/** The plugin asks for `{path}` in one URL segment, so the slash is encoded. */
+const REPO_FILE = "/repos/org/repo/contents/.github%2Fpipeline-guard.yml";
+const ORG_FILE = "/repos/org/.github/contents/.github%2Fpipeline-guard.yml";
+/**
+ * What GitHub answers for the raw media type. Octokit decodes `text/*` as text (a bare
+ * `application/vnd.github.raw` would arrive as an ArrayBuffer), and the plugin takes
+ * `application/json; charset=utf-8` for a directory.
+ */
+const RAW = { "content-type": "text/plain; charset=utf-8" };
+
+interface LogCall {
+  fields: unknown;
+  message: unknown;
+}
+
+/** A logger that records warnings; the other levels are not expected here. */
+function recordingLog(): { log: Context["log"]; warnings: LogCall[] } {
+  const warnings: LogCall[] = [];
+  const ignore = () => undefined;
+  const log = {
+    warn: (fields: unknown, message: unknown) => warnings.push({ fields, message }),
+    info: ignore,
+    debug: ignore,
+    trace: ignore,
+    error: ignore,
+    fatal: ignore,
+    child: () => log,
+  };
+  return { log: log as unknown as Context["log"], warnings };
+}
+
+/** A real Probot context for a push to org/repo, with an Octokit that neither retries nor throttles. */
+function makeContext() {
+  const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  }));
+  const octokit = new Octokit({ auth: { token: "test" } });
+  const { log, warnings } = recordingLog();
+  const event = {
+    id: "delivery-1",
+    name: "push",
+    payload: { repository: { name: "repo", owner: { login: "org" } }, installation: { id: 1 } },
+  };
+  const context = new Context(event as unknown as ConstructorParameters<typeof Context>[0], octokit as never, log);
+  return { context, warnings };
+}
+
+/** The paths the scope answered, in order. */
+function recordRequests(scope: nock.Scope): string[] {
+  const paths: string[] = [];
+  scope.on("request", (request: { path: string }) => paths.push(request.path));
+  return paths;
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+afterEach(() => nock.cleanAll());
+
+describe("loadConfig", () => {
+  test("reads .github/pipeline-guard.yml", () => {
+    expect(CONFIG_FILE).toBe("pipeline-guard.yml");
+  });
+
+  test("the repository's file applies", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(200, "mode: report\nproduction:\n  branches: [main]\n", RAW);
+    const { context, warnings } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded.source).toBe("file");
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.config.mode).toBe("report");
+    expect(loaded.config.production.branches).toEqual(["main"]);
+    expect(loaded.config.markers).toEqual(DEFAULT_CONFIG.markers);
+    expect(warnings).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("without a file in the repository, the org's .github repository's file applies (2 requests)", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(404, { message: "Not Found" }).get(ORG_FILE).reply(200, "mode: report\n", RAW);
+    const requests = recordRequests(scope);
+    const { context } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded).toMatchObject({ source: "file", errors: [] });
+    expect(loaded.config.mode).toBe("report");
+    expect(scope.isDone()).toBe(true);
+    expect(requests).toEqual([REPO_FILE, ORG_FILE]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("_extends: a repository's arrays replace the org's; keys only in the org's file survive", async () => {
+    const org = [
+      "production:",
+      "  branches: [main, release/*]",
+      "  environments: [production, prod-eu]",
+      "overrides:",
+      "  allowed:",
+      "    teams: [sre]",
+      "drift:",
+      "  terraform:",
+      "    workflow: plan.yml",
+      "markers:",
+      "  db-fix:",
+      "    follow_up: [review]",
+    ].join("\n");
+    const repo = [
+      "_extends: .github",
+      "production:",
+      "  branches: [main]",
+      "overrides:",
+      "  allowed:",
+      "    permission: maintain",
+      "markers:",
+      "  db-fix:",
+      "    follow_up: [retest]",
+    ].join("\n");
+    const scope = nock(API).get(REPO_FILE).reply(200, repo, RAW).get(ORG_FILE).reply(200, org, RAW);
+    const requests = recordRequests(scope);
+    const { context } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.source).toBe("file");
+    expect(loaded.config.production).toEqual({ branches: ["main"], environments: ["production", "prod-eu"] });
+    expect(loaded.config.overrides.allowed).toEqual({ permission: "maintain", teams: ["sre"], users: [] });
+    expect(loaded.config.drift.terraform.workflow).toBe("plan.yml");
+    expect(loaded.config.markers).toEqual({ "db-fix": { label: "db-fix", aliases: [], follow_up: ["retest"] } });
+    expect(scope.isDone()).toBe(true);
+    expect(requests).toEqual([REPO_FILE, ORG_FILE]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("a repository can turn off a marker the org's file declares", async () => {
+    const scope = nock(API)
+      .get(REPO_FILE)
+      .reply(200, "_extends: .github\nmarkers:\n  skip-tests: null\n", RAW)
+      .get(ORG_FILE)
+      .reply(200, "markers:\n  skip-tests: {}\n  emergency-deploy: {}\n", RAW);
+    const { context } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(Object.keys(loaded.config.markers)).toEqual(["emergency-deploy"]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("invalid YAML gives the defaults and an error that says where, and a warning", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(200, "mode: report\nproduction: [main\n", RAW);
+    const { context, warnings } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.source).toBe("defaults");
+    expect(loaded.errors).toHaveLength(1);
+    expect(loaded.errors[0]?.path).toBe("(file)");
+    expect(loaded.errors[0]?.message).toMatch(
+      /^Configuration could not be parsed from https:\/\/api\.github\.com\/repos\/org\/repo\/contents\/\.github%2Fpipeline-guard\.yml \(invalid YAML\): .+ at line \d+, column \d+$/,
+    );
+    expect(warnings).toEqual([
+      {
+        fields: { file: ".github/pipeline-guard.yml", error: loaded.errors[0]?.message },
+        message: "configuration file could not be read; the defaults apply",
+      },
+    ]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("a file that is only a string gives the defaults and an error", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(200, "just words\n", RAW);
+    const { context } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.errors).toEqual([
+      {
+        path: "(file)",
+        message: `Configuration could not be parsed from ${API}${REPO_FILE} (YAML is not an object)`,
+      },
+    ]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("wrong types: the defaults apply to the broken keys only, and the errors are logged", async () => {
+    const yaml = "mode: report\nfollow_up:\n  due_hours: 2d\nmarkers:\n  skip-tests:\n    follow_up: [retset]\n";
+    const scope = nock(API).get(REPO_FILE).reply(200, yaml, RAW);
+    const { context, warnings } = makeContext();
+
+    const loaded = await loadConfig(context);
+
+    expect(loaded.source).toBe("file");
+    expect(loaded.config.mode).toBe("report");
+    expect(loaded.config.follow_up.due_hours).toBe(48);
+    expect(loaded.errors).toEqual([
+      { path: "markers.skip-tests.follow_up[0]", message: "expected one of retest, postmortem, review" },
+      { path: "follow_up.due_hours", message: "expected a number, got a string" },
+    ]);
+    expect(warnings).toEqual([
+      {
+        fields: { file: ".github/pipeline-guard.yml", errors: loaded.errors },
+        message: "configuration has errors; the defaults apply to those keys",
+      },
+    ]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("an empty file is a file with every default", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(200, "", RAW);
+    const { context } = makeContext();
+
+    expect(await loadConfig(context)).toEqual({ config: DEFAULT_CONFIG, errors: [], source: "file" });
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("no file in the repository nor the org's .github repository: the defaults", async () => {
+    const scope = nock(API).get(REPO_FILE).reply(404, { message: "Not Found" }).get(ORG_FILE).reply(404, { message: "Not Found" });
+    const { context, warnings } = makeContext();
+
+    expect(await loadConfig(context)).toEqual({ config: DEFAULT_CONFIG, errors: [], source: "defaults" });
+    expect(warnings).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test.each([500, 403])("a %i is thrown, so that callers fail closed", async (status) => {
+    const scope = nock(API).get(REPO_FILE).reply(status, { message: "nope" });
+    const { context, warnings } = makeContext();
+
+    await expect(loadConfig(context)).rejects.toMatchObject({ status });
+    expect(warnings).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
