@@ -1,0 +1,17 @@
+/**
+ * Probot quietly uses `development` as the webhook secret when WEBHOOK_SECRET is unset; in
+ * production that would accept forged webhooks, so the server refuses to start instead.
+ * Returns the problems found (empty: fine to start).
+ */
+export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+  const secret = env.WEBHOOK_SECRET ?? "";
+  if (production && secret.trim() === "") problems.push("WEBHOOK_SECRET is not set: refusing to start in production without webhook signature verification.");
+  if (production && secret === "development") problems.push("WEBHOOK_SECRET is Probot's development default: set a real secret.");
+  const interval = env.DRIFT_SCAN_INTERVAL;
+  if (interval !== undefined && interval !== "" && !/^\d+(ms|s|m|h|d)?$/.test(interval.trim())) {
+    problems.push(`DRIFT_SCAN_INTERVAL "${interval}" is not a duration such as 6h, 30m or 0.`);
+  }
+  return problems;
+}

@@ -1,0 +1,46 @@
+import type { Gateway } from "./gateway.js";
+
+export interface CommitText {
+  sha: string;
+  message: string;
+  /** The GitHub login of the commit's author, when GitHub could tie the email to one. */
+  author: string | null;
+}
+
+/** GitHub documents a 250-commit cap on the pull request commits REST endpoint. */
+export const PULL_REQUEST_COMMITS_REST_LIMIT = 250;
+const PER_PAGE = 100;
+/** A bound on pages, so that a pathological range cannot run the rate limit dry: 100,000 commits. */
+const MAX_COMPARE_PAGES = 1000;
+
+interface RawCommit {
+  sha: string;
+  commit: { message: string };
+  author?: { login?: string } | null;
+}
+
+const toText = (c: RawCommit): CommitText => ({ sha: c.sha, message: c.commit.message, author: c.author?.login ?? null });
+
+/**
+ * Every commit between two SHAs (three-dot: what `head` adds over their merge base), through the
+ * compare API's pagination, which is not capped at 250 commits like the PR commits endpoint.
+ */
+export async function compareCommits(gw: Gateway, base: string, head: string): Promise<CommitText[]> {
+  const commits: CommitText[] = [];
+  for (let page = 1; page <= MAX_COMPARE_PAGES; page++) {
+    const { data } = await gw.octokit.rest.repos.compareCommitsWithBasehead({ owner: gw.owner, repo: gw.repo, basehead: `${base}...${head}`, per_page: PER_PAGE, page });
+    commits.push(...(data.commits as RawCommit[]).map(toText));
+    if (data.commits.length < PER_PAGE || commits.length >= data.total_commits) break;
+  }
+  return commits;
+}
+
+/** All of a PR's commits: the PR endpoint up to its cap (one call per 100), the compare API past it. */
+export async function listPullRequestCommits(
+  gw: Gateway,
+  pr: { number: number; commits?: number; baseSha: string; headSha: string },
+): Promise<CommitText[]> {
+  if ((pr.commits ?? 0) > PULL_REQUEST_COMMITS_REST_LIMIT) return compareCommits(gw, pr.baseSha, pr.headSha);
+  const commits = await gw.octokit.paginate(gw.octokit.rest.pulls.listCommits, { owner: gw.owner, repo: gw.repo, pull_number: pr.number, per_page: PER_PAGE });
+  return (commits as RawCommit[]).map(toText);
+}

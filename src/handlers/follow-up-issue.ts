@@ -1,0 +1,73 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { loadConfig } from "../config/load-config.js";
+import { gatewayFor, type Gateway } from "../github/gateway.js";
+import { createComment, updateIssue } from "../github/issues.js";
+import { APP_LABELS } from "../github/labels.js";
+import { checkAllowed } from "../github/permissions.js";
+import { decideOnFollowUpClosed, decideOnFollowUpEdited, type FollowUpAction } from "../policy/decide-follow-up.js";
+import { parseChecklist, uncheckedItems } from "../policy/follow-up-checklist.js";
+import { readStateBlock } from "../render/hidden-block.js";
+
+const followUpState = z.object({ kind: z.literal("follow-up"), author: z.string() });
+
+type IssueContext = Context<"issues.closed"> | Context<"issues.edited">;
+
+/** Our follow-up issues only: the label and the state block are in the payload, so anything else costs no call. */
+function followUpAuthor(context: IssueContext): string | null {
+  const { issue } = context.payload;
+  if (issue.user?.type !== "Bot" || !issue.labels?.some((l) => l.name === APP_LABELS.followUp.name)) return null;
+  const state = followUpState.safeParse(readStateBlock(issue.body));
+  return state.success ? state.data.author : null;
+}
+
+async function apply(gw: Gateway, issueNumber: number, actions: readonly FollowUpAction[]): Promise<void> {
+  for (const action of actions) {
+    switch (action.type) {
+      case "reopen":
+        await updateIssue(gw, issueNumber, { state: "open" });
+        break;
+      case "update-body":
+        await updateIssue(gw, issueNumber, { body: action.body });
+        break;
+      case "close":
+        await updateIssue(gw, issueNumber, { state: "closed", state_reason: "completed" });
+        break;
+      case "comment":
+        break;
+    }
+    await createComment(gw, issueNumber, action.comment);
+  }
+}
+
+/** `issues.closed` on a follow-up: closed with a box unticked, it is reopened (SPEC section 5). */
+export async function handleFollowUpClosed(context: Context<"issues.closed">): Promise<void> {
+  const { issue, sender } = context.payload;
+  if (followUpAuthor(context) === null || uncheckedItems(parseChecklist(issue.body)).length === 0) return;
+  const gw = gatewayFor(context);
+  const { config } = await loadConfig(context);
+  const stateReason = (issue as { state_reason?: string | null }).state_reason;
+  const closerMayDismiss =
+    stateReason === "not_planned" && sender.type !== "Bot" ? (await checkAllowed(gw, sender.login, config.commands.allowed)).allowed : false;
+  const action = decideOnFollowUpClosed({ body: issue.body ?? "", stateReason, closer: sender.login, closerMayDismiss, mode: config.mode });
+  if (action) await apply(gw, issue.number, [action]);
+}
+
+/** `issues.edited` on a follow-up: a self-ticked review is unticked; a finished list closes the issue. */
+export async function handleFollowUpEdited(context: Context<"issues.edited">): Promise<void> {
+  const author = followUpAuthor(context);
+  if (author === null) return;
+  const { issue, sender, changes } = context.payload;
+  if (changes.body === undefined) return;
+  const gw = gatewayFor(context);
+  const { config } = await loadConfig(context);
+  const actions = decideOnFollowUpEdited({
+    body: issue.body ?? "",
+    previousBody: changes.body.from,
+    editor: sender.login,
+    state: { author },
+    issueOpen: issue.state === "open",
+    mode: config.mode,
+  });
+  await apply(gw, issue.number, actions);
+}

@@ -1,0 +1,76 @@
+import type { Context } from "probot";
+import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { gatewayFor, type Gateway } from "../github/gateway.js";
+import { isProductionBranch } from "../policy/is-production-branch.js";
+import { withLabelRemoval } from "../render/render-pull-request-comment.js";
+import { evaluatePullRequest, pullRequestFacts, type PullRequestEvaluation, type PullRequestFacts } from "./evaluate-pull-request.js";
+import { followUpMergedOverride, reportFailingChecksMerge } from "./merged-pull-request.js";
+import { reportCheck, reportComment, reportEvaluationError, syncMarkerLabels } from "./report-pull-request.js";
+
+type PullRequestContext = Context<"pull_request">;
+
+/**
+ * Loads the config and evaluates a PR into a production branch; on an error, completes the
+ * check on `failClosedShas` (fail closed) and returns null. Not a production branch: null, no check.
+ */
+export async function evaluateOrFailClosed(
+  gw: Gateway,
+  context: Pick<Context, "config" | "log">,
+  params: { pr: PullRequestFacts; defaultBranch: string; failClosedShas: readonly string[]; relevant?: (loaded: LoadedConfig) => boolean },
+): Promise<{ evaluation: PullRequestEvaluation; loaded: LoadedConfig } | null> {
+  let loaded: LoadedConfig | null = null;
+  try {
+    loaded = await loadConfig(context);
+    if (!isProductionBranch({ branch: params.pr.baseRef, defaultBranch: params.defaultBranch, production: loaded.config.production })) return null;
+    if (params.relevant && !params.relevant(loaded)) return null;
+    return { evaluation: await evaluatePullRequest(gw, params.pr, loaded), loaded };
+  } catch (error) {
+    await reportEvaluationError(gw, { headShas: params.failClosedShas, loaded, error });
+    return null;
+  }
+}
+
+/** `pull_request` opened, edited, synchronize, reopened, ready_for_review, unlabeled, closed (merged). */
+export async function handlePullRequest(context: PullRequestContext, appLogin?: string): Promise<void> {
+  const { payload } = context;
+  if (payload.action === "labeled") return; // only a removal can need us: adding costs nothing
+  const pr = pullRequestFacts(payload.pull_request);
+  if (payload.action === "closed" && !pr.merged) return;
+  const gw = gatewayFor(context);
+  const closing = payload.action === "closed";
+  const result = await evaluateOrFailClosed(gw, context, {
+    pr,
+    defaultBranch: payload.repository.default_branch,
+    failClosedShas: closing ? [] : [pr.headSha],
+    relevant: payload.action === "unlabeled" ? (loaded) => isMarkerLabel(loaded, payload.label?.name) : undefined,
+  });
+  if (!result) return;
+  const { evaluation, loaded } = result;
+
+  if (payload.action === "unlabeled") {
+    await putBackRemovedLabel(gw, context as Context<"pull_request.unlabeled">, evaluation, loaded);
+    return;
+  }
+  const removed = await syncMarkerLabels(gw, evaluation, loaded);
+  await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
+  if (closing) {
+    await followUpMergedOverride(gw, evaluation, loaded);
+    await reportFailingChecksMerge(gw, evaluation, loaded, appLogin);
+    return;
+  }
+  await reportCheck(gw, evaluation, loaded, [pr.headSha]);
+}
+
+function isMarkerLabel(loaded: LoadedConfig, label: string | undefined): boolean {
+  const name = label?.toLowerCase();
+  return Object.values(loaded.config.markers).some((m) => m.label.toLowerCase() === name);
+}
+
+/** A marker's label removed while the marker is there (or after the merge) goes back, and the comment says who removed it. */
+async function putBackRemovedLabel(gw: Gateway, context: Context<"pull_request.unlabeled">, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
+  const removed = context.payload.label?.name;
+  if (!removed || !evaluation.decision.labels.some((l) => l.toLowerCase() === removed.toLowerCase())) return;
+  await syncMarkerLabels(gw, evaluation, loaded);
+  const removal = { label: removed, by: context.payload.sender.login, at: new Date().toISOString() };
+  await reportComment(gw, evaluation, { loaded, update: (state) => withLabelRemoval(state, removal) });
+}

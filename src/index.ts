@@ -1,0 +1,24 @@
+import type { Probot } from "probot";
+import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
+import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
+import { handlePullRequest } from "./handlers/pull-request.js";
+
+/** Wires events to handlers; the handlers and the core do the thinking. */
+export default function pipelineGuard(app: Probot): void {
+  app.on(
+    [
+      "pull_request.opened",
+      "pull_request.edited",
+      "pull_request.synchronize",
+      "pull_request.reopened",
+      "pull_request.ready_for_review",
+      "pull_request.unlabeled",
+      "pull_request.closed",
+    ],
+    (context) => handlePullRequest(context),
+  );
+  app.on("check_run.rerequested", handleCheckRunRerequested);
+  app.on("merge_group.checks_requested", handleMergeGroup);
+  app.on("issues.closed", handleFollowUpClosed);
+  app.on("issues.edited", handleFollowUpEdited);
+}

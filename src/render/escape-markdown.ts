@@ -1,0 +1,42 @@
+/**
+ * Text from commits and PRs is quoted in our comments and issues. Escaped here so that it
+ * cannot @-mention anyone (a zero-width space after `@` breaks the mention), cannot open
+ * HTML or markdown constructs, and cannot break out of a table cell or a line.
+ */
+const ZERO_WIDTH_SPACE = "\u200b";
+/** Quoted text longer than this is cut: a 1 MB commit subject must not become a 1 MB comment. */
+export const MAX_QUOTED_LENGTH = 300;
+
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+!|~=^$]/g;
+
+function escapeInline(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(MARKDOWN_PUNCTUATION, "\\$&")
+    .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
+    .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`);
+}
+
+function truncate(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
+/** One line of quoted text, safe inside a sentence or a table cell. */
+export function escapeInlineText(text: string, maxLength = MAX_QUOTED_LENGTH): string {
+  return escapeInline(truncate(text, maxLength).replace(/[\r\n\t]+/g, " ").trim());
+}
+
+/** Several lines of quoted text as a markdown block quote, each line escaped. */
+export function quoteBlock(text: string, maxLength = 2000): string {
+  return truncate(text.trim(), maxLength)
+    .split(/\r?\n/)
+    .map((line) => `> ${escapeInline(line)}`)
+    .join("\n");
+}
+
+/** A login shown without notifying its owner (used where we name people who did not ask to be pinged). */
+export function quietLogin(login: string): string {
+  return `\`${login.replace(/`/g, "")}\``;
+}
