@@ -1,10 +1,14 @@
 import type { Probot } from "probot";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
+import { appLoginResolver } from "./handlers/app-identity.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
+import { handlePush } from "./handlers/push.js";
+import { handleWorkflowRun } from "./handlers/workflow-run.js";
 
 /** Wires events to handlers; the handlers and the core do the thinking. */
 export default function pipelineGuard(app: Probot): void {
+  const appLogin = appLoginResolver(app);
   app.on(
     [
       "pull_request.opened",
@@ -15,8 +19,10 @@ export default function pipelineGuard(app: Probot): void {
       "pull_request.unlabeled",
       "pull_request.closed",
     ],
-    (context) => handlePullRequest(context),
+    async (context) => handlePullRequest(context, context.payload.sender?.type === "Bot" ? await appLogin() : undefined),
   );
+  app.on("push", (context) => handlePush(context, appLogin));
+  app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
   app.on("check_run.rerequested", handleCheckRunRerequested);
   app.on("merge_group.checks_requested", handleMergeGroup);
   app.on("issues.closed", handleFollowUpClosed);

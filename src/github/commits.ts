@@ -25,12 +25,12 @@ const toText = (c: RawCommit): CommitText => ({ sha: c.sha, message: c.commit.me
  * Every commit between two SHAs (three-dot: what `head` adds over their merge base), through the
  * compare API's pagination, which is not capped at 250 commits like the PR commits endpoint.
  */
-export async function compareCommits(gw: Gateway, base: string, head: string): Promise<CommitText[]> {
+export async function compareCommits(gw: Gateway, base: string, head: string, firstPage = 1): Promise<CommitText[]> {
   const commits: CommitText[] = [];
-  for (let page = 1; page <= MAX_COMPARE_PAGES; page++) {
+  for (let page = firstPage; page <= MAX_COMPARE_PAGES; page++) {
     const { data } = await gw.octokit.rest.repos.compareCommitsWithBasehead({ owner: gw.owner, repo: gw.repo, basehead: `${base}...${head}`, per_page: PER_PAGE, page });
     commits.push(...(data.commits as RawCommit[]).map(toText));
-    if (data.commits.length < PER_PAGE || commits.length >= data.total_commits) break;
+    if (data.commits.length < PER_PAGE || page * PER_PAGE >= data.total_commits) break;
   }
   return commits;
 }

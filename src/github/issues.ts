@@ -59,6 +59,18 @@ export async function findIssueByKey(gw: Gateway, params: { label: string; kind:
   return found;
 }
 
+/** The app's issues with a label (open ones by default), every page. */
+export async function listAppIssues(gw: Gateway, params: { label: string; state?: "open" | "closed" | "all" }): Promise<IssueSummary[]> {
+  const issues = (await gw.octokit.paginate(gw.octokit.rest.issues.listForRepo, {
+    owner: gw.owner,
+    repo: gw.repo,
+    labels: params.label,
+    state: params.state ?? "open",
+    per_page: 100,
+  })) as RawIssue[];
+  return issues.filter((issue) => !issue.pull_request && issue.user?.type === "Bot").map(summarize);
+}
+
 export interface NewIssue {
   /** The hidden key's kind and value: `follow-up` + `pr=12`. */
   kind: string;

@@ -11,7 +11,7 @@ async function getPullRequest(gw: Gateway, number: number): Promise<PullRequestF
 }
 
 /** Evaluates a PR again, as a fresh `synchronize` would: the Re-run button and `/pipeline-guard recheck`. */
-export async function reevaluatePullRequest(gw: Gateway, context: Pick<Context, "config" | "log">, pr: PullRequestFacts, defaultBranch: string): Promise<void> {
+export async function reevaluatePullRequest(gw: Gateway, context: Pick<Context, "config" | "log" | "repo">, pr: PullRequestFacts, defaultBranch: string): Promise<void> {
   const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha] });
   if (!result) return;
   const { evaluation, loaded } = result;

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { loadConfig } from "../config/load-config.js";
+import { readConfig } from "../config/read-config.js";
 import { gatewayFor, type Gateway } from "../github/gateway.js";
 import { createComment, updateIssue } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
@@ -45,7 +45,7 @@ export async function handleFollowUpClosed(context: Context<"issues.closed">): P
   const { issue, sender } = context.payload;
   if (followUpAuthor(context) === null || uncheckedItems(parseChecklist(issue.body)).length === 0) return;
   const gw = gatewayFor(context);
-  const { config } = await loadConfig(context);
+  const { config } = await readConfig(context);
   const stateReason = (issue as { state_reason?: string | null }).state_reason;
   const closerMayDismiss =
     stateReason === "not_planned" && sender.type !== "Bot" ? (await checkAllowed(gw, sender.login, config.commands.allowed)).allowed : false;
@@ -60,7 +60,7 @@ export async function handleFollowUpEdited(context: Context<"issues.edited">): P
   const { issue, sender, changes } = context.payload;
   if (changes.body === undefined) return;
   const gw = gatewayFor(context);
-  const { config } = await loadConfig(context);
+  const { config } = await readConfig(context);
   const actions = decideOnFollowUpEdited({
     body: issue.body ?? "",
     previousBody: changes.body.from,

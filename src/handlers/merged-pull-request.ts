@@ -5,12 +5,13 @@ import type { PullRequestEvaluation } from "./evaluate-pull-request.js";
 import { isExemptActor, reportBypass } from "./open-bypass.js";
 import { openFollowUp } from "./open-follow-up.js";
 import { reportComment } from "./report-pull-request.js";
+import { dispatchRetest } from "./retest.js";
 
 /** At the merge of an override: its follow-up issue, linked from the PR comment. */
 export async function followUpMergedOverride(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr, markers, decision } = evaluation;
   if (!decision.isOverride || !pr.mergeCommitSha) return;
-  const { issue } = await openFollowUp(
+  const { issue, created } = await openFollowUp(
     gw,
     {
       pr: { number: pr.number, title: pr.title },
@@ -28,6 +29,8 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
     loaded.config,
   );
   if (issue.number > 0) await reportComment(gw, evaluation, { loaded, update: (state) => ({ ...state, followUp: issue.number }) });
+  // Only with the issue's creation, so that a redelivered `closed` does not run the suite twice.
+  if (created && decision.followUpItems.includes("retest")) await dispatchRetest(gw, { config: loaded.config, branch: pr.baseRef, sha: pr.mergeCommitSha });
 }
 
 /** A merge while required checks were not all green (an admin merge) is a bypass. */

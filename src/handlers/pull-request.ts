@@ -1,5 +1,6 @@
 import type { Context } from "probot";
-import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import type { LoadedConfig } from "../config/load-config.js";
+import { readConfig } from "../config/read-config.js";
 import { gatewayFor, type Gateway } from "../github/gateway.js";
 import { isProductionBranch } from "../policy/is-production-branch.js";
 import { withLabelRemoval } from "../render/render-pull-request-comment.js";
@@ -15,12 +16,12 @@ type PullRequestContext = Context<"pull_request">;
  */
 export async function evaluateOrFailClosed(
   gw: Gateway,
-  context: Pick<Context, "config" | "log">,
+  context: Pick<Context, "config" | "log" | "repo">,
   params: { pr: PullRequestFacts; defaultBranch: string; failClosedShas: readonly string[]; relevant?: (loaded: LoadedConfig) => boolean },
 ): Promise<{ evaluation: PullRequestEvaluation; loaded: LoadedConfig } | null> {
   let loaded: LoadedConfig | null = null;
   try {
-    loaded = await loadConfig(context);
+    loaded = await readConfig(context);
     if (!isProductionBranch({ branch: params.pr.baseRef, defaultBranch: params.defaultBranch, production: loaded.config.production })) return null;
     if (params.relevant && !params.relevant(loaded)) return null;
     return { evaluation: await evaluatePullRequest(gw, params.pr, loaded), loaded };
