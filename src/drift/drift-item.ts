@@ -1,0 +1,33 @@
+/**
+ * One difference between production and what Git says (SPEC section 6). The scan's parts
+ * (protection, deployments, Terraform) each produce these; the report renders them and the
+ * state keeps their first-seen times and acceptances by `id`.
+ */
+export type DriftKind = "protection" | "deployment" | "terraform" | "scan";
+
+/** The order in which the report lists kinds: what people change by hand first, scan problems last. */
+export const DRIFT_KINDS: readonly DriftKind[] = ["protection", "deployment", "terraform", "scan"];
+
+export interface DriftItem {
+  /**
+   * Stable across scans: kind + subject, e.g. `protection:main:enforce_admins`,
+   * `deployment:production`, `terraform:aws_instance.prod_db`, `terraform:workflow`.
+   * Raw (not escaped): it is a key of the state and what `/pipeline-guard accept ID` names.
+   */
+  id: string;
+  kind: DriftKind;
+  /** One line of markdown, already escaped. */
+  title: string;
+  /** Markdown lines, already escaped; the report shows each as a bullet under the item. */
+  details: string[];
+  /** How to fix it through the pipeline; markdown, already escaped. */
+  fix: string;
+}
+
+/** Kind order, then id: the report and the state list items the same way at every scan. */
+export function compareDriftItems(a: Pick<DriftItem, "kind" | "id">, b: Pick<DriftItem, "kind" | "id">): number {
+  const byKind = DRIFT_KINDS.indexOf(a.kind) - DRIFT_KINDS.indexOf(b.kind);
+  if (byKind !== 0) return byKind;
+  // Code-unit order, not localeCompare: the same on every replica whatever its locale.
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
