@@ -1,30 +1,48 @@
 import type { Probot } from "probot";
-import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
-import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
+import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
 import { appLoginResolver } from "./handlers/app-identity.js";
+import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
+import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
+import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
 import { handlePush } from "./handlers/push.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 
-/** Wires events to handlers; the handlers and the core do the thinking. */
-export default function pipelineGuard(app: Probot): void {
-  const appLogin = appLoginResolver(app);
-  app.on(
-    [
-      "pull_request.opened",
-      "pull_request.edited",
-      "pull_request.synchronize",
-      "pull_request.reopened",
-      "pull_request.ready_for_review",
-      "pull_request.unlabeled",
-      "pull_request.closed",
-    ],
-    async (context) => handlePullRequest(context, context.payload.sender?.type === "Bot" ? await appLogin() : undefined),
-  );
-  app.on("push", (context) => handlePush(context, appLogin));
-  app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
-  app.on("check_run.rerequested", handleCheckRunRerequested);
-  app.on("merge_group.checks_requested", handleMergeGroup);
-  app.on("issues.closed", handleFollowUpClosed);
-  app.on("issues.edited", handleFollowUpEdited);
+export interface PipelineGuardOptions {
+  /** Pause between repositories of a multi-repository scan (tests set 0). */
+  pauseMs?: number;
 }
+
+/** Wires events to handlers; the handlers and the core do the thinking. */
+export function createPipelineGuard(options: PipelineGuardOptions = {}) {
+  const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
+  return function pipelineGuard(app: Probot): void {
+    const appLogin = appLoginResolver(app);
+    app.on(
+      [
+        "pull_request.opened",
+        "pull_request.edited",
+        "pull_request.synchronize",
+        "pull_request.reopened",
+        "pull_request.ready_for_review",
+        "pull_request.unlabeled",
+        "pull_request.closed",
+      ],
+      async (context) => handlePullRequest(context, context.payload.sender?.type === "Bot" ? await appLogin() : undefined),
+    );
+    app.on("push", (context) => handlePush(context, appLogin));
+    app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
+    app.on("check_run.rerequested", handleCheckRunRerequested);
+    app.on("merge_group.checks_requested", handleMergeGroup);
+    app.on("issues.closed", handleFollowUpClosed);
+    app.on("issues.edited", handleFollowUpEdited);
+    app.on(["installation.created", "installation_repositories.added"], async (context) => {
+      await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
+    });
+    app.on(["branch_protection_rule", "repository_ruleset"], async (context) => {
+      await handleProtectionChanged(app, context, { appLogin });
+    });
+  };
+}
+
+export default createPipelineGuard();

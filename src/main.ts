@@ -4,6 +4,8 @@
 import { run } from "probot";
 import { checkStartupEnvironment } from "./check-startup-environment.js";
 import { PipelineGuardOctokit } from "./github/octokit.js";
+import { parseInterval, startDriftSchedule } from "./drift/drift-schedule.js";
+import { appLoginResolver } from "./handlers/app-identity.js";
 import pipelineGuard from "./index.js";
 
 const problems = checkStartupEnvironment(process.env);
@@ -11,4 +13,12 @@ if (problems.length > 0) {
   for (const problem of problems) process.stderr.write(`pipeline-guard: ${problem}\n`);
   process.exit(1);
 }
-await run(pipelineGuard, { Octokit: PipelineGuardOctokit });
+const intervalMs = parseInterval(process.env.DRIFT_SCAN_INTERVAL);
+await run(
+  (app) => {
+    pipelineGuard(app);
+    // Without credentials Probot serves its setup page: there is nothing to scan yet.
+    if (process.env.APP_ID) startDriftSchedule({ app, intervalMs, appLogin: appLoginResolver(app) });
+  },
+  { Octokit: PipelineGuardOctokit },
+);

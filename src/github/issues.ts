@@ -10,6 +10,8 @@ export interface IssueSummary {
   state: string;
   html_url: string;
   labels: string[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 interface RawIssue {
@@ -21,6 +23,8 @@ interface RawIssue {
   labels: Array<string | { name?: string }>;
   pull_request?: unknown;
   user?: { type?: string } | null;
+  created_at?: string;
+  updated_at?: string;
 }
 
 function summarize(issue: RawIssue): IssueSummary {
@@ -31,6 +35,8 @@ function summarize(issue: RawIssue): IssueSummary {
     state: issue.state,
     html_url: issue.html_url,
     labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+    createdAt: issue.created_at ?? "",
+    updatedAt: issue.updated_at ?? "",
   };
 }
 
@@ -60,13 +66,14 @@ export async function findIssueByKey(gw: Gateway, params: { label: string; kind:
 }
 
 /** The app's issues with a label (open ones by default), every page. */
-export async function listAppIssues(gw: Gateway, params: { label: string; state?: "open" | "closed" | "all" }): Promise<IssueSummary[]> {
+export async function listAppIssues(gw: Gateway, params: { label: string; state?: "open" | "closed" | "all"; since?: Date }): Promise<IssueSummary[]> {
   const issues = (await gw.octokit.paginate(gw.octokit.rest.issues.listForRepo, {
     owner: gw.owner,
     repo: gw.repo,
     labels: params.label,
     state: params.state ?? "open",
     per_page: 100,
+    ...(params.since ? { since: params.since.toISOString() } : {}),
   })) as RawIssue[];
   return issues.filter((issue) => !issue.pull_request && issue.user?.type === "Bot").map(summarize);
 }
@@ -95,7 +102,7 @@ export async function findOrCreateIssue(gw: Gateway, issue: NewIssue): Promise<{
     await ensureLabels(gw, issue.labels);
     const body = `${hiddenKey(issue.kind, issue.key)}\n${issue.body}`;
     const labels = issue.labels.map((l) => l.name);
-    const dry: IssueSummary = { number: 0, title: issue.title, body, state: "open", html_url: "", labels };
+    const dry: IssueSummary = { number: 0, title: issue.title, body, state: "open", html_url: "", labels, createdAt: "", updatedAt: "" };
     const create = (assignees: readonly string[]) =>
       write(
         gw,

@@ -19,8 +19,8 @@ export async function reportBypass(
   record: BypassRecord,
   action: Config["bypass"]["direct_push"],
   mode: Config["mode"],
-): Promise<void> {
-  if (action === "off") return;
+): Promise<{ created: boolean }> {
+  if (action === "off") return { created: false };
   const rendered = renderBypassIssue(record);
   if (action === "check") {
     await createCheckRun(gw, {
@@ -29,7 +29,8 @@ export async function reportBypass(
       title: rendered.title,
       summary: rendered.body,
     });
-    return;
+    return { created: false };
   }
-  await findOrCreateIssue(gw, { kind: "bypass", key: rendered.key, title: rendered.title, body: rendered.body, labels: [APP_LABELS.bypass] });
+  const { created } = await findOrCreateIssue(gw, { kind: "bypass", key: rendered.key, title: rendered.title, body: rendered.body, labels: [APP_LABELS.bypass] });
+  return { created };
 }

@@ -1,4 +1,5 @@
 import { escapeInlineText } from "./escape-markdown.js";
+import { stateBlock } from "./hidden-block.js";
 
 export type BypassKind = "direct push" | "force push" | "branch deleted" | "merged with failing checks" | "ruleset bypass";
 
@@ -18,6 +19,20 @@ export interface BypassRecord {
 }
 
 const MAX_COMMITS_LISTED = 20;
+/** Commits remembered in the state block, so that the scan knows which ones a report covers. */
+const MAX_COMMITS_REMEMBERED = 250;
+
+/** What the app remembers about a bypass, for the scan and the audit ledger. */
+export interface BypassState {
+  kind: "bypass";
+  bypass: BypassKind;
+  actor: string;
+  branch: string;
+  sha: string;
+  at: string;
+  pr?: number;
+  commits: string[];
+}
 
 export function bypassKey(record: Pick<BypassRecord, "sha">): string {
   return `sha=${record.sha}`;
@@ -51,6 +66,16 @@ export function renderBypassIssue(record: BypassRecord): { key: string; title: s
     }
     if (record.commits.length > MAX_COMMITS_LISTED) lines.push(`- …and ${record.commits.length - MAX_COMMITS_LISTED} more`);
   }
-  lines.push("", `**What to do:** ${FIX[record.kind]}`, "", "Close this issue once it has been reviewed.");
+  const state: BypassState = {
+    kind: "bypass",
+    bypass: record.kind,
+    actor: record.actor,
+    branch: record.branch,
+    sha: record.sha,
+    at: record.at.toISOString(),
+    ...(record.pr ? { pr: record.pr.number } : {}),
+    commits: (record.commits ?? []).slice(0, MAX_COMMITS_REMEMBERED).map((c) => c.sha),
+  };
+  lines.push("", `**What to do:** ${FIX[record.kind]}`, "", "Close this issue once it has been reviewed.", stateBlock(state));
   return { key: bypassKey(record), title, body: lines.join("\n") };
 }

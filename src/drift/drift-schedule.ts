@@ -1,0 +1,62 @@
+import type { Probot } from "probot";
+import { listInstalledRepositories, scanRepositories } from "./scan-job.js";
+
+export const DEFAULT_SCAN_INTERVAL = "6h";
+/** Between two repositories of a scheduled scan: a few hundred repositories take minutes, not a burst. */
+export const PAUSE_BETWEEN_REPOSITORIES_MS = 2000;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `DRIFT_SCAN_INTERVAL`: `6h`, `30m`, `90s`, `1d`, a bare number of ms; `0` turns the schedule off. */
+export function parseInterval(text: string | undefined): number {
+  const value = (text ?? "").trim() || DEFAULT_SCAN_INTERVAL;
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  if (!match) throw new Error(`DRIFT_SCAN_INTERVAL "${value}" is not a duration such as 6h, 30m or 0`);
+  return Number(match[1]) * UNIT_MS[match[2] ?? "ms"]!;
+}
+
+/**
+ * The in-process schedule. Probot has no scheduler and a timer runs once per replica: run the
+ * schedule in one replica (or set DRIFT_SCAN_INTERVAL=0 everywhere and run `pipeline-guard scan`
+ * from a CronJob). Each run starts after the interval plus up to a tenth of it at random, so that
+ * replicas and restarts do not all scan at the same moment; a run still going when the next is
+ * due makes the next one wait.
+ */
+export function startDriftSchedule(params: {
+  app: Pick<Probot, "auth" | "log">;
+  intervalMs: number;
+  appLogin: () => Promise<string | undefined>;
+  random?: () => number;
+  pauseMs?: number;
+}): { stop: () => void } {
+  const { app, intervalMs } = params;
+  const random = params.random ?? Math.random;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  if (intervalMs <= 0) {
+    app.log.info("drift scan schedule is off (DRIFT_SCAN_INTERVAL=0)");
+    return { stop: () => undefined };
+  }
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(run, intervalMs + Math.floor(random() * intervalMs * 0.1));
+    timer.unref();
+  };
+  const run = async () => {
+    try {
+      const targets = await listInstalledRepositories(app);
+      const outcomes = await scanRepositories(app, targets, { pauseMs: params.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS, appLogin: await params.appLogin() });
+      app.log.info({ repositories: outcomes.length, failed: outcomes.filter((o) => "error" in o).length }, "scheduled drift scan done");
+    } catch (error) {
+      app.log.error({ err: error }, "scheduled drift scan could not list the installations");
+    } finally {
+      schedule();
+    }
+  };
+  schedule();
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

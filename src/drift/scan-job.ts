@@ -1,0 +1,144 @@
+import { Context, type Probot } from "probot";
+import { readConfig } from "../config/read-config.js";
+import { isDryRun, type Gateway } from "../github/gateway.js";
+import { withKeyLock } from "../github/key-lock.js";
+import { scanRepository, type ScanSummary } from "./scan-repository.js";
+
+/** A repository the app is installed on, as the installations API lists it. */
+export interface InstalledRepository {
+  installationId: number;
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  archived: boolean;
+  /** Reading rule suites needs `administration: write`. */
+  canReadRuleSuites: boolean;
+  installedAt?: Date;
+}
+
+const running = new Set<string>();
+
+export type ScanOutcome = ScanSummary | { repository: string; skipped: string } | { repository: string; error: string };
+
+/**
+ * Scans one repository with the installation's token. Never two scans of one repository at once
+ * in this process: a second request while one runs is skipped, not queued (the running one
+ * already sees the current state).
+ */
+export async function scanInstalledRepository(
+  app: Pick<Probot, "auth" | "log">,
+  target: InstalledRepository,
+  params: { now?: Date; appLogin?: string; trigger?: { event: string; actor: string } } = {},
+): Promise<ScanOutcome> {
+  const repository = `${target.owner}/${target.repo}`;
+  if (target.archived) return { repository, skipped: "archived" };
+  if (running.has(repository.toLowerCase())) return { repository, skipped: "a scan of this repository is already running" };
+  running.add(repository.toLowerCase());
+  try {
+    return await withKeyLock(`scan:${repository.toLowerCase()}`, async () => {
+      const octokit = await app.auth(target.installationId);
+      const log = app.log.child({ name: "drift-scan", repository });
+      // A context of our own, so that the configuration is read the way webhooks read it (Probot's
+      // context.config: default branch, org `.github`, `_extends`).
+      const context = new Context(
+        { id: `scan-${Date.now()}`, name: "repository", payload: { repository: { owner: { login: target.owner }, name: target.repo }, installation: { id: target.installationId } } } as never,
+        octokit as never,
+        log,
+      );
+      const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun() };
+      const loaded = await readConfig(context);
+      const defaultBranch = target.defaultBranch || (await octokit.rest.repos.get({ owner: target.owner, repo: target.repo })).data.default_branch;
+      const summary = await scanRepository(gw, loaded, {
+        now: params.now ?? new Date(),
+        defaultBranch,
+        canReadRuleSuites: target.canReadRuleSuites,
+        appLogin: params.appLogin,
+        installedAt: target.installedAt,
+        trigger: params.trigger,
+      });
+      log.info({ ...summary }, "drift scan done");
+      return summary;
+    });
+  } catch (error) {
+    app.log.error({ err: error, repository }, "drift scan failed");
+    return { repository, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    running.delete(repository.toLowerCase());
+  }
+}
+
+interface RawInstallation {
+  id: number;
+  account: { login?: string } | null;
+  permissions?: { administration?: string };
+  created_at?: string;
+  suspended_at?: string | null;
+}
+
+interface RawRepository {
+  name: string;
+  owner: { login: string };
+  default_branch?: string;
+  archived?: boolean;
+}
+
+function toTarget(installation: RawInstallation, repo: RawRepository): InstalledRepository {
+  return {
+    installationId: installation.id,
+    owner: repo.owner.login,
+    repo: repo.name,
+    defaultBranch: repo.default_branch ?? "main",
+    archived: repo.archived === true,
+    canReadRuleSuites: installation.permissions?.administration === "write",
+    installedAt: installation.created_at ? new Date(installation.created_at) : undefined,
+  };
+}
+
+/** Every repository of every (not suspended) installation, optionally only one `owner/name`. */
+export async function listInstalledRepositories(app: Pick<Probot, "auth">, only?: string): Promise<InstalledRepository[]> {
+  const appOctokit = await app.auth();
+  const installations = (await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 })) as RawInstallation[];
+  const targets: InstalledRepository[] = [];
+  for (const installation of installations) {
+    if (installation.suspended_at) continue;
+    const owner = installation.account?.login ?? "";
+    if (only && owner.toLowerCase() !== only.split("/")[0]?.toLowerCase()) continue;
+    const octokit = await app.auth(installation.id);
+    const repos = (await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) as unknown as RawRepository[];
+    for (const repo of repos) {
+      if (only && `${repo.owner.login}/${repo.name}`.toLowerCase() !== only.toLowerCase()) continue;
+      targets.push(toTarget(installation, repo));
+    }
+  }
+  return targets;
+}
+
+/** Installation details for repositories named in an `installation` or `installation_repositories` event. */
+export function targetsOfEvent(
+  installation: RawInstallation,
+  repositories: ReadonlyArray<{ full_name: string }>,
+): InstalledRepository[] {
+  return repositories.map((r) => {
+    const [owner = "", repo = ""] = r.full_name.split("/");
+    // The event does not carry the default branch; "" makes the scan ask for it.
+    return toTarget(installation, { name: repo, owner: { login: owner }, default_branch: "" });
+  });
+}
+
+/**
+ * Scans repositories one at a time, with a pause between them, so that an org of hundreds of
+ * repositories never bursts into GitHub's secondary rate limit.
+ */
+export async function scanRepositories(
+  app: Pick<Probot, "auth" | "log">,
+  targets: readonly InstalledRepository[],
+  params: { pauseMs: number; appLogin?: string; now?: () => Date; sleep?: (ms: number) => Promise<void> },
+): Promise<ScanOutcome[]> {
+  const sleep = params.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const outcomes: ScanOutcome[] = [];
+  for (const [index, target] of targets.entries()) {
+    if (index > 0 && params.pauseMs > 0) await sleep(params.pauseMs);
+    outcomes.push(await scanInstalledRepository(app, target, { now: params.now?.(), appLogin: params.appLogin }));
+  }
+  return outcomes;
+}
