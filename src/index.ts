@@ -2,8 +2,10 @@ import type { Probot } from "probot";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
 import { appLoginResolver } from "./handlers/app-identity.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
+import { handleDeploymentProtectionRule } from "./handlers/deployment-gate.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
 import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
+import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
 import { handlePush } from "./handlers/push.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
@@ -42,6 +44,8 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
     app.on(["branch_protection_rule", "repository_ruleset"], async (context) => {
       await handleProtectionChanged(app, context, { appLogin });
     });
+    app.on("deployment_protection_rule.requested", handleDeploymentProtectionRule);
+    app.on("issue_comment.created", (context) => handleIssueComment(app, context, appLogin));
   };
 }
 

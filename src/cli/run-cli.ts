@@ -1,32 +1,15 @@
+import { auditCommand } from "./audit-command.js";
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from "./cli-command.js";
+import { scanCommand } from "./scan-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
-
-/** A command that is listed, but whose job is not built yet. */
-function notAvailableYet(command: Omit<CliCommand, "run">): CliCommand {
-  return {
-    ...command,
-    async run(_args, io) {
-      io.stderr(`pipeline-guard ${command.name}: not available yet`);
-      return EXIT_USAGE;
-    },
-  };
-}
 
 /** Every command: add one by adding its entry (SPEC section 9). */
 const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   schemaCommand,
-  notAvailableYet({
-    name: "scan",
-    synopsis: "scan [--repo OWNER/NAME]",
-    summary: "run the drift scan once, for every installed repository or for one",
-  }),
-  notAvailableYet({
-    name: "audit",
-    synopsis: "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]",
-    summary: "list every override and bypass of the period",
-  }),
+  scanCommand,
+  auditCommand,
 ];
 
 const HELP_FLAGS = new Set(["help", "--help", "-h"]);

@@ -2,7 +2,7 @@ import { Context, type Probot } from "probot";
 import { readConfig } from "../config/read-config.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
 import { withKeyLock } from "../github/key-lock.js";
-import { scanRepository, type ScanSummary } from "./scan-repository.js";
+import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
 
 /** A repository the app is installed on, as the installations API lists it. */
 export interface InstalledRepository {
@@ -28,7 +28,7 @@ export type ScanOutcome = ScanSummary | { repository: string; skipped: string } 
 export async function scanInstalledRepository(
   app: Pick<Probot, "auth" | "log">,
   target: InstalledRepository,
-  params: { now?: Date; appLogin?: string; trigger?: { event: string; actor: string } } = {},
+  params: { now?: Date; appLogin?: string; trigger?: ScanOptions["trigger"]; accept?: ScanOptions["accept"] } = {},
 ): Promise<ScanOutcome> {
   const repository = `${target.owner}/${target.repo}`;
   if (target.archived) return { repository, skipped: "archived" };
@@ -55,6 +55,7 @@ export async function scanInstalledRepository(
         appLogin: params.appLogin,
         installedAt: target.installedAt,
         trigger: params.trigger,
+        accept: params.accept,
       });
       log.info({ ...summary }, "drift scan done");
       return summary;

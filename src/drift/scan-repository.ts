@@ -18,7 +18,7 @@ import { escapeInlineText, quietLogin } from "../render/escape-markdown.js";
 import { deploymentItems, latestSuccessfulDeployments } from "./deployment-items.js";
 import { diffProtection, normalizeProtection, type ProtectionSnapshot } from "./diff-protection.js";
 import type { DriftItem, DriftKind } from "./drift-item.js";
-import { mergeScan, readDriftState } from "./drift-state.js";
+import { mergeScan, readDriftState, type Acceptance } from "./drift-state.js";
 import { findMissingRecords, type KnownRecords } from "./find-missing-records.js";
 import { overdueActions, renderReminder } from "./overdue-follow-ups.js";
 import { DRIFT_REPORT_KEY, DRIFT_REPORT_TITLE, planReportUpdate, renderDriftReport, type DriftReportParams } from "./render-drift-report.js";
@@ -39,6 +39,8 @@ export interface ScanOptions {
   installedAt?: Date;
   /** A `branch_protection_rule` or `repository_ruleset` event: its comment names who changed what. */
   trigger?: { event: string; actor: string };
+  /** `/pipeline-guard accept`: recorded in the state before the merge, so the item is listed apart at once. */
+  accept?: { id: string; acceptance: Acceptance };
 }
 
 export interface ScanSummary {
@@ -169,7 +171,8 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
     if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, terraformBranch);
   }
 
-  const merged = mergeScan({ previous: { ...previous, baseline }, found, now, incomplete });
+  const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;
+  const merged = mergeScan({ previous: { ...previous, baseline, accepted }, found, now, incomplete });
   const reportParams: DriftReportParams = {
     owner: gw.owner,
     repo: gw.repo,

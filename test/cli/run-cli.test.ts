@@ -36,13 +36,4 @@ describe("runCli", () => {
     expect(io.err).toEqual([`pipeline-guard: unknown command "valdiate"\n\n${usage()}`]);
   });
 
-  test.each([
-    [["scan", "--repo", "org/repo"], "scan"],
-    [["audit", "--since", "30d"], "audit"],
-  ])("%j is not available yet: exits 2", async (argv, name) => {
-    const io = captureIo();
-    expect(await runCli(argv, io)).toBe(2);
-    expect(io.out).toEqual([]);
-    expect(io.err).toEqual([`pipeline-guard ${name}: not available yet`]);
-  });
 });

@@ -1,0 +1,121 @@
+import type { Probot } from "probot";
+import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "../audit/audit-formats.js";
+import { parseSince } from "../audit/parse-since.js";
+import { NotInstalledError, runAudit } from "../audit/run-audit.js";
+import { statusOf } from "../github/gateway.js";
+import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+
+const NAME = "audit";
+const SYNOPSIS = "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]";
+const DEFAULT_SINCE = "30d";
+const DEFAULT_FORMAT: AuditFormat = "csv";
+/** GitHub logins: letters, digits and single hyphens, at most 39 characters. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+export interface AuditOptions {
+  owner?: string;
+  since: string;
+  format: AuditFormat;
+}
+
+/** `--owner LOGIN`, `--owner=LOGIN`, and the same for `--since` and `--format`; anything else is an error. */
+export function parseAuditArgs(args: readonly string[]): AuditOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (!arg.startsWith("-")) throw new Error(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf("=");
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (flag !== "--owner" && flag !== "--since" && flag !== "--format") throw new Error(`unknown option "${flag}"`);
+    if (values.has(flag)) throw new Error(`${flag} is given twice`);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new Error(`${flag} needs a value`);
+    values.set(flag, value);
+  }
+  const owner = values.get("--owner");
+  if (owner !== undefined && !LOGIN.test(owner)) throw new Error(`--owner "${owner}" is not a GitHub login`);
+  const format = values.get("--format") ?? DEFAULT_FORMAT;
+  if (!isFormat(format)) throw new Error(`--format "${format}": expected one of ${AUDIT_FORMATS.join(", ")}`);
+  return { ...(owner === undefined ? {} : { owner }), since: values.get("--since") ?? DEFAULT_SINCE, format };
+}
+
+function isFormat(value: string): value is AuditFormat {
+  return (AUDIT_FORMATS as readonly string[]).includes(value);
+}
+
+/**
+ * `pipeline-guard audit` (SPEC section 8a). The ledger goes to stdout in the chosen format; a
+ * one-line summary goes to stderr, so that `> ledger.csv` holds the ledger only.
+ * Exit codes: 0 done; 1 GitHub answered with an error; 2 a usage error, missing credentials,
+ * or an owner the app is not installed on.
+ */
+export function createAuditCommand(deps: { env?: NodeJS.ProcessEnv; now?: () => Date; createApp?: (env: NodeJS.ProcessEnv) => Probot } = {}): CliCommand {
+  const { env = process.env, now = () => new Date(), createApp = createAppFromEnv } = deps;
+  return {
+    name: NAME,
+    synopsis: SYNOPSIS,
+    summary: `list every override and bypass of the period, from the app's issues (default: --since ${DEFAULT_SINCE} --format ${DEFAULT_FORMAT})`,
+    async run(args, io) {
+      let options: AuditOptions;
+      let since: Date;
+      try {
+        options = parseAuditArgs(args);
+        since = parseSince(options.since, now());
+      } catch (error) {
+        io.stderr(`pipeline-guard ${NAME}: ${messageOf(error)}\nUsage: pipeline-guard ${SYNOPSIS}`);
+        return EXIT_USAGE;
+      }
+
+      let app: Probot;
+      try {
+        app = createApp(env);
+      } catch (error) {
+        if (!(error instanceof CredentialsError)) throw error;
+        io.stderr(`pipeline-guard ${NAME}: ${error.message}`);
+        return EXIT_USAGE;
+      }
+
+      try {
+        const result = await runAudit({ app, since, ...(options.owner === undefined ? {} : { owner: options.owner }) });
+        io.stdout(renderAudit(result.rows, options.format));
+        const suspended = result.suspended.length > 0 ? `; suspended, not read: ${result.suspended.join(", ")}` : "";
+        io.stderr(
+          `pipeline-guard ${NAME}: ${result.rows.length} ${result.rows.length === 1 ? "entry" : "entries"} since ${since.toISOString()} ` +
+            `from ${result.repositories} ${result.repositories === 1 ? "repository" : "repositories"} (${result.accounts.join(", ") || "no installation"})${suspended}`,
+        );
+        return EXIT_OK;
+      } catch (error) {
+        if (error instanceof NotInstalledError) {
+          io.stderr(`pipeline-guard ${NAME}: ${error.message}`);
+          return EXIT_USAGE;
+        }
+        io.stderr(`pipeline-guard ${NAME}: ${describeApiError(error)}`);
+        return EXIT_INVALID;
+      }
+    },
+  };
+}
+
+export const auditCommand: CliCommand = createAuditCommand();
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `GitHub answered 500 on GET /repos/o/r/issues: Server Error`: what failed, without the query or any header. */
+function describeApiError(error: unknown): string {
+  const status = statusOf(error);
+  const message = messageOf(error).split("\n")[0] ?? "";
+  if (status === undefined) return message;
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  let where = "";
+  if (request?.method && request.url) {
+    try {
+      where = ` on ${request.method} ${new URL(request.url).pathname}`;
+    } catch {
+      where = ` on ${request.method}`;
+    }
+  }
+  return `GitHub answered ${status}${where}: ${message}`;
+}
