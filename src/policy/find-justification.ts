@@ -20,6 +20,29 @@ function withoutHtmlComments(text: string): string {
   }
 }
 
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * Which lines are inside a fenced code block (fences included): a `## Justification` shown in a
+ * template's example block is not a heading, and must not count as a justification.
+ * An unclosed fence runs to the end, as in CommonMark.
+ */
+function fencedLines(lines: readonly string[]): boolean[] {
+  const fenced: boolean[] = [];
+  let open: string | null = null;
+  for (const line of lines) {
+    const fence = FENCE.exec(line);
+    if (open === null) {
+      if (fence && !(fence[1]?.startsWith("`") && fence[2]?.includes("`"))) open = fence[1] ?? null;
+      fenced.push(open !== null);
+    } else {
+      fenced.push(true);
+      if (fence && fence[1]?.[0] === open[0] && (fence[1]?.length ?? 0) >= open.length && fence[2]?.trim() === "") open = null;
+    }
+  }
+  return fenced;
+}
+
 function normalizeHeading(text: string): string {
   return text.replace(/[*_:]/g, "").trim().toLowerCase();
 }
@@ -36,7 +59,8 @@ function justificationLine(lines: readonly string[], labels: readonly string[]):
     const colon = line.indexOf(":");
     if (colon <= 0 || colon > 40) continue;
     if (wanted.has(normalizeHeading(line.slice(0, colon)))) {
-      const text = clip(line.slice(colon + 1));
+      // `**Justification:** text`: the closing `**` follows the colon and is not part of the text.
+      const text = clip(line.slice(colon + 1).replace(/^[*_]+/, ""));
       if (text) return text;
     }
   }
@@ -46,21 +70,24 @@ function justificationLine(lines: readonly string[], labels: readonly string[]):
 export function findPullRequestJustification(body: string | null | undefined, headings: readonly string[]): string | null {
   if (!body) return null;
   const lines = withoutHtmlComments(body).split(/\r?\n/);
+  const fenced = fencedLines(lines);
   const wanted = new Set(headings.map(normalizeHeading));
   for (let i = 0; i < lines.length; i++) {
-    const heading = HEADING.exec(lines[i] ?? "");
+    const heading = fenced[i] ? null : HEADING.exec(lines[i] ?? "");
     if (!heading || !wanted.has(normalizeHeading(heading[2] ?? ""))) continue;
     const level = heading[1]?.length ?? 1;
     const section: string[] = [];
     for (let j = i + 1; j < lines.length; j++) {
-      const next = HEADING.exec(lines[j] ?? "");
+      const next = fenced[j] ? null : HEADING.exec(lines[j] ?? "");
       if (next && (next[1]?.length ?? 1) <= level) break;
       section.push(lines[j] ?? "");
     }
-    const text = clip(section.join("\n"));
+    // Subheadings alone (a template's empty "### Incident link") are not a justification.
+    const hasText = section.some((line) => line.trim() !== "" && !HEADING.test(line));
+    const text = hasText ? clip(section.join("\n")) : null;
     if (text) return text;
   }
-  return justificationLine(lines, headings);
+  return justificationLine(lines.filter((_, i) => !fenced[i]), headings);
 }
 
 /** The subject line is the change itself; only the body can carry `Justification: …`. */

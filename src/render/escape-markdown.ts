@@ -28,10 +28,13 @@ export function escapeInlineText(text: string, maxLength = MAX_QUOTED_LENGTH): s
   return escapeInline(truncate(text, maxLength).replace(/[\r\n\t]+/g, " ").trim());
 }
 
-/** Several lines of quoted text as a markdown block quote, each line escaped. */
+/**
+ * Several lines of quoted text as a markdown block quote, each line escaped. A lone CR ends a
+ * line in markdown too, so it is split on like LF and CRLF: no line escapes the quote.
+ */
 export function quoteBlock(text: string, maxLength = 2000): string {
   return truncate(text.trim(), maxLength)
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line) => `> ${escapeInline(line)}`)
     .join("\n");
 }
