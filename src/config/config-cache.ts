@@ -15,8 +15,10 @@ const entries = new Map<string, { loaded: LoadedConfig; expires: number }>();
 const keyOf = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
 
 export function rememberConfig(owner: string, repo: string, loaded: LoadedConfig, now = Date.now()): void {
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-  entries.set(keyOf(owner, repo), { loaded, expires: now + CONFIG_CACHE_TTL_MS });
+  const key = keyOf(owner, repo);
+  // A refresh moves the entry to the newest place; only a repository not kept yet pushes the oldest out.
+  if (!entries.delete(key) && entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+  entries.set(key, { loaded, expires: now + CONFIG_CACHE_TTL_MS });
 }
 
 export function cachedConfig(owner: string, repo: string, now = Date.now()): LoadedConfig | undefined {

@@ -52,6 +52,17 @@ async function pushedCommits(gw: Gateway, payload: PushContext["payload"]): Prom
   return [...listed, ...more.filter((c) => !seen.has(c.sha))];
 }
 
+/**
+ * When the change reached the branch: the repository's `pushed_at` (epoch seconds in a push
+ * payload). Not the head commit's timestamp, which is when it was written: a commit written days
+ * before its push would otherwise get a follow-up that is overdue the moment it is opened.
+ */
+function pushTime(payload: PushContext["payload"]): Date {
+  const pushedAt: unknown = payload.repository.pushed_at;
+  const at = typeof pushedAt === "number" ? new Date(pushedAt * 1000) : typeof pushedAt === "string" ? new Date(pushedAt) : new Date();
+  return Number.isNaN(at.getTime()) ? new Date() : at;
+}
+
 /** `push` to a production branch (SPEC section 4). */
 export async function handlePush(context: PushContext, appLogin: () => Promise<string | undefined>): Promise<void> {
   const { payload } = context;
@@ -64,36 +75,51 @@ export async function handlePush(context: PushContext, appLogin: () => Promise<s
   const self = payload.sender?.type === "Bot" ? await appLogin() : undefined;
   if (isExemptActor(actor, config, self)) return;
   const gw = gatewayFor(context);
-  const at = new Date((payload.head_commit?.timestamp as string | undefined) ?? Date.now());
+  const at = pushTime(payload);
 
   if (payload.deleted) {
     await reportBypass(gw, { kind: "branch deleted", branch, sha: payload.before, actor, at, before: payload.before, after: payload.after, details: [] }, config.bypass.force_push, config.mode);
     return;
   }
-  if (payload.forced && !ZERO_SHA.test(payload.before)) {
+  // The force push's record has the after SHA's key: a direct push report of the same commit would only repeat it.
+  const forceReported = payload.forced && !ZERO_SHA.test(payload.before) && config.bypass.force_push !== "off";
+  if (forceReported) {
     await reportBypass(
       gw,
-      { kind: "force push", branch, sha: payload.after, actor, at, before: payload.before, after: payload.after, details: ["History was rewritten: commits reachable from the before SHA may be gone from the branch."] },
+      {
+        kind: "force push",
+        branch,
+        sha: payload.after,
+        actor,
+        at,
+        before: payload.before,
+        after: payload.after,
+        details: ["History was rewritten: commits reachable from the before SHA may be gone from the branch."],
+        commits: payload.commits.map((c) => ({ sha: c.id, message: c.message })),
+      },
       config.bypass.force_push,
       config.mode,
     );
   }
-  const commits = await pushedCommits(gw, payload);
-  if (commits.length === 0) return; // a new branch pointing at existing commits brings nothing new
+  if (payload.commits.length === 0) return; // a new branch pointing at existing commits brings nothing new
   // A PR's merge is the PR's business: its `closed` event makes the one follow-up (key pr=N).
-  if (await mergedPullRequestOf(gw, payload.after)) return;
-  await handleDirectPush(gw, { loaded, branch, actor, at, commits, headSha: payload.after });
+  // Asked before reading commits past the payload, so that the merge of a huge PR costs no compare call.
+  if (await mergedPullRequestOf(gw, payload.after, branch)) return;
+  const commits = await pushedCommits(gw, payload);
+  await handleDirectPush(gw, { loaded, branch, actor, at, commits, headSha: payload.after, bypassReported: forceReported });
 }
 
 async function handleDirectPush(
   gw: Gateway,
-  params: { loaded: LoadedConfig; branch: string; actor: string; at: Date; commits: CommitText[]; headSha: string },
+  params: { loaded: LoadedConfig; branch: string; actor: string; at: Date; commits: CommitText[]; headSha: string; bypassReported: boolean },
 ): Promise<void> {
   const { loaded, branch, actor, at, commits, headSha } = params;
   const { config } = loaded;
   const markers = collectMarkers({ commits }, config.markers);
   if (markers.length === 0) {
-    await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode);
+    if (!params.bypassReported) {
+      await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode);
+    }
     return;
   }
   const justification = commits.map((c) => findCommitJustification(c.message, config.overrides.justification.headings)).find(Boolean) ?? null;

@@ -4,7 +4,7 @@ import { cachedConfig } from "../config/config-cache.js";
 import { readConfig } from "../config/read-config.js";
 import { gatewayFor, type Gateway } from "../github/gateway.js";
 import { createComment, listAppIssues, updateIssue, type IssueSummary } from "../github/issues.js";
-import { addLabels, APP_LABELS } from "../github/labels.js";
+import { addLabels, APP_LABELS, removeLabel } from "../github/labels.js";
 import { workflowFileOf } from "../github/workflows.js";
 import { parseChecklist, setChecklistItem, uncheckedItems } from "../policy/follow-up-checklist.js";
 import { readStateBlock } from "../render/hidden-block.js";
@@ -25,6 +25,8 @@ async function recordResult(gw: Gateway, issue: IssueSummary, run: { conclusion:
   if (run.conclusion === "success") {
     const body = setChecklistItem(issue.body, "retest", true);
     await updateIssue(gw, issue.number, { body });
+    // An earlier failed run's label would go on saying the retest failed.
+    if (issue.labels.includes(APP_LABELS.retestFailed.name)) await removeLabel(gw, issue.number, APP_LABELS.retestFailed.name);
     if (uncheckedItems(parseChecklist(body)).length === 0) {
       await updateIssue(gw, issue.number, { state: "closed", state_reason: "completed" });
       await createComment(gw, issue.number, `The retest passed (${run.html_url}) and every follow-up item is done: closing.`);
@@ -42,14 +44,16 @@ async function recordResult(gw: Gateway, issue: IssueSummary, run: { conclusion:
  */
 export async function handleWorkflowRun(context: Context<"workflow_run.completed">, appLogin: () => Promise<string | undefined>): Promise<void> {
   const run = context.payload.workflow_run;
-  if (run.event !== "workflow_dispatch" || run.triggering_actor?.type !== "Bot" || IGNORED_CONCLUSIONS.has(run.conclusion ?? "")) return;
-  const self = await appLogin();
-  if (self && run.triggering_actor.login !== self) return;
+  // A run without a conclusion says nothing about the suite: it must not fail a follow-up.
+  if (run.event !== "workflow_dispatch" || run.triggering_actor?.type !== "Bot" || !run.conclusion || IGNORED_CONCLUSIONS.has(run.conclusion)) return;
   const { owner, repo } = context.repo();
   const loaded = cachedConfig(owner, repo) ?? (await readConfig(context));
   const workflow = loaded.config.follow_up.retest_workflow;
   if (!workflow || workflowFileOf(run.path) !== workflowFileOf(workflow)) return;
+  // Only now the app's own login (one call per process): another bot's runs of other workflows cost nothing more.
+  const self = await appLogin();
+  if (self && run.triggering_actor.login !== self) return;
   const gw = gatewayFor(context);
   const issues = followUpsOfRun(await listAppIssues(gw, { label: APP_LABELS.followUp.name }), run);
-  for (const issue of issues) await recordResult(gw, issue, { conclusion: run.conclusion ?? "unknown", html_url: run.html_url });
+  for (const issue of issues) await recordResult(gw, issue, { conclusion: run.conclusion, html_url: run.html_url });
 }

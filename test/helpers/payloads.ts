@@ -47,7 +47,8 @@ export function pullRequestEvent(options: PullRequestOptions = {}) {
   if (options.label) payload.label = { id: 99, name: options.label, color: "d93f0b", default: false };
   payload.sender.login = options.sender ?? pr.user.login;
   payload.installation = { id: 2, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==" };
-  return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "pull_request" as const, payload };
+  // `any`: the example shape, changed freely by tests, is what `probot.receive` takes.
+  return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "pull_request" as const, payload: payload as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export function commitsResponse(messages: readonly string[]) {
@@ -56,4 +57,141 @@ export function commitsResponse(messages: readonly string[]) {
     commit: { message, author: { name: "Alice", email: "alice@example.com" } },
     author: { login: "alice" },
   }));
+}
+
+/* ---- push and workflow_run (test/handlers/push*.test.ts, workflow-run.test.ts) ---- */
+
+/** The payload type Probot's `receive` expects for an event name. */
+type PayloadOf<Name extends string> = Extract<Parameters<import("probot").Probot["receive"]>[0], { name: Name }>["payload"];
+
+/** The branch's head before the push, and the pushed head (the real example's commit). */
+export const BEFORE_SHA = "9049f1265b7d61be4a8904a9a27120d2064dab3b";
+export const PUSH_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+export const ZERO_SHA = "0".repeat(40);
+
+/** A distinct, valid commit SHA for the i-th commit of a generated push. */
+export function pushCommitSha(i: number): string {
+  return `${i.toString(16).padStart(8, "0")}${"c0ffee".repeat(6).slice(0, 32)}`;
+}
+
+export interface PushCommitOptions {
+  id?: string;
+  message: string;
+  /** The author's GitHub login; null: the email is tied to no account (no `username`). */
+  username?: string | null;
+  added?: string[];
+  modified?: string[];
+  removed?: string[];
+}
+
+export interface PushOptions {
+  ref?: string;
+  before?: string;
+  after?: string;
+  /** Messages or commits, oldest first; the last one is `after` unless it has its own id. Default: one plain commit. */
+  commits?: ReadonlyArray<string | PushCommitOptions>;
+  /** null: no head commit (a deletion, or a push that brought no commit). Default: the last commit. */
+  headCommit?: null;
+  forced?: boolean;
+  deleted?: boolean;
+  created?: boolean;
+  sender?: string;
+  senderType?: "User" | "Bot";
+  defaultBranch?: string;
+  /** `owner/name` of another repository (e.g. the org's `.github`). */
+  repo?: string;
+}
+
+/** A `push` event of the real example shape (Codertocat/Hello-World, default branch master). */
+export function pushEvent(options: PushOptions = {}) {
+  const payload = fixture<Record<string, any>>("push.direct.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const template = payload.commits[0];
+  const deleted = options.deleted ?? false;
+  const after = options.after ?? (deleted ? ZERO_SHA : PUSH_SHA);
+  const list = options.commits ?? (deleted ? [] : ["Fix the login timeout"]);
+  const commits = list.map((entry, i) => {
+    const c: PushCommitOptions = typeof entry === "string" ? { message: entry } : entry;
+    const id = c.id ?? (i === list.length - 1 ? after : pushCommitSha(i));
+    const author: Record<string, string> = { name: "Alice", email: "alice@example.com" };
+    if (c.username !== null) author.username = c.username ?? "alice";
+    return {
+      ...template,
+      id,
+      url: `https://github.com/${REPO}/commit/${id}`,
+      message: c.message,
+      author,
+      added: c.added ?? [],
+      modified: c.modified ?? [],
+      removed: c.removed ?? [],
+    };
+  });
+  payload.ref = options.ref ?? "refs/heads/master";
+  payload.before = options.before ?? BEFORE_SHA;
+  payload.after = after;
+  payload.commits = commits;
+  payload.head_commit = options.headCommit === null ? null : (commits.at(-1) ?? null);
+  payload.forced = options.forced ?? false;
+  payload.deleted = deleted;
+  payload.created = options.created ?? false;
+  payload.compare = `https://github.com/${REPO}/compare/${payload.before.slice(0, 12)}...${after.slice(0, 12)}`;
+  const sender = options.sender ?? "alice";
+  payload.sender = { ...payload.sender, login: sender, type: options.senderType ?? (sender.endsWith("[bot]") ? "Bot" : "User") };
+  payload.pusher = { name: sender, email: `${sender}@example.com` };
+  if (options.defaultBranch) payload.repository.default_branch = options.defaultBranch;
+  if (options.repo) {
+    const [owner = "", name = ""] = options.repo.split("/");
+    payload.repository.full_name = options.repo;
+    payload.repository.name = name;
+    payload.repository.owner = { ...payload.repository.owner, login: owner, name: owner };
+  }
+  return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "push" as const, payload: payload as PayloadOf<"push"> };
+}
+
+/** `GET /repos/{o}/{r}/commits/{sha}/pulls`: the PR merged into `base` (default master) whose merge commit `sha` is. */
+export function mergedPullsForCommit(sha: string, options: { number?: number; base?: string } = {}) {
+  const pr = pullRequestEvent({ merged: true, base: options.base }).payload.pull_request;
+  return [{ ...pr, number: options.number ?? 2, merge_commit_sha: sha }];
+}
+
+/** A compare API answer (`GET /repos/{o}/{r}/compare/{base}...{head}`): one page of commits. */
+export function compareResponse(params: { total: number; commits: ReadonlyArray<{ sha: string; message: string }> }) {
+  return {
+    status: "ahead",
+    ahead_by: params.total,
+    behind_by: 0,
+    total_commits: params.total,
+    commits: params.commits.map((c) => ({ sha: c.sha, commit: { message: c.message, author: { name: "Alice", email: "alice@example.com" } }, author: { login: "alice" } })),
+    files: [],
+  };
+}
+
+export interface WorkflowRunOptions {
+  conclusion?: string | null;
+  /** The run's event: the app's retest is `workflow_dispatch`. */
+  event?: string;
+  triggeringActor?: { login: string; type: string } | null;
+  path?: string;
+  headSha?: string;
+  headBranch?: string;
+  displayTitle?: string;
+  runId?: number;
+}
+
+/** A `workflow_run.completed` event of the real example shape, by default the app's own retest dispatch of ci.yml on master. */
+export function workflowRunEvent(options: WorkflowRunOptions = {}) {
+  const payload = fixture<Record<string, any>>("workflow_run.completed.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const run = payload.workflow_run;
+  const runId = options.runId ?? run.id;
+  run.id = runId;
+  run.html_url = `https://github.com/${REPO}/actions/runs/${runId}`;
+  run.conclusion = options.conclusion === undefined ? "success" : options.conclusion;
+  run.event = options.event ?? "workflow_dispatch";
+  run.path = options.path ?? ".github/workflows/ci.yml";
+  run.head_sha = options.headSha ?? PUSH_SHA;
+  run.head_commit.id = run.head_sha;
+  run.head_branch = options.headBranch ?? "master";
+  run.display_title = options.displayTitle ?? "CI";
+  if (options.triggeringActor === null) delete run.triggering_actor;
+  else if (options.triggeringActor) run.triggering_actor = { ...run.triggering_actor, ...options.triggeringActor };
+  return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "workflow_run" as const, payload: payload as PayloadOf<"workflow_run"> };
 }

@@ -1,0 +1,194 @@
+import { forgetAllConfigs } from "../../src/config/config-cache.js";
+import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { COMMENT_KEY, bodies, botComment, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+
+setUpNock();
+beforeEach(() => forgetAllConfigs());
+
+const CONFIG = "production:\n  branches: [master, \"release/*\"]\nfollow_up:\n  retest_workflow: ci.yml\n";
+const DISPATCH = `/repos/${REPO}/actions/workflows/ci.yml/dispatches`;
+const ISSUES = `/repos/${REPO}/issues`;
+const FOLLOW_UP_KEY = "<!-- pipeline-guard:follow-up pr=2 -->";
+const JUSTIFIED = "Raises the timeout.\n\n## Justification\nThe login service is down.";
+
+/**
+ * Everything a merged override PR costs before and after its follow-up: config, commits,
+ * permission, marker label, PR comment, follow-up look-up, labels, issue, comment update
+ * and the required checks query. `dispatch` adds what the test expects of the dispatch.
+ */
+function mergedOverrideMocks(
+  mock: ReturnType<typeof mockGitHub>,
+  params: { config?: string; existingFollowUp?: boolean; title?: string; dispatch?: (api: ReturnType<typeof mockGitHub>["api"]) => void } = {},
+) {
+  const { api } = mock;
+  const followUps = api
+    .get(CONFIG_PATH(REPO))
+    .reply(200, params.config ?? CONFIG, RAW)
+    .get(`/repos/${REPO}/pulls/2/commits`)
+    .query(true)
+    .reply(200, commitsResponse(["Raise the timeout"]))
+    .get(`/repos/${REPO}/collaborators/alice/permission`)
+    .reply(200, { permission: "write", role_name: "write" })
+    .post(`/repos/${REPO}/labels`)
+    .reply(201, {})
+    .post(`${ISSUES}/2/labels`)
+    .reply(200, [])
+    .get(`${ISSUES}/2/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(`${ISSUES}/2/comments`)
+    .reply(201, { id: 7 })
+    .get(ISSUES)
+    .query(issuesByLabel("pipeline-guard:follow-up"));
+  if (params.existingFollowUp) {
+    followUps.reply(200, [issueResponse({ number: 41, title: "Follow-up: skip-tests in #2", body: `${FOLLOW_UP_KEY}\nbody`, labels: ["pipeline-guard:follow-up"] })]);
+  } else {
+    followUps
+      .reply(200, [])
+      .post(`/repos/${REPO}/labels`)
+      .reply(201, {})
+      .post(ISSUES)
+      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: [] }));
+  }
+  api
+    .get(`${ISSUES}/2/comments`)
+    .query(true)
+    .reply(200, [botComment(7, `${COMMENT_KEY}\nfirst`)])
+    .patch(`${ISSUES}/comments/7`)
+    .reply(200, {});
+  params.dispatch?.(api);
+  api.post("/graphql").reply(200, requiredChecksResponse({ required: ["ci"], results: { ci: "SUCCESS" } }));
+  return api;
+}
+
+describe("PR merge → retest dispatch", () => {
+  test("a merged [skip-tests] PR: the follow-up, then ci.yml dispatched on the base branch with the merge commit as input", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, { dispatch: (api) => api.post(DISPATCH).reply(204) });
+
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+
+    expectAllCallsMade(mock);
+    const dispatches = requestsTo(mock.requests, "POST", DISPATCH);
+    expect(dispatches.map((d) => d.body)).toEqual([{ ref: "master", inputs: { sha: MERGE_SHA } }]);
+    // Dispatched after the follow-up exists, and before the required checks are asked.
+    const order = mock.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    expect(order.indexOf(`POST ${DISPATCH}`)).toBeGreaterThan(order.indexOf(`POST ${ISSUES}`));
+    const issue = bodies(requestsTo(mock.requests, "POST", ISSUES))[0]!;
+    expect(issue.title).toBe("Follow-up: skip-tests in #2 [skip-tests] raise the timeout");
+    expect(issue.body).toContain(FOLLOW_UP_KEY);
+    expect(issue.body).toContain("- [ ] **Retest**: the full test suite (`ci.yml`) passed on the merge commit a1b2c3d; Pipeline Guard ticks this when the run succeeds");
+    expect(issue.labels).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
+    const comment = bodies(requestsTo(mock.requests, "PATCH", `${ISSUES}/comments/7`))[0]!;
+    expect(comment.body).toContain("**Follow-up issue:** #41");
+  });
+
+  test("a PR into a release branch: dispatched on that branch", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, { dispatch: (api) => api.post(DISPATCH).reply(204) });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, base: "release/2", title: "[skip ci] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH).map((d) => d.body)).toEqual([{ ref: "release/2", inputs: { sha: MERGE_SHA } }]);
+  });
+
+  test("a 422 (the workflow declares no `sha` input): dispatched again on the branch without inputs", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, {
+      dispatch: (api) => api.post(DISPATCH).reply(422, { message: "Unexpected inputs provided" }).post(DISPATCH).reply(204),
+    });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH).map((d) => d.body)).toEqual([{ ref: "master", inputs: { sha: MERGE_SHA } }, { ref: "master" }]);
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  test("a 422 twice (e.g. the workflow has no workflow_dispatch trigger): logged, and the merge's other work still happens", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, {
+      dispatch: (api) => api.post(DISPATCH).reply(422, { message: "Unexpected inputs provided" }).post(DISPATCH).reply(422, { message: "Workflow does not have 'workflow_dispatch' trigger" }),
+    });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", "/graphql")).toHaveLength(1);
+    expect(logs.some((l) => l.level === 50 && l.msg.includes("retest workflow could not be dispatched"))).toBe(true);
+  });
+
+  test("a 403 on the dispatch (no actions:write): logged, the required checks are still looked at", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, { dispatch: (api) => api.post(DISPATCH).reply(403, { message: "Resource not accessible by integration" }) });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH)).toHaveLength(1);
+    expect(requestsTo(mock.requests, "POST", "/graphql")).toHaveLength(1);
+    expect(logs.some((l) => l.level === 50)).toBe(true);
+  });
+
+  test("a redelivered `closed` finds the follow-up: the suite is not run twice", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, { existingFollowUp: true });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH)).toHaveLength(0);
+    expect(requestsTo(mock.requests, "POST", ISSUES)).toHaveLength(0);
+  });
+
+  test("no `follow_up.retest_workflow`: no dispatch, the box waits for a person", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock, { config: "production:\n  branches: [master]\n" });
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH)).toHaveLength(0);
+    expect((bodies(requestsTo(mock.requests, "POST", ISSUES))[0] as Json).body).toContain("- [ ] **Retest**: the full test suite passed on the merge commit a1b2c3d <!--");
+  });
+
+  test("a marker without `retest` (emergency-deploy): no dispatch", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mergedOverrideMocks(mock);
+    await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[emergency-deploy] raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "POST", DISPATCH)).toHaveLength(0);
+    expect(bodies(requestsTo(mock.requests, "POST", ISSUES))[0]?.labels).toEqual(["pipeline-guard:follow-up", "emergency-deploy"]);
+  });
+
+  test("`DRY_RUN`: the dispatch is logged, not made", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    const previous = process.env.DRY_RUN;
+    process.env.DRY_RUN = "true";
+    try {
+      mock.api
+        .get(CONFIG_PATH(REPO))
+        .reply(200, CONFIG, RAW)
+        .get(`/repos/${REPO}/pulls/2/commits`)
+        .query(true)
+        .reply(200, commitsResponse(["Raise the timeout"]))
+        .get(`/repos/${REPO}/collaborators/alice/permission`)
+        .reply(200, { permission: "write", role_name: "write" })
+        .get(`${ISSUES}/2/comments`)
+        .query(true)
+        .reply(200, [])
+        .get(ISSUES)
+        .query(true)
+        .reply(200, [])
+        .post("/graphql")
+        .reply(200, requiredChecksResponse({ required: [], results: {} }));
+      await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
+    } finally {
+      if (previous === undefined) delete process.env.DRY_RUN;
+      else process.env.DRY_RUN = previous;
+    }
+    expectAllCallsMade(mock);
+    expect(mock.requests.filter((r) => r.method !== "GET" && r.path !== "/graphql")).toEqual([]);
+    expect(logs.some((l) => l.msg === "dry run: would create issue")).toBe(true);
+    expect(logs.some((l) => l.msg === "dry run: would dispatch workflow" && l.workflow === "ci.yml")).toBe(true);
+  });
+});
