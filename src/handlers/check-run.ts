@@ -2,8 +2,8 @@ import type { Context } from "probot";
 import { CHECK_NAME, createCheckRun } from "../github/check-runs.js";
 import { gatewayFor, type Gateway } from "../github/gateway.js";
 import { pullRequestFacts, type PullRequestFacts } from "./evaluate-pull-request.js";
-import { evaluateOrFailClosed } from "./pull-request.js";
-import { reportCheck, reportComment, reportEvaluationError, syncMarkerLabels } from "./report-pull-request.js";
+import { evaluateOrFailClosed, labelCommentAndCheck } from "./pull-request.js";
+import { reportCheck, reportEvaluationError } from "./report-pull-request.js";
 
 async function getPullRequest(gw: Gateway, number: number): Promise<PullRequestFacts> {
   const { data } = await gw.octokit.rest.pulls.get({ owner: gw.owner, repo: gw.repo, pull_number: number });
@@ -14,10 +14,7 @@ async function getPullRequest(gw: Gateway, number: number): Promise<PullRequestF
 export async function reevaluatePullRequest(gw: Gateway, context: Pick<Context, "config" | "log" | "repo">, pr: PullRequestFacts, defaultBranch: string): Promise<void> {
   const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha] });
   if (!result) return;
-  const { evaluation, loaded } = result;
-  const removed = await syncMarkerLabels(gw, evaluation, loaded);
-  await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
-  await reportCheck(gw, evaluation, loaded, [pr.headSha]);
+  await labelCommentAndCheck(gw, result.evaluation, result.loaded);
 }
 
 /**

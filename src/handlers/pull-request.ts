@@ -12,7 +12,8 @@ type PullRequestContext = Context<"pull_request">;
 
 /**
  * Loads the config and evaluates a PR into a production branch; on an error, completes the
- * check on `failClosedShas` (fail closed) and returns null. Not a production branch: null, no check.
+ * check on `failClosedShas` (fail closed) and returns null, or with no SHA given, throws.
+ * Not a production branch: null, no check.
  */
 export async function evaluateOrFailClosed(
   gw: Gateway,
@@ -26,6 +27,9 @@ export async function evaluateOrFailClosed(
     if (params.relevant && !params.relevant(loaded)) return null;
     return { evaluation: await evaluatePullRequest(gw, params.pr, loaded), loaded };
   } catch (error) {
+    // No check to fail closed (a merge, a label removal): the delivery itself fails, so that it is
+    // seen and can be redelivered, rather than a follow-up or a put-back being lost in silence.
+    if (params.failClosedShas.length === 0) throw error;
     await reportEvaluationError(gw, { headShas: params.failClosedShas, loaded, error });
     return null;
   }
@@ -42,7 +46,9 @@ export async function handlePullRequest(context: PullRequestContext, appLogin?: 
   const result = await evaluateOrFailClosed(gw, context, {
     pr,
     defaultBranch: payload.repository.default_branch,
-    failClosedShas: closing ? [] : [pr.headSha],
+    // Only events that report the check fail it closed: a label removal or a merge never reports
+    // one, so an error there must not turn the head's standing check into a failure.
+    failClosedShas: closing || payload.action === "unlabeled" ? [] : [pr.headSha],
     relevant: payload.action === "unlabeled" ? (loaded) => isMarkerLabel(loaded, payload.label?.name) : undefined,
   });
   if (!result) return;
@@ -52,14 +58,28 @@ export async function handlePullRequest(context: PullRequestContext, appLogin?: 
     await putBackRemovedLabel(gw, context as Context<"pull_request.unlabeled">, evaluation, loaded);
     return;
   }
-  const removed = await syncMarkerLabels(gw, evaluation, loaded);
-  await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
   if (closing) {
+    const removed = await syncMarkerLabels(gw, evaluation, loaded);
+    await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
     await followUpMergedOverride(gw, evaluation, loaded);
     await reportFailingChecksMerge(gw, evaluation, loaded, appLogin);
     return;
   }
-  await reportCheck(gw, evaluation, loaded, [pr.headSha]);
+  await labelCommentAndCheck(gw, evaluation, loaded);
+}
+
+/**
+ * Labels and the comment, then the check. A label or comment that cannot be written (a 403, a
+ * 5xx) must not keep the check from completing: a required check never reported blocks the
+ * merge with no word of why. The error still propagates, after the check.
+ */
+export async function labelCommentAndCheck(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
+  try {
+    const removed = await syncMarkerLabels(gw, evaluation, loaded);
+    await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
+  } finally {
+    await reportCheck(gw, evaluation, loaded, [evaluation.pr.headSha]);
+  }
 }
 
 function isMarkerLabel(loaded: LoadedConfig, label: string | undefined): boolean {

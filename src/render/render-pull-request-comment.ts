@@ -38,6 +38,8 @@ export function renderPullRequestComment(params: { title: string; summary: strin
       ].join("\n"),
     );
   }
-  parts.push(stateBlock(state));
+  // Written in the schema's key order, as a read-back state is: the same state is the same text,
+  // so that re-rendering an unchanged comment costs no write.
+  parts.push(stateBlock(commentState.parse(state)));
   return parts.join("\n\n");
 }

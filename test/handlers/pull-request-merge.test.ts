@@ -1,0 +1,476 @@
+import type nock from "nock";
+import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock, type RecordedRequest } from "../helpers/test-app.js";
+import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent, type PullRequestOptions } from "../helpers/payloads.js";
+import {
+  COMMENT_KEY,
+  bodies,
+  botComment,
+  callList,
+  issueResponse,
+  issuesByLabel,
+  requestsTo,
+  requiredChecksResponse,
+  type Json,
+} from "../helpers/github-replies.js";
+
+setUpNock();
+
+const CONFIG = "production:\n  branches: [master]\n";
+const JUSTIFIED = "Fixes the outage.\n\n## Justification\nThe database is down and customers cannot log in.";
+const FOLLOW_UP = "pipeline-guard:follow-up";
+const BYPASS = "pipeline-guard:bypass";
+const ALL_GREEN = requiredChecksResponse({ required: ["ci", "Pipeline Guard"], results: { ci: "SUCCESS", "Pipeline Guard": "SUCCESS", lint: "FAILURE" } });
+const CI_FAILED = requiredChecksResponse({ required: ["ci", "Pipeline Guard"], results: { ci: "FAILURE", "Pipeline Guard": "SUCCESS" } });
+
+const merged = (options: PullRequestOptions = {}) =>
+  pullRequestEvent({ action: "closed", merged: true, mergedBy: "bob", title: "[skip-tests] Raise the timeout", body: JUSTIFIED, labels: ["skip-tests"], ...options });
+
+/**
+ * The PR's comment and the repository's issues as GitHub keeps them: what a POST or PATCH
+ * writes, the next GET returns. Each route answers `times` requests.
+ */
+function fakeGitHub(api: nock.Scope, params: { times?: number; comment?: string | null } = {}) {
+  const times = params.times ?? 1;
+  const state = { comment: params.comment ?? null, issues: [] as Json[], nextIssue: 42 };
+  const listIssues = (label: string) => state.issues.filter((i) => (i.labels as Json[]).some((l) => l.name === label)).reverse();
+  api
+    .get(`/repos/${REPO}/issues/2/comments`)
+    .query({ per_page: 100 })
+    .times(2 * times)
+    .optionally()
+    .reply(200, () => (state.comment === null ? [] : [botComment(77, state.comment)]))
+    .post(`/repos/${REPO}/issues/2/comments`)
+    .times(times)
+    .optionally()
+    .reply(201, (_uri, body) => {
+      state.comment = (body as Json).body as string;
+      return { id: 77 };
+    })
+    .patch(`/repos/${REPO}/issues/comments/77`)
+    .times(2 * times)
+    .optionally()
+    .reply(200, (_uri, body) => {
+      state.comment = (body as Json).body as string;
+      return { id: 77 };
+    })
+    .get(`/repos/${REPO}/issues`)
+    .query(issuesByLabel(FOLLOW_UP))
+    .times(times)
+    .optionally()
+    .reply(200, () => listIssues(FOLLOW_UP))
+    .get(`/repos/${REPO}/issues`)
+    .query(issuesByLabel(BYPASS))
+    .times(times)
+    .optionally()
+    .reply(200, () => listIssues(BYPASS))
+    .post(`/repos/${REPO}/issues`)
+    .times(2 * times)
+    .optionally()
+    .reply(201, (_uri, body) => {
+      const b = body as Json;
+      const issue = issueResponse({ number: state.nextIssue++, title: b.title, body: b.body, labels: b.labels });
+      state.issues.push(issue);
+      return issue;
+    })
+    .post(`/repos/${REPO}/labels`)
+    .times(4 * times)
+    .optionally()
+    .reply(201, {});
+  return state;
+}
+
+/** Reads of a merged PR's evaluation: config, commits, author's permission. */
+function evaluationReads(api: nock.Scope, params: { config?: string; commits?: string[]; permission?: string | null; times?: number } = {}) {
+  const times = params.times ?? 1;
+  api
+    .get(CONFIG_PATH(REPO))
+    .times(times)
+    .reply(200, params.config ?? CONFIG, RAW)
+    .get(`/repos/${REPO}/pulls/2/commits`)
+    .query({ per_page: 100 })
+    .times(times)
+    .reply(200, commitsResponse(params.commits ?? ["Raise the timeout"]));
+  if (params.permission !== null) {
+    api
+      .get(`/repos/${REPO}/collaborators/alice/permission`)
+      .times(times)
+      .reply(200, { permission: params.permission ?? "write", role_name: params.permission ?? "write" });
+  }
+}
+
+const issuesCreated = (requests: readonly RecordedRequest[]) => bodies(requestsTo(requests, "POST", `/repos/${REPO}/issues`));
+
+describe("merge of an override", () => {
+  test("a follow-up issue is created and linked from the PR comment; no check run", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    const state = fakeGitHub(mock.api, { comment: `${COMMENT_KEY}\nold` });
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged());
+
+    expect(mock.unmatched).toEqual([]);
+    expect(callList(mock.requests)).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      `GET /repos/${REPO}/collaborators/alice/permission`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      `PATCH /repos/${REPO}/issues/comments/77`,
+      `GET /repos/${REPO}/issues`,
+      `POST /repos/${REPO}/labels`,
+      `POST /repos/${REPO}/labels`,
+      `POST /repos/${REPO}/issues`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      `PATCH /repos/${REPO}/issues/comments/77`,
+      "POST /graphql",
+    ]);
+    expect(mock.requests[5]?.path).toBe(
+      `/repos/${REPO}/issues?labels=pipeline-guard%3Afollow-up&state=all&sort=created&direction=desc&per_page=100`,
+    );
+    const all = bodies(mock.requests);
+    expect(all[6]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
+    expect(all[7]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
+
+    const [issue] = issuesCreated(mock.requests);
+    expect(issue).toMatchObject({
+      title: "Follow-up: skip-tests in #2 [skip-tests] Raise the timeout",
+      labels: [FOLLOW_UP, "skip-tests"],
+      assignees: ["alice", "bob"],
+    });
+    const body = issue!.body as string;
+    expect(body.startsWith("<!-- pipeline-guard:follow-up pr=2 -->\n")).toBe(true);
+    expect(body).toContain(`- [ ] **Retest**: the full test suite passed on the merge commit a1b2c3d <!-- pipeline-guard:item retest -->`);
+    expect(body).toContain("- **Due:** 2026-11-22 10:00 UTC (48 h after the change)");
+    expect(body).toContain(`commit ${MERGE_SHA}`);
+    expect(body).toContain("> The database is down and customers cannot log in.");
+    expect(body).toContain("through pull request #2, merged by @bob");
+
+    expect(state.comment).toContain(COMMENT_KEY);
+    expect(state.comment).toContain("**Follow-up issue:** #42");
+    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`)).toEqual([]);
+    expect(all[11]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
+  });
+
+  test("each marker's follow-up items are boxes: emergency-deploy asks for a postmortem and a review", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    fakeGitHub(mock.api);
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged({ title: "Open the valve [hotfix]", labels: ["emergency-deploy"], author: "alice" }));
+
+    expect(mock.unmatched).toEqual([]);
+    const [issue] = issuesCreated(mock.requests);
+    expect(issue).toMatchObject({ title: "Follow-up: emergency-deploy in #2 Open the valve [hotfix]", labels: [FOLLOW_UP, "emergency-deploy"] });
+    expect(issue!.body).toContain("- [ ] **Postmortem**: a postmortem is linked in this issue <!-- pipeline-guard:item postmortem -->");
+    expect(issue!.body).toContain("- [ ] **Review**: someone other than @alice reviewed the change after the fact <!-- pipeline-guard:item review -->");
+    expect(issue!.body).not.toContain("pipeline-guard:item retest");
+  });
+
+  test("an override merged with its requirements unmet: the follow-up says which ones", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: "read" });
+    fakeGitHub(mock.api);
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged({ body: "no reason" }));
+
+    expect(mock.unmatched).toEqual([]);
+    const body = issuesCreated(mock.requests)[0]!.body as string;
+    expect(body).toContain("**Requirements that were not met at merge:**\n- @alice has read permission (write needed)\n- no justification:");
+    expect(body).toContain("**Justification:**\n_none was given_");
+  });
+
+  test("assignees GitHub refuses (422) are dropped: the issue is created again without them", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    mock.api
+      .get(`/repos/${REPO}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${REPO}/issues/2/comments`)
+      .reply(201, { id: 77 })
+      .get(`/repos/${REPO}/issues`)
+      .query(issuesByLabel(FOLLOW_UP))
+      .reply(200, [])
+      .post(`/repos/${REPO}/labels`)
+      .times(2)
+      .reply(422, { message: "Validation Failed" })
+      .post(`/repos/${REPO}/issues`)
+      .reply(422, { message: "Validation Failed", errors: [{ resource: "Issue", code: "invalid", field: "assignees", value: "bob" }] })
+      .post(`/repos/${REPO}/issues`)
+      .reply(201, issueResponse({ number: 43, title: "t", body: "b", labels: [FOLLOW_UP] }))
+      .get(`/repos/${REPO}/issues/2/comments`)
+      .query(true)
+      .reply(200, [botComment(77, `${COMMENT_KEY}\nx`)])
+      .patch(`/repos/${REPO}/issues/comments/77`)
+      .reply(200, { id: 77 })
+      .post("/graphql")
+      .reply(200, ALL_GREEN);
+
+    await probot.receive(merged());
+
+    expectAllCallsMade(mock);
+    const [first, second] = issuesCreated(mock.requests);
+    expect(first?.assignees).toEqual(["alice", "bob"]);
+    expect(second).toMatchObject({ title: first?.title, body: first?.body, labels: first?.labels, assignees: [] });
+    expect(bodies(requestsTo(mock.requests, "PATCH", `/repos/${REPO}/issues/comments/77`))[0]?.body).toContain("**Follow-up issue:** #43");
+    expect(logs.some((l) => l.level === 40 && l.msg.includes("refused the assignees"))).toBe(true);
+  });
+
+  test("closed without a merge costs no call", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    await probot.receive(pullRequestEvent({ action: "closed", title: "[skip-tests] Raise the timeout", body: JUSTIFIED }));
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  test("a merged PR without markers and with green checks: config, commits, GraphQL only", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null });
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(3);
+  });
+
+  test("a merge into a branch that is not production costs the config read only", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    await probot.receive(merged({ base: "develop" }));
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(1);
+  });
+});
+
+describe("merge while required checks were failing", () => {
+  test.each([
+    ["failed", CI_FAILED, "required check `ci` was failure on the PR's head ec26c3e"],
+    ["is missing", requiredChecksResponse({ required: ["ci"], results: { lint: "SUCCESS" } }), "required check `ci` was missing"],
+    ["is still running (ruleset)", { data: { repository: { pullRequest: { baseRef: { branchProtectionRule: null, rules: { nodes: [{ type: "REQUIRED_STATUS_CHECKS", parameters: { requiredStatusChecks: [{ context: "ci" }] } }] } }, commits: { nodes: [{ commit: { statusCheckRollup: { contexts: { nodes: [{ __typename: "CheckRun", name: "ci", status: "IN_PROGRESS", conclusion: null }] } } } }] } } } } }, "required check `ci` was in_progress"],
+  ])("a required check that %s: a bypass issue", async (_what, graphql, detail) => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null });
+    mock.api
+      .post("/graphql")
+      .reply(200, graphql)
+      .get(`/repos/${REPO}/issues`)
+      .query(issuesByLabel(BYPASS))
+      .reply(200, [])
+      .post(`/repos/${REPO}/labels`)
+      .reply(201, {})
+      .post(`/repos/${REPO}/issues`)
+      .reply(201, issueResponse({ number: 50, title: "t", body: "b", labels: [BYPASS] }));
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(6);
+    expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/labels`))).toEqual([
+      { name: BYPASS, color: "b60205", description: "Pipeline Guard: a change reached production outside a reviewed, green PR" },
+    ]);
+    const [issue] = issuesCreated(mock.requests);
+    expect(issue).toMatchObject({ title: "Bypass: merged with failing checks on master (a1b2c3d)", labels: [BYPASS] });
+    expect(issue?.assignees ?? []).toEqual([]);
+    expect(issue!.body.startsWith(`<!-- pipeline-guard:bypass sha=${MERGE_SHA} -->\n`)).toBe(true);
+    expect(issue!.body).toContain("- **Who:** @bob");
+    expect(issue!.body).toContain("- **Pull request:** #2 (Update the README)");
+    expect(issue!.body).toContain(`- ${detail}`);
+  });
+
+  test("an override merged with failing checks: follow-up and bypass issues both", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    const state = fakeGitHub(mock.api, { comment: null });
+    mock.api.post("/graphql").reply(200, CI_FAILED);
+
+    await probot.receive(merged());
+
+    expect(mock.unmatched).toEqual([]);
+    expect(callList(mock.requests)).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      `GET /repos/${REPO}/collaborators/alice/permission`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      `POST /repos/${REPO}/issues/2/comments`,
+      `GET /repos/${REPO}/issues`,
+      `POST /repos/${REPO}/labels`,
+      `POST /repos/${REPO}/labels`,
+      `POST /repos/${REPO}/issues`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      `PATCH /repos/${REPO}/issues/comments/77`,
+      "POST /graphql",
+      `GET /repos/${REPO}/issues`,
+      `POST /repos/${REPO}/labels`,
+      `POST /repos/${REPO}/issues`,
+    ]);
+    expect(state.issues.map((i) => i.title)).toEqual([
+      "Follow-up: skip-tests in #2 [skip-tests] Raise the timeout",
+      "Bypass: merged with failing checks on master (a1b2c3d)",
+    ]);
+  });
+
+  test.each([
+    ["classic protection, a neutral check and a success status", false],
+    ["a ruleset", true],
+  ])("all required checks green (%s): no bypass issue", async (_how, viaRuleset) => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null });
+    const response = requiredChecksResponse({ required: ["ci", "legacy/status"], results: { ci: "NEUTRAL", lint: "FAILURE" }, viaRuleset });
+    const contexts = response.data.repository.pullRequest.commits.nodes[0]!.commit.statusCheckRollup.contexts.nodes as Json[];
+    contexts.push({ __typename: "StatusContext", context: "legacy/status", state: "SUCCESS" });
+    mock.api.post("/graphql").reply(200, response);
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([`GET /repos/${REPO}/contents/.github/pipeline-guard.yml`, `GET /repos/${REPO}/pulls/2/commits`, "POST /graphql"]);
+  });
+
+  test("bypass.failing_checks_merge: check → a failing check run on the merge commit instead of an issue", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null, config: `${CONFIG}bypass:\n  failing_checks_merge: check\n` });
+    mock.api.post("/graphql").reply(200, CI_FAILED).post(`/repos/${REPO}/check-runs`).reply(201, { id: 9 });
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    const check = bodies(mock.requests).at(-1)!;
+    expect(check).toMatchObject({
+      name: "Pipeline Guard",
+      head_sha: MERGE_SHA,
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "Bypass: merged with failing checks on master (a1b2c3d)" },
+    });
+    expect(check.output.summary).toContain("required check `ci` was failure");
+  });
+
+  test("bypass.failing_checks_merge: check in report mode → neutral", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null, config: `mode: report\n${CONFIG}bypass:\n  failing_checks_merge: check\n` });
+    mock.api.post("/graphql").reply(200, CI_FAILED).post(`/repos/${REPO}/check-runs`).reply(201, { id: 9 });
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: MERGE_SHA, conclusion: "neutral" });
+  });
+
+  test("bypass.failing_checks_merge: off → no GraphQL call at all", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null, config: `${CONFIG}bypass:\n  failing_checks_merge: off\n` });
+
+    await probot.receive(merged({ title: "Update the README", labels: [] }));
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(2);
+  });
+
+  test("a merger in bypass.allowed_actors → no GraphQL call", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null, config: `${CONFIG}bypass:\n  allowed_actors: [Release-Bot]\n` });
+
+    await probot.receive(merged({ title: "Update the README", labels: [], mergedBy: "release-bot" }));
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(2);
+  });
+
+  test("a merge by the app itself is exempt: its login is asked of GitHub once, and no GraphQL call is made", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: null });
+    mock.api.get("/app").reply(200, { id: 1, slug: "pipeline-guard", name: "Pipeline Guard" });
+    const event = merged({ title: "Update the README", labels: [], mergedBy: "pipeline-guard[bot]" }) as Json;
+    event.payload.sender = { ...event.payload.sender, login: "pipeline-guard[bot]", type: "Bot" };
+
+    await probot.receive(event as Parameters<typeof probot.receive>[0]);
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).not.toContain("POST /graphql");
+  });
+});
+
+describe("idempotency", () => {
+  test("the same closed delivery twice in sequence: one follow-up issue, one comment; the second finds them", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { times: 2 });
+    const state = fakeGitHub(mock.api, { times: 2 });
+    mock.api.post("/graphql").times(2).reply(200, ALL_GREEN);
+    const event = merged();
+
+    await probot.receive(event);
+    const firstCount = mock.requests.length;
+    await probot.receive(event);
+
+    expect(mock.unmatched).toEqual([]);
+    expect(issuesCreated(mock.requests)).toHaveLength(1);
+    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`)).toHaveLength(1);
+    expect(state.comment).toContain("**Follow-up issue:** #42");
+    // The second delivery reads and writes nothing new.
+    expect(callList(mock.requests.slice(firstCount))).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      `GET /repos/${REPO}/collaborators/alice/permission`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      `GET /repos/${REPO}/issues`,
+      `GET /repos/${REPO}/issues/2/comments`,
+      "POST /graphql",
+    ]);
+  });
+
+  test("an issue a person opened with the key does not count: the app makes its own", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    const state = fakeGitHub(mock.api);
+    state.issues.push(
+      issueResponse({ number: 7, title: "planted", body: "<!-- pipeline-guard:follow-up pr=2 -->", labels: [FOLLOW_UP], user: { login: "mallory", id: 5, type: "User" } }),
+    );
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged());
+
+    expect(mock.unmatched).toEqual([]);
+    expect(issuesCreated(mock.requests)).toHaveLength(1);
+    expect(state.comment).toContain("**Follow-up issue:** #42");
+  });
+
+  test("the same closed delivery twice at the same time: exactly one issue and one comment", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { times: 2 });
+    const state = fakeGitHub(mock.api, { times: 2 });
+    mock.api.post("/graphql").times(2).reply(200, CI_FAILED);
+    const event = merged();
+
+    await Promise.all([probot.receive(event), probot.receive(event)]);
+
+    expect(mock.unmatched).toEqual([]);
+    expect(issuesCreated(mock.requests).map((i) => i.title)).toEqual([
+      "Follow-up: skip-tests in #2 [skip-tests] Raise the timeout",
+      "Bypass: merged with failing checks on master (a1b2c3d)",
+    ]);
+    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`)).toHaveLength(1);
+    expect(state.issues).toHaveLength(2);
+    expect(state.comment).toContain("**Follow-up issue:** #42");
+  });
+});
