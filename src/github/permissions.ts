@@ -49,5 +49,6 @@ export async function checkAllowed(gw: Gateway, login: string, allowed: AllowedA
     if (await isActiveTeamMember(gw, team, login)) return { allowed: true, reason: `@${login} is a member of team ${team}` };
   }
   const teams = allowed.teams.length > 0 ? ` and is in none of the teams ${allowed.teams.join(", ")}` : "";
-  return { allowed: false, reason: `@${login} has ${permission} permission (${allowed.permission} needed)${teams}` };
+  const has = permission === "none" ? "has no access to the repository" : `has ${permission} permission`;
+  return { allowed: false, reason: `@${login} ${has} (${allowed.permission} needed)${teams}` };
 }

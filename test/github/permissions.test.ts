@@ -32,7 +32,7 @@ describe("checkAllowed", () => {
   test("not a collaborator (404): none, not allowed", async () => {
     const { gw, api } = nockGateway();
     api.get(`${REPO_PATH}/collaborators/eve/permission`).reply(404, { message: "Not Found" });
-    expect(await checkAllowed(gw, "eve", WRITE)).toEqual({ allowed: false, reason: "@eve has none permission (write needed)" });
+    expect(await checkAllowed(gw, "eve", WRITE)).toEqual({ allowed: false, reason: "@eve has no access to the repository (write needed)" });
   });
 
   test("another error reaches the caller (it fails closed)", async () => {

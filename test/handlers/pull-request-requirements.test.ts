@@ -280,7 +280,7 @@ describe("requirements of an override", () => {
     expect(all[7]?.body).toContain("Report mode: override of emergency-deploy, skip-tests has 2 requirements unmet");
     const check = lastCheck(mock.requests);
     expect(check.conclusion).toBe("neutral");
-    expect(check.output.summary).toContain("❌ **Authorized**: @mallory has none permission (write needed)");
+    expect(check.output.summary).toContain("❌ **Authorized**: @mallory has no access to the repository (write needed)");
     expect(check.output.summary).toContain("_Report mode: nothing is blocked");
   });
 });
