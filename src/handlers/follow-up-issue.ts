@@ -7,7 +7,7 @@ import { APP_LABELS } from "../github/labels.js";
 import { checkAllowed } from "../github/permissions.js";
 import { decideOnFollowUpClosed, decideOnFollowUpEdited, type FollowUpAction } from "../policy/decide-follow-up.js";
 import { parseChecklist, uncheckedItems } from "../policy/follow-up-checklist.js";
-import { readStateBlock } from "../render/hidden-block.js";
+import { readStateBlock, replaceStateBlock } from "../render/hidden-block.js";
 
 const followUpState = z.object({ kind: z.literal("follow-up"), author: z.string() });
 
@@ -53,21 +53,29 @@ export async function handleFollowUpClosed(context: Context<"issues.closed">): P
   if (action) await apply(gw, issue.number, [action]);
 }
 
-/** `issues.edited` on a follow-up: a self-ticked review is unticked; a finished list closes the issue. */
+/**
+ * `issues.edited` on a follow-up: a self-ticked review is unticked; a finished list closes the
+ * issue. The hidden state (who the change's author is) is read from the body before the edit, and
+ * a person's edit of it is undone: otherwise an author could rename themselves and tick review.
+ * An edit that needs nothing costs no call.
+ */
 export async function handleFollowUpEdited(context: Context<"issues.edited">): Promise<void> {
-  const author = followUpAuthor(context);
-  if (author === null) return;
+  if (followUpAuthor(context) === null) return;
   const { issue, sender, changes } = context.payload;
   if (changes.body === undefined) return;
+  const previousState = readStateBlock(changes.body.from);
+  const previous = followUpState.safeParse(previousState);
+  const tampered = previous.success && sender.type !== "Bot" && JSON.stringify(previousState) !== JSON.stringify(readStateBlock(issue.body));
+  const body = tampered ? replaceStateBlock(issue.body ?? "", previousState) : (issue.body ?? "");
+  const author = previous.success ? previous.data.author : (followUpAuthor(context) ?? "");
+  const decide = (mode: "enforce" | "report") =>
+    decideOnFollowUpEdited({ body, previousBody: changes.body?.from, editor: sender.login, state: { author }, issueOpen: issue.state === "open", mode });
+  if (!tampered && decide("enforce").length === 0) return;
   const gw = gatewayFor(context);
   const { config } = await readConfig(context);
-  const actions = decideOnFollowUpEdited({
-    body: issue.body ?? "",
-    previousBody: changes.body.from,
-    editor: sender.login,
-    state: { author },
-    issueOpen: issue.state === "open",
-    mode: config.mode,
-  });
+  const actions = decide(config.mode);
+  if (tampered && !actions.some((a) => a.type === "update-body")) {
+    actions.unshift({ type: "update-body", body, comment: "The hidden state of this follow-up is kept by Pipeline Guard: the change to it was undone." });
+  }
   await apply(gw, issue.number, actions);
 }

@@ -35,3 +35,11 @@ export function readStateBlock(body: string | null | undefined): unknown {
     return undefined;
   }
 }
+
+/** The body with its state block replaced by `state` (appended when it has none). */
+export function replaceStateBlock(body: string, state: unknown): string {
+  const start = body.indexOf(STATE_OPEN);
+  const end = start < 0 ? -1 : body.indexOf(STATE_CLOSE, start + STATE_OPEN.length);
+  if (start < 0 || end < 0) return `${body}\n${stateBlock(state)}`;
+  return body.slice(0, start) + stateBlock(state) + body.slice(end + STATE_CLOSE.length);
+}

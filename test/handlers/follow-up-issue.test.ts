@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { parseChecklist, setChecklistItem } from "../../src/policy/follow-up-checklist.js";
-import { hiddenKey } from "../../src/render/hidden-block.js";
+import { hiddenKey, readStateBlock } from "../../src/render/hidden-block.js";
 import { renderFollowUpIssue } from "../../src/render/render-follow-up-issue.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { MERGE_SHA, REPO, fixture } from "../helpers/payloads.js";
@@ -237,15 +237,44 @@ describe("issues.edited on a follow-up", () => {
     expect(bodyOf(mock.requests[2])).toEqual({ body: "Every follow-up item is done: closing. Thank you." });
   });
 
-  test("someone else ticks review with boxes left: no write", async () => {
+  test("someone else ticks review with boxes left: no call at all (not even the config)", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW);
 
     await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: tick(BODY, "review"), sender: "bob" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET"]);
+    expect(mock.requests).toEqual([]);
+  });
+
+  test("the author rewrites the hidden state to name someone else, then ticks review: the state is restored and the tick undone", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const author = String((readStateBlock(BODY) as { author: string }).author);
+    const forged = tick(BODY, "review").replace(`"author":"${author}"`, '"author":"someone-else"');
+    expect(forged).not.toEqual(tick(BODY, "review"));
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: forged, sender: author }));
+
+    expectAllCallsMade(mock);
+    const patched = String(bodyOf(mock.requests[1]).body);
+    expect(readStateBlock(patched)).toEqual(readStateBlock(BODY));
+    expect(parseChecklist(patched).review).toBe(false);
+    expect(String(bodyOf(mock.requests[2]).body)).toContain("Unticked **review**");
+  });
+
+  test("a person's edit of the hidden state alone is undone", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const forged = BODY.replace('"kind":"follow-up"', '"kind":"follow-up","extra":1');
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: forged, sender: "bob" }));
+
+    expectAllCallsMade(mock);
+    expect(readStateBlock(String(bodyOf(mock.requests[1]).body))).toEqual(readStateBlock(BODY));
+    expect(String(bodyOf(mock.requests[2]).body)).toContain("the change to it was undone");
   });
 
   test.each([
