@@ -39,10 +39,19 @@ function isCalendarDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** The drift item id: one word, or quoted (ids of Terraform for_each keys may hold spaces). */
+/**
+ * The drift item id: one word, or quoted (ids of Terraform for_each keys may hold spaces). Within
+ * double quotes, `\"` and `\\` stand for `"` and `\`, so that `"terraform:aws_s3_bucket.b[\"my key\"]"`
+ * names the id `terraform:aws_s3_bucket.b["my key"]`.
+ */
 function takeId(rest: string): { id: string; after: string } | null {
   const quote = rest[0];
-  if (quote === '"' || quote === "'" || quote === "`") {
+  if (quote === '"') {
+    const match = /^"((?:[^"\\]|\\.)+)"/.exec(rest);
+    if (!match?.[1]) return null;
+    return { id: match[1].replace(/\\(.)/g, "$1"), after: rest.slice(match[0].length).trim() };
+  }
+  if (quote === "'" || quote === "`") {
     const end = rest.indexOf(quote, 1);
     if (end <= 1) return null;
     return { id: rest.slice(1, end), after: rest.slice(end + 1).trim() };
@@ -69,10 +78,16 @@ function parseAccept(rest: string): ParsedCommand {
 
 /** null when the comment holds no command (no API call is made for it). */
 export function parseCommand(body: string | null | undefined): ParsedCommand | null {
-  const firstLine = (body ?? "").slice(0, MAX_COMMAND_LINE).split(/\r?\n/, 1)[0]?.trim() ?? "";
+  const head = (body ?? "").slice(0, MAX_COMMAND_LINE + 2);
+  const rawLine = head.split(/\r?\n/, 1)[0] ?? "";
+  // Four spaces or a tab of indentation make the line an indented code block: shown, not run.
+  if (/^(?: {0,3}\t| {4})/.test(rawLine)) return null;
+  const firstLine = rawLine.trim();
   if (!firstLine.toLowerCase().startsWith(COMMAND_PREFIX)) return null;
   const after = firstLine.slice(COMMAND_PREFIX.length);
   if (after !== "" && !/^\s/.test(after)) return null; // `/pipeline-guardian` is someone else's
+  // A line cut short would run a different command (a reason or an address cut), so it is refused.
+  if (rawLine.replace(/\r$/, "").length > MAX_COMMAND_LINE) return { ok: false, error: `the command line is longer than ${MAX_COMMAND_LINE} characters` };
   const [word = "", ...restWords] = after.trim().split(/\s+/);
   const rest = after.trim().slice(word.length).trim();
   switch (word.toLowerCase()) {
