@@ -125,7 +125,7 @@ describe("issue_comment: who may run commands", () => {
     await probot.receive(commentEvent("/pipeline-guard rescan"));
 
     expectAllCallsMade(mock);
-    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has none permission (maintain needed) and is in none of the teams sre. See `commands.allowed`.");
+    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has no access to the repository (maintain needed) and is in none of the teams sre. See `commands.allowed`.");
   });
 
   test("allowed through commands.allowed.users: no permission call", async () => {
