@@ -10,5 +10,5 @@ export default {
   collectCoverageFrom: ["src/**/*.ts", "!src/main.ts", "!src/cli/main.ts"],
   coverageProvider: "v8",
   coverageReporters: ["text-summary", "lcov"],
-  coverageThreshold: { global: { lines: 90 } },
+  coverageThreshold: { global: { lines: 95, branches: 85, functions: 95 } },
 };
