@@ -5,6 +5,11 @@ export const DEFAULT_SCAN_INTERVAL = "6h";
 /** Between two repositories of a scheduled scan: a few hundred repositories take minutes, not a burst. */
 export const PAUSE_BETWEEN_REPOSITORIES_MS = 2000;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Node's timers hold a signed 32-bit delay (about 24.8 days); past it, setTimeout fires after
+ * 1 ms, which would turn DRIFT_SCAN_INTERVAL=30d into a scan loop. Longer waits are cut to this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `DRIFT_SCAN_INTERVAL`: `6h`, `30m`, `90s`, `1d`, a bare number of ms; `0` turns the schedule off. */
 export function parseInterval(text: string | undefined): number {
@@ -36,9 +41,10 @@ export function startDriftSchedule(params: {
     app.log.info("drift scan schedule is off (DRIFT_SCAN_INTERVAL=0)");
     return { stop: () => undefined };
   }
+  if (intervalMs > MAX_TIMER_MS) app.log.warn({ intervalMs, maxMs: MAX_TIMER_MS }, "DRIFT_SCAN_INTERVAL is longer than a timer can wait: scans run about every 24.8 days");
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(run, intervalMs + Math.floor(random() * intervalMs * 0.1));
+    timer = setTimeout(run, Math.min(MAX_TIMER_MS, intervalMs + Math.floor(random() * intervalMs * 0.1)));
     timer.unref();
   };
   const run = async () => {

@@ -18,6 +18,20 @@ export interface MissingRecords {
 }
 
 /**
+ * The markers of a merged PR as the history shows it: title, body (read as a PR body, so quoted,
+ * fenced and commented text does not count) and the commit's message. A squash commit's message
+ * can repeat the PR body (GitHub's "title and description" squash setting); read as a commit
+ * message, the markers a PR template explains in a code block would count there though they never
+ * counted on the PR, and every such merge would get a follow-up. That copy is left out.
+ */
+export function pullRequestMarkers(commit: HistoryCommit, markers: Config["markers"]): ReturnType<typeof collectMarkers> {
+  if (!commit.pr) return [];
+  const body = commit.pr.body.replace(/\r\n?/g, "\n").trim();
+  const message = commit.message.replace(/\r\n?/g, "\n");
+  return collectMarkers({ title: commit.pr.title, body: commit.pr.body, commits: [{ sha: commit.sha, message: body ? message.split(body).join("") : message }] }, markers);
+}
+
+/**
  * Overrides and bypasses of the period whose issue does not exist, as a missed webhook leaves
  * them. Merged PRs count by title, body and merge commit message (their other commits would cost
  * a call each). Uncovered direct pushes become one bypass record, keyed by the newest commit:
@@ -35,10 +49,11 @@ export function findMissingRecords(params: {
   const direct: HistoryCommit[] = [];
   // A PR merged with a merge commit brings its own commits into the history too: one record per PR.
   const recorded = new Set<string>(known.followUpKeys);
-  const exempt = new Set([...config.bypass.allowed_actors, params.appLogin ?? ""].map((a) => a.toLowerCase()));
+  // No empty login in the set: a commit whose author has no GitHub account (author null) would match it.
+  const exempt = new Set([...config.bypass.allowed_actors, params.appLogin ?? ""].filter(Boolean).map((a) => a.toLowerCase()));
   for (const commit of history) {
     if (commit.pr) {
-      const markers = collectMarkers({ title: commit.pr.title, body: commit.pr.body, commits: [commit] }, config.markers);
+      const markers = pullRequestMarkers(commit, config.markers);
       if (markers.length === 0 || recorded.has(`pr=${commit.pr.number}`)) continue;
       recorded.add(`pr=${commit.pr.number}`);
       followUps.push(overrideRecord({ commit, markers: markers.map((m) => m.name), branch, config, pr: commit.pr }));

@@ -72,7 +72,8 @@ interface RawInstallation {
   id: number;
   account: { login?: string } | null;
   permissions?: { administration?: string };
-  created_at?: string;
+  /** ISO text from the REST API; epoch seconds in webhook payloads (`installation.created`, `installation_repositories`). */
+  created_at?: string | number;
   suspended_at?: string | null;
 }
 
@@ -83,6 +84,13 @@ interface RawRepository {
   archived?: boolean;
 }
 
+/** When the app was installed; undefined when unreadable, which leaves the look-back at its 30 days. */
+function installedAtOf(createdAt: string | number | undefined): Date | undefined {
+  if (createdAt === undefined || createdAt === "") return undefined;
+  const at = typeof createdAt === "number" ? new Date(createdAt * 1000) : new Date(createdAt);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
 function toTarget(installation: RawInstallation, repo: RawRepository): InstalledRepository {
   return {
     installationId: installation.id,
@@ -91,7 +99,7 @@ function toTarget(installation: RawInstallation, repo: RawRepository): Installed
     defaultBranch: repo.default_branch ?? "main",
     archived: repo.archived === true,
     canReadRuleSuites: installation.permissions?.administration === "write",
-    installedAt: installation.created_at ? new Date(installation.created_at) : undefined,
+    installedAt: installedAtOf(installation.created_at),
   };
 }
 

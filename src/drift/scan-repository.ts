@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { LoadedConfig } from "../config/load-config.js";
 import { formatConfigError } from "../config/validate-config.js";
 import { getBranchRules, getClassicProtection } from "../github/branch-protection.js";
+import { CHECK_NAME } from "../github/check-runs.js";
 import { type Gateway, statusOf } from "../github/gateway.js";
 import { createComment, findIssueByKey, findOrCreateIssue, listAppIssues, updateIssue, type IssueSummary } from "../github/issues.js";
 import { addLabels, APP_LABELS } from "../github/labels.js";
@@ -10,16 +11,16 @@ import { getRepositoryActivity, type HistoryCommit } from "../github/repository-
 import { listRulesetBypasses } from "../github/rule-suites.js";
 import { fetchTerraformPlan } from "../github/terraform-artifact.js";
 import { dispatchWorkflow } from "../github/workflows.js";
-import { collectMarkers } from "../markers/collect-markers.js";
 import { isExemptActor, reportBypass } from "../handlers/open-bypass.js";
 import { openFollowUp } from "../handlers/open-follow-up.js";
 import { readStateBlock } from "../render/hidden-block.js";
+import { followUpKey } from "../render/render-follow-up-issue.js";
 import { escapeInlineText, quietLogin } from "../render/escape-markdown.js";
 import { deploymentItems, latestSuccessfulDeployments } from "./deployment-items.js";
 import { diffProtection, normalizeProtection, type ProtectionSnapshot } from "./diff-protection.js";
 import type { DriftItem, DriftKind } from "./drift-item.js";
 import { mergeScan, readDriftState, type Acceptance } from "./drift-state.js";
-import { findMissingRecords, type KnownRecords } from "./find-missing-records.js";
+import { findMissingRecords, pullRequestMarkers } from "./find-missing-records.js";
 import { overdueActions, renderReminder } from "./overdue-follow-ups.js";
 import { DRIFT_REPORT_KEY, DRIFT_REPORT_TITLE, planReportUpdate, renderDriftReport, type DriftReportParams } from "./render-drift-report.js";
 import { terraformItems } from "./terraform-items.js";
@@ -67,11 +68,11 @@ async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBran
 
 const scanProblem = (id: string, title: string, fix: string): DriftItem => ({ id: `scan:${id}`, kind: "scan", title, details: [], fix });
 
-const followUpKey = z.object({ kind: z.literal("follow-up"), sha: z.string(), pr: z.number().optional() });
+const followUpState = z.object({ kind: z.literal("follow-up"), sha: z.string(), pr: z.number().optional() });
 const bypassShas = z.object({ kind: z.literal("bypass"), sha: z.string(), commits: z.array(z.string()).default([]) });
 
 /** What the app's follow-ups and bypass issues of the period already cover (two calls, only when the history has candidates). */
-async function knownRecords(gw: Gateway, since: Date): Promise<KnownRecords> {
+async function knownRecords(gw: Gateway, since: Date): Promise<{ followUpKeys: Set<string>; coveredShas: Set<string> }> {
   const [followUps, bypasses] = await Promise.all([
     listAppIssues(gw, { label: APP_LABELS.followUp.name, state: "all", since }),
     listAppIssues(gw, { label: APP_LABELS.bypass.name, state: "all", since }),
@@ -79,7 +80,7 @@ async function knownRecords(gw: Gateway, since: Date): Promise<KnownRecords> {
   const followUpKeys = new Set<string>();
   const coveredShas = new Set<string>();
   for (const issue of followUps) {
-    const state = followUpKey.safeParse(readStateBlock(issue.body));
+    const state = followUpState.safeParse(readStateBlock(issue.body));
     if (!state.success) continue;
     followUpKeys.add(state.data.pr ? `pr=${state.data.pr}` : `sha=${state.data.sha}`);
     coveredShas.add(state.data.sha);
@@ -94,8 +95,8 @@ async function knownRecords(gw: Gateway, since: Date): Promise<KnownRecords> {
 }
 
 /** Whether a history holds anything that needs an issue: a marker in a merged PR, or a commit that came without one. */
-function hasCandidates(history: readonly HistoryCommit[], markersPresent: (commit: HistoryCommit) => boolean): boolean {
-  return history.some((c) => !c.pr || markersPresent(c));
+function hasCandidates(history: readonly HistoryCommit[], markersPresent: (commit: HistoryCommit) => boolean, exempt: (commit: HistoryCommit) => boolean): boolean {
+  return history.some((c) => (c.pr ? markersPresent(c) : !exempt(c)));
 }
 
 /**
@@ -129,7 +130,8 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const { state: previous, damaged } = readDriftState(report?.body);
   const found: DriftItem[] = [];
   const incomplete: DriftKind[] = [];
-  if (damaged) found.push(scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the `<!-- pipeline-guard:state … -->` line of this issue as it is."));
+  // The fix text must not spell the state block's opening: the block is found by its first occurrence.
+  if (damaged) found.push(scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the hidden state line at the end of this issue's body as it is (edit the text above it only)."));
 
   const baseline: Record<string, ProtectionSnapshot> = { ...previous.baseline };
   let baselineRecorded = false;
@@ -258,20 +260,34 @@ async function recordMissing(
   params: { loaded: LoadedConfig; histories: Map<string, HistoryCommit[]>; since: Date; summary: ScanSummary; appLogin?: string },
 ): Promise<void> {
   const { config } = params.loaded;
-  const withMarkers = (c: HistoryCommit) => collectMarkers({ title: c.pr?.title, body: c.pr?.body, commits: [c] }, config.markers).length > 0;
-  if (![...params.histories.values()].some((h) => hasCandidates(h, withMarkers))) return;
+  const withMarkers = (c: HistoryCommit) => pullRequestMarkers(c, config.markers).length > 0;
+  // A direct commit of an exempt actor (a release bot) never needs an issue: it costs no look-up.
+  const exempt = (c: HistoryCommit) => c.author !== null && isExemptActor(c.author, config, params.appLogin);
+  if (![...params.histories.values()].some((h) => hasCandidates(h, withMarkers, exempt))) return;
   const known = await knownRecords(gw, params.since);
   for (const [branch, history] of params.histories) {
     const missing = findMissingRecords({ history, known, branch, config, appLogin: params.appLogin });
+    // A commit on two production branches (a release branch cut from main) is one record, not one per branch.
+    for (const record of missing.followUps) known.followUpKeys.add(followUpKey(record));
+    for (const commit of missing.bypass?.commits ?? []) known.coveredShas.add(commit.sha);
     for (const record of missing.followUps) {
       const { created } = await openFollowUp(gw, record, config);
       if (created) params.summary.followUpsMade++;
     }
     if (missing.bypass && !isExemptActor(missing.bypass.actor, config, params.appLogin)) {
+      // In `check` mode there is no issue to find again: without this look-up every scan of the
+      // look-back would add one more failing check run to the same commit.
+      if (config.bypass.direct_push === "check" && (await hasOwnCheckRun(gw, missing.bypass.sha))) continue;
       const { created } = await reportBypass(gw, missing.bypass, config.bypass.direct_push, config.mode);
       if (created) params.summary.bypassesMade++;
     }
   }
+}
+
+/** Whether the commit already carries a `Pipeline Guard` check run (the push handler's, or an earlier scan's). */
+async function hasOwnCheckRun(gw: Gateway, sha: string): Promise<boolean> {
+  const { data } = await gw.octokit.rest.checks.listForRef({ owner: gw.owner, repo: gw.repo, ref: sha, check_name: CHECK_NAME, per_page: 1 });
+  return data.total_count > 0;
 }
 
 async function remindOverdue(gw: Gateway, now: Date, summary: ScanSummary): Promise<void> {

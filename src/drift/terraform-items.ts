@@ -24,6 +24,8 @@ export function terraformItems(params: { fetch: PlanFetch; terraform: Config["dr
       return problem(`The newest run of ${workflow} has no artifact ${inlineLiteral(terraform.artifact)}`, [`run: ${fetch.run.html_url}`]);
     case "no-file":
       return problem(`The artifact ${inlineLiteral(terraform.artifact)} holds no ${inlineLiteral(terraform.file)}`, [`run: ${fetch.run.html_url}`]);
+    case "unreadable":
+      return problem(`The artifact ${inlineLiteral(terraform.artifact)} could not be unzipped: ${escapeInlineText(fetch.error, 100)}`, [`run: ${fetch.run.html_url}`]);
     case "too-large":
       return problem(`The plan artifact is ${Math.round(fetch.bytes / 1024 / 1024)} MB: too large to read`, [`run: ${fetch.run.html_url}`]);
     case "plan": {

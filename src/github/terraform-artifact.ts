@@ -24,6 +24,8 @@ export type PlanFetch =
   | { kind: "no-artifact"; run: WorkflowRunFact }
   | { kind: "too-large"; run: WorkflowRunFact; bytes: number }
   | { kind: "no-file"; run: WorkflowRunFact }
+  /** The download is not a zip fflate can read (a truncated download, an error page from blob storage). */
+  | { kind: "unreadable"; run: WorkflowRunFact; error: string }
   | { kind: "plan"; run: WorkflowRunFact; text: string };
 
 /** The newest completed run of the workflow on the branch (one call). */
@@ -33,16 +35,25 @@ export async function latestCompletedRun(gw: Gateway, params: { workflow: string
   return run ? { id: run.id, conclusion: run.conclusion ?? null, status: run.status ?? null, html_url: run.html_url, head_sha: run.head_sha, updated_at: run.updated_at } : null;
 }
 
-/** Unzips one file from an artifact in memory, refusing by declared size. */
-export function extractFile(zip: Uint8Array, file: string, maxBytes = MAX_PLAN_FILE_BYTES): { text: string } | { tooLarge: number } | null {
+/**
+ * Unzips one file from an artifact in memory, refusing by declared size. Bytes that are not a zip
+ * are a result, not an exception: unzipSync throws a plain Error, which the scan would otherwise
+ * take for a failure of the whole scan.
+ */
+export function extractFile(zip: Uint8Array, file: string, maxBytes = MAX_PLAN_FILE_BYTES): { text: string } | { tooLarge: number } | { unreadable: string } | null {
   let declared = 0;
-  const files = unzipSync(zip, {
-    filter: (entry) => {
-      if (entry.name !== file && !entry.name.endsWith(`/${file}`)) return false;
-      declared = entry.originalSize;
-      return entry.originalSize <= maxBytes;
-    },
-  });
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(zip, {
+      filter: (entry) => {
+        if (entry.name !== file && !entry.name.endsWith(`/${file}`)) return false;
+        declared = entry.originalSize;
+        return entry.originalSize <= maxBytes;
+      },
+    });
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
   const data = Object.values(files)[0];
   if (data) return { text: new TextDecoder().decode(data) };
   return declared > maxBytes ? { tooLarge: declared } : null;
@@ -63,5 +74,6 @@ export async function fetchTerraformPlan(gw: Gateway, params: { workflow: string
   const extracted = extractFile(zip, params.file);
   if (!extracted) return { kind: "no-file", run };
   if ("tooLarge" in extracted) return { kind: "too-large", run, bytes: extracted.tooLarge };
+  if ("unreadable" in extracted) return { kind: "unreadable", run, error: extracted.unreadable };
   return { kind: "plan", run, text: extracted.text };
 }

@@ -27,7 +27,7 @@ export interface RecordedRequest {
  * throttling (each test that needs them builds its own Octokit), and a logger whose lines the
  * test can read.
  */
-export function createTestApp(options: { Octokit?: typeof ProbotOctokit } = {}): { probot: Probot; logs: LogLine[] } {
+export function createTestApp(options: { Octokit?: typeof ProbotOctokit; app?: (app: Probot) => void } = {}): { probot: Probot; logs: LogLine[] } {
   const logs: LogLine[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -39,7 +39,8 @@ export function createTestApp(options: { Octokit?: typeof ProbotOctokit } = {}):
     options.Octokit ??
     ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } }));
   const probot = new Probot({ githubToken: "test-token", Octokit, log: pino({ level: "debug" }, stream) });
-  void probot.load(pipelineGuard);
+  // `app`: the app function to load instead of the default export, e.g. createPipelineGuard({ pauseMs: 0 }).
+  void probot.load(options.app ?? pipelineGuard);
   return { probot, logs };
 }
 
