@@ -68,7 +68,7 @@ async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBran
 
 const scanProblem = (id: string, title: string, fix: string): DriftItem => ({ id: `scan:${id}`, kind: "scan", title, details: [], fix });
 
-const followUpState = z.object({ kind: z.literal("follow-up"), sha: z.string(), pr: z.number().optional() });
+const followUpState = z.object({ kind: z.literal("follow-up"), sha: z.string(), pr: z.number().optional(), commits: z.array(z.string()).default([]) });
 const bypassShas = z.object({ kind: z.literal("bypass"), sha: z.string(), commits: z.array(z.string()).default([]) });
 
 /** What the app's follow-ups and bypass issues of the period already cover (two calls, only when the history has candidates). */
@@ -84,6 +84,7 @@ async function knownRecords(gw: Gateway, since: Date): Promise<{ followUpKeys: S
     if (!state.success) continue;
     followUpKeys.add(state.data.pr ? `pr=${state.data.pr}` : `sha=${state.data.sha}`);
     coveredShas.add(state.data.sha);
+    for (const sha of state.data.commits) coveredShas.add(sha);
   }
   for (const issue of bypasses) {
     const state = bypassShas.safeParse(readStateBlock(issue.body));

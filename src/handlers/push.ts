@@ -131,6 +131,7 @@ async function handleDirectPush(
     gw,
     {
       sha: headSha,
+      commits: commits.map((c) => c.sha),
       branch,
       markers: markers.map((m) => m.name),
       labels: decision.labels,

@@ -10,6 +10,8 @@ export interface FollowUpState {
   sha: string;
   pr?: number;
   dueAt: string;
+  /** A direct push's other commits, so that the scan knows this follow-up covers them. */
+  commits?: string[];
 }
 
 export type FollowUpAction =

@@ -43,3 +43,14 @@ export function quoteBlock(text: string, maxLength = 2000): string {
 export function quietLogin(login: string): string {
   return `\`${login.replace(/`/g, "")}\``;
 }
+
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+
+/**
+ * A GitHub login as a mention, for the people a report is about. Anything that is not a login
+ * (a git author name, or `unknown` where a missed webhook left no pusher: a real account is
+ * called that) is shown as text and notifies nobody.
+ */
+export function mention(login: string): string {
+  return GITHUB_LOGIN.test(login) && login.toLowerCase() !== "unknown" ? `@${login}` : escapeInlineText(login, 100);
+}

@@ -1,4 +1,4 @@
-import { escapeInlineText } from "./escape-markdown.js";
+import { escapeInlineText, mention } from "./escape-markdown.js";
 import { stateBlock } from "./hidden-block.js";
 
 export type BypassKind = "direct push" | "force push" | "branch deleted" | "merged with failing checks" | "ruleset bypass";
@@ -51,7 +51,7 @@ export function renderBypassIssue(record: BypassRecord): { key: string; title: s
   const lines = [
     `A change reached the production branch \`${record.branch}\` outside a reviewed, green pull request: **${record.kind}**.`,
     "",
-    `- **Who:** @${record.actor}`,
+    `- **Who:** ${mention(record.actor)}`,
     `- **When:** ${record.at.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     `- **Commit:** ${record.sha}`,
   ];

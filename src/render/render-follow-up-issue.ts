@@ -1,7 +1,7 @@
 import type { Config, FollowUpItem } from "../config/schema.js";
 import type { FollowUpState } from "../policy/decide-follow-up.js";
 import { itemTag } from "../policy/follow-up-checklist.js";
-import { escapeInlineText, quoteBlock } from "./escape-markdown.js";
+import { escapeInlineText, mention, quoteBlock } from "./escape-markdown.js";
 import { followUpItemText } from "./follow-up-item-text.js";
 import { stateBlock } from "./hidden-block.js";
 
@@ -22,6 +22,8 @@ export interface OverrideRecord {
   justification: string | null;
   /** Unmet requirements at merge: the follow-up says the override went through anyway. */
   unmet: readonly string[];
+  /** Every commit of a direct push (the head is `sha`). */
+  commits?: readonly string[];
 }
 
 export interface FollowUpIssueSpec {
@@ -35,6 +37,8 @@ export interface FollowUpIssueSpec {
 /** GitHub allows ten assignees on an issue. */
 const MAX_ASSIGNEES = 10;
 const MAX_TITLE_LENGTH = 200;
+/** Commits of a direct push remembered in the state block, for the scan's look-back. */
+const MAX_COMMITS_REMEMBERED = 250;
 
 export function followUpKey(record: Pick<OverrideRecord, "pr" | "sha">): string {
   return record.pr ? `pr=${record.pr.number}` : `sha=${record.sha}`;
@@ -64,14 +68,15 @@ export function renderFollowUpIssue(record: OverrideRecord, config: Pick<Config,
     sha: record.sha,
     ...(record.pr ? { pr: record.pr.number } : {}),
     dueAt: due.toISOString(),
+    ...(record.commits && record.commits.length > 1 ? { commits: record.commits.slice(0, MAX_COMMITS_REMEMBERED) } : {}),
   };
-  const road = record.pr ? `pull request #${record.pr.number}, merged by @${record.merger}` : `a direct push by @${record.merger}`;
+  const road = record.pr ? `pull request #${record.pr.number}, merged by ${mention(record.merger)}` : `a direct push by ${mention(record.merger)}`;
   const items = record.items.length > 0 ? record.items : [];
   const lines = [
     `An emergency override reached \`${record.branch}\` through ${road}: ${record.markers.map((m) => `\`${m}\``).join(", ")}.`,
     "",
     `- **Change:** ${record.pr ? `#${record.pr.number} (${escapeInlineText(record.pr.title, 150)}), ` : ""}commit ${record.sha}`,
-    `- **Author:** @${record.author}`,
+    `- **Author:** ${mention(record.author)}`,
     `- **At:** ${formatTime(record.at)}`,
     `- **Due:** ${formatTime(due)} (${config.follow_up.due_hours} h after the change)`,
     "",
