@@ -104,7 +104,7 @@ function toTarget(installation: RawInstallation, repo: RawRepository): Installed
 }
 
 /** Every repository of every (not suspended) installation, optionally only one `owner/name`. */
-export async function listInstalledRepositories(app: Pick<Probot, "auth">, only?: string): Promise<InstalledRepository[]> {
+export async function listInstalledRepositories(app: Pick<Probot, "auth" | "log">, only?: string): Promise<InstalledRepository[]> {
   const appOctokit = await app.auth();
   const installations = (await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 })) as RawInstallation[];
   const targets: InstalledRepository[] = [];
@@ -112,8 +112,15 @@ export async function listInstalledRepositories(app: Pick<Probot, "auth">, only?
     if (installation.suspended_at) continue;
     const owner = installation.account?.login ?? "";
     if (only && owner.toLowerCase() !== only.split("/")[0]?.toLowerCase()) continue;
-    const octokit = await app.auth(installation.id);
-    const repos = (await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) as unknown as RawRepository[];
+    let repos: RawRepository[];
+    try {
+      const octokit = await app.auth(installation.id);
+      repos = (await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) as unknown as RawRepository[];
+    } catch (error) {
+      // One installation that cannot be read (uninstalled a moment ago, a token refused) must not stop the others.
+      app.log.error({ err: error, installation: installation.id, owner }, "installation's repositories could not be listed; it is skipped this time");
+      continue;
+    }
     for (const repo of repos) {
       if (only && `${repo.owner.login}/${repo.name}`.toLowerCase() !== only.toLowerCase()) continue;
       targets.push(toTarget(installation, repo));

@@ -164,6 +164,8 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const terraform = config.drift.terraform;
   const terraformBranch = branches[0];
   if (terraform.workflow && terraformBranch) {
+    // Dispatched first; the newest *completed* run is read now, the fresh one at the next scan.
+    if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, terraformBranch);
     try {
       found.push(...terraformItems({ fetch: await fetchTerraformPlan(gw, { workflow: terraform.workflow, branch: terraformBranch, artifact: terraform.artifact, file: terraform.file }), terraform, branch: terraformBranch, now }));
     } catch (error) {
@@ -171,7 +173,6 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
       incomplete.push("terraform");
       found.push(scanProblem("terraform", `The Terraform plan could not be read (${statusOf(error)})`, `Check that ${escapeInlineText(terraform.workflow)} exists and the app may read Actions.`));
     }
-    if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, terraformBranch);
   }
 
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;

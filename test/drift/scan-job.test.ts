@@ -100,6 +100,21 @@ describe("listInstalledRepositories", () => {
     ]);
   });
 
+  test("an installation whose token is refused is skipped with an error log; the others are still listed", async () => {
+    const { app, logs } = createApp();
+    const mock = mockGitHub();
+    mock.api.get("/app/installations").query(true).reply(200, [installation(5, OWNER), installation(6, "other-org")]);
+    mock.api.post("/app/installations/5/access_tokens").reply(404, { message: "Not Found" });
+    mockToken(mock.api, 6);
+    mock.api.get("/installation/repositories").query(true).reply(200, { total_count: 1, repositories: [repository("other-org", "site")] });
+
+    const targets = await listInstalledRepositories(app);
+
+    expectAllCallsMade(mock);
+    expect(targets.map((t) => `${t.owner}/${t.repo}`)).toEqual(["other-org/site"]);
+    expect(logs.some((l) => l.level === 50 && String(l.msg).includes("it is skipped this time"))).toBe(true);
+  });
+
   test("--repo OWNER/NAME: only that installation gets a token, only that repository is returned (any case)", async () => {
     const { app } = createApp();
     const mock = mockGitHub();
