@@ -118,7 +118,8 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const histories = new Map<string, HistoryCommit[]>();
   const deployments = [];
   for (const [index, branch] of branches.entries()) {
-    const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0 });
+    const environments = config.production.environments.some((e) => picomatch.scan(e).isGlob) ? null : config.production.environments;
+    const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0, environments });
     histories.set(branch, activity.history);
     deployments.push(...activity.deployments);
   }

@@ -30,14 +30,14 @@ const MAX_HISTORY_PAGES = 10;
  * One GraphQL call for what REST would need dozens for: the branch's commits of the period with
  * the PR each one merged, and the latest deployments with their latest status.
  */
-export const ACTIVITY_QUERY = `query PipelineGuardActivity($owner: String!, $repo: String!, $ref: String!, $since: GitTimestamp!, $after: String, $withDeployments: Boolean!) {
+export const ACTIVITY_QUERY = `query PipelineGuardActivity($owner: String!, $repo: String!, $ref: String!, $since: GitTimestamp!, $after: String, $withDeployments: Boolean!, $environments: [String!]) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) { target { ... on Commit { history(first: ${HISTORY_PAGE}, since: $since, after: $after) {
       pageInfo { hasNextPage endCursor }
       nodes { oid message committedDate author { user { login } }
         associatedPullRequests(first: 5) { nodes { number title body merged mergedAt mergeCommit { oid } author { login } mergedBy { login } } } }
     } } } }
-    deployments(last: 50, orderBy: { field: CREATED_AT, direction: ASC }) @include(if: $withDeployments) {
+    deployments(last: 50, environments: $environments, orderBy: { field: CREATED_AT, direction: ASC }) @include(if: $withDeployments) {
       nodes { environment commitOid createdAt creator { login } latestStatus { state } }
     }
   }
@@ -65,7 +65,11 @@ interface ActivityResponse {
   } | null;
 }
 
-export async function getRepositoryActivity(gw: Gateway, params: { branch: string; since: Date; withDeployments: boolean }): Promise<RepositoryActivity> {
+/**
+ * `environments`: exact names to ask for, so that a busy staging environment cannot push
+ * production's deployments out of the last 50; null (globs in the config) asks for all.
+ */
+export async function getRepositoryActivity(gw: Gateway, params: { branch: string; since: Date; withDeployments: boolean; environments?: string[] | null }): Promise<RepositoryActivity> {
   const history: HistoryCommit[] = [];
   let deployments: DeploymentFact[] = [];
   let after: string | null = null;
@@ -77,6 +81,7 @@ export async function getRepositoryActivity(gw: Gateway, params: { branch: strin
       since: params.since.toISOString(),
       after,
       withDeployments: params.withDeployments && page === 0,
+      environments: params.environments ?? null,
     });
     if (page === 0) {
       deployments = (data.repository?.deployments?.nodes ?? []).map((d) => ({
