@@ -1,0 +1,115 @@
+import { generateKeyPairSync } from "node:crypto";
+import { Probot, ProbotOctokit } from "probot";
+import { createScanCommand, parseScanArgs } from "../../src/cli/scan-command.js";
+import { forgetAllConfigs } from "../../src/config/config-cache.js";
+import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { OWNER, NAME, REPO, calls, mockScanReads, recordingLog } from "../fixtures/drift/scan-github.js";
+import { captureIo } from "./capture-io.js";
+
+setUpNock();
+beforeEach(() => forgetAllConfigs());
+
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const NoRetryOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } }));
+const createApp = () => new Probot({ appId: 1, privateKey, Octokit: NoRetryOctokit, log: recordingLog().log as never });
+
+function mockInstallations(api: ReturnType<typeof mockGitHub>["api"], repos: string[]) {
+  api
+    .get("/app/installations")
+    .query(true)
+    .reply(200, [{ id: 5, account: { login: OWNER }, permissions: { administration: "read" }, created_at: "2026-01-01T00:00:00Z", suspended_at: null }])
+    .post("/app/installations/5/access_tokens")
+    .reply(201, { token: "ghs_5", expires_at: "2099-01-01T00:00:00Z" })
+    .get("/installation/repositories")
+    .query(true)
+    .reply(200, { total_count: repos.length, repositories: repos.map((name) => ({ name, full_name: `${OWNER}/${name}`, owner: { login: OWNER }, default_branch: "master", archived: false })) })
+    .get("/app")
+    .reply(200, { slug: "pipeline-guard" });
+}
+
+describe("parseScanArgs", () => {
+  test.each([
+    [[], {}],
+    [["--repo", REPO], { repo: REPO }],
+    [[`--repo=${REPO}`], { repo: REPO }],
+  ])("%j", (args, expected) => {
+    expect(parseScanArgs(args)).toEqual(expected);
+  });
+
+  test.each([[["--repo"]], [["--repo", "not a repo"]], [["--owner", "x"]], [["--repo", REPO, "extra"]]])("%j is a usage error", (args) => {
+    expect(() => parseScanArgs(args)).toThrow();
+  });
+});
+
+describe("pipeline-guard scan", () => {
+  test("--repo: one quiet repository is scanned with the app's credentials; a line is printed; exit 0", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME, "other"]);
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, "drift:\n  protection: {enforce_admins: false}\n", RAW);
+    mockScanReads(mock.api, { protection: null });
+    const io = captureIo();
+
+    const code = await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo", REPO], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(0);
+    expect(io.out).toEqual([`${REPO}: 0 open, 0 accepted, 0 new; report unchanged`]);
+    expect(io.err).toEqual(["pipeline-guard scan: 1 repositories scanned, 0 failed"]);
+    expect(calls(mock.requests).filter((c) => c.startsWith("POST") || c.startsWith("PATCH")).filter((c) => !c.includes("access_tokens") && !c.includes("graphql"))).toEqual([]);
+  });
+
+  test("a repository whose scan fails: its line says so and the exit code is 1", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME]);
+    mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: "Server Error" });
+    const io = captureIo();
+
+    const code = await createScanCommand({ createApp, pauseMs: 0 }).run([], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(1);
+    expect(io.out[0]).toMatch(new RegExp(`^${REPO}: error: `));
+    expect(io.err).toEqual(["pipeline-guard scan: 1 repositories scanned, 1 failed"]);
+  });
+
+  test("--repo of a repository the app is not installed on: exit 2", async () => {
+    const mock = mockGitHub();
+    mock.api.get("/app/installations").query(true).reply(200, []);
+    const io = captureIo();
+
+    const code = await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo", "someone/else"], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(2);
+    expect(io.err).toEqual(["pipeline-guard scan: the app is not installed on someone/else"]);
+  });
+
+  test("no credentials: a usage error that names the variables, exit 2, no call", async () => {
+    const mock = mockGitHub();
+    const io = captureIo();
+
+    const code = await createScanCommand({ env: {}, pauseMs: 0 }).run([], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(2);
+    expect(io.err[0]).toMatch(/APP_ID/);
+  });
+
+  test("the installations cannot be listed: exit 1 with the reason", async () => {
+    const mock = mockGitHub();
+    mock.api.get("/app/installations").query(true).reply(401, { message: "Bad credentials" });
+    const io = captureIo();
+
+    const code = await createScanCommand({ createApp, pauseMs: 0 }).run([], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(1);
+    expect(io.err[0]).toContain("Bad credentials");
+  });
+
+  test("bad arguments: exit 2 with the usage", async () => {
+    const io = captureIo();
+    expect(await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo"], io)).toBe(2);
+    expect(io.err[0]).toContain("Usage: pipeline-guard scan [--repo OWNER/NAME]");
+  });
+});
