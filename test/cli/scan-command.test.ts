@@ -3,7 +3,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { createScanCommand, parseScanArgs } from "../../src/cli/scan-command.js";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { OWNER, NAME, REPO, calls, mockScanReads, recordingLog } from "../fixtures/drift/scan-github.js";
+import { OWNER, NAME, REPO, calls, mockScanReads, recordingLog } from "../helpers/scan-github.js";
 import { captureIo } from "./capture-io.js";
 
 setUpNock();

@@ -1,7 +1,7 @@
 import { jest } from "@jest/globals";
 import type { Probot } from "probot";
 import { DEFAULT_SCAN_INTERVAL, MAX_TIMER_MS, parseInterval, startDriftSchedule } from "../../src/drift/drift-schedule.js";
-import { recordingLog } from "../fixtures/drift/scan-github.js";
+import { recordingLog } from "../helpers/scan-github.js";
 
 const HOUR = 3_600_000;
 

@@ -5,7 +5,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { listInstalledRepositories, scanInstalledRepository, scanRepositories, targetsOfEvent, type InstalledRepository } from "../../src/drift/scan-job.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { NAME, OWNER, REPO, REPO_PATH, activityReply, byKeyQuery, calls, openQuery, quietReport, recordingLog, type Json } from "../fixtures/drift/scan-github.js";
+import { NAME, OWNER, REPO, REPO_PATH, activityReply, byKeyQuery, calls, openQuery, quietReport, recordingLog, type Json } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -206,7 +206,7 @@ describe("scanInstalledRepository", () => {
       .query(byKeyQuery("pipeline-guard:drift"))
       .reply(200, [quietReport()])
       .get(`${REPO_PATH}/branches/master/protection`)
-      .reply(200, (await import("../fixtures/drift/scan-github.js")).classicProtection())
+      .reply(200, (await import("../helpers/scan-github.js")).classicProtection())
       .get(`${REPO_PATH}/rules/branches/master`)
       .query(true)
       .reply(200, []);

@@ -20,7 +20,7 @@ import {
   quietReport,
   writes,
   type Json,
-} from "../fixtures/drift/scan-github.js";
+} from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());

@@ -23,7 +23,7 @@ import {
   quietReport,
   writes,
   type Json,
-} from "../fixtures/drift/scan-github.js";
+} from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -259,7 +259,7 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
       .reply(200, activityReply({ history: [skipTestsPr], withDeployments: false }));
     mock.api.get(`${REPO_PATH}/issues`).query({ labels: FOLLOW_UP_LABEL, state: "open", per_page: "100" }).reply(200, []);
     mock.api.get(`${REPO_PATH}/issues`).query(byKeyQuery("pipeline-guard:drift")).reply(200, [quietReport()]);
-    mock.api.get(`${REPO_PATH}/branches/master/protection`).reply(200, (await import("../fixtures/drift/scan-github.js")).classicProtection());
+    mock.api.get(`${REPO_PATH}/branches/master/protection`).reply(200, (await import("../helpers/scan-github.js")).classicProtection());
     mock.api.get(`${REPO_PATH}/rules/branches/master`).query(true).reply(200, []);
     mockKnownRecords(mock.api);
     mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 30, labels: 2 });

@@ -22,7 +22,7 @@ import {
   withDeclaredSize,
   writes,
   type Json,
-} from "../fixtures/drift/scan-github.js";
+} from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());

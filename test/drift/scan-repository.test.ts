@@ -26,7 +26,7 @@ import {
   reportBody,
   writes,
   type Json,
-} from "../fixtures/drift/scan-github.js";
+} from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());

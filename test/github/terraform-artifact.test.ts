@@ -1,7 +1,7 @@
 import nock from "nock";
 import { extractFile, fetchTerraformPlan, MAX_ARTIFACT_BYTES, MAX_PLAN_FILE_BYTES } from "../../src/github/terraform-artifact.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { REPO_PATH, artifactZip, calls, gateway, terraformFixture, withDeclaredSize, type Json } from "../fixtures/drift/scan-github.js";
+import { REPO_PATH, artifactZip, calls, gateway, terraformFixture, withDeclaredSize, type Json } from "../helpers/scan-github.js";
 
 setUpNock();
 

@@ -5,7 +5,7 @@ import { readStateBlock } from "../../src/render/hidden-block.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
 import { bodies, callList, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
-import { BASELINE_SNAPSHOT, activityReply, classicProtection, issue, reportBody } from "../fixtures/drift/scan-github.js";
+import { BASELINE_SNAPSHOT, activityReply, classicProtection, issue, reportBody } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
