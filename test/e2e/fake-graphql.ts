@@ -85,7 +85,7 @@ function requiredChecks(state: GitHubState, repo: FakeRepository, number: number
 /** GraphQL's page size for the history connection is in the query; the fake reads it from there too. */
 const HISTORY_PAGE = 100;
 
-/** The branch's commits since a time (with the merged PRs they belong to), and the deployments. */
+/** The branch's commits since a time (with the merged PRs they belong to), and the deployments (of the named environments, when named). */
 function activity(state: GitHubState, repo: FakeRepository, variables: Record<string, unknown>): GraphqlAnswer {
   const ref = String(variables.ref ?? "");
   const head = state.resolveRef(repo, ref);
@@ -137,7 +137,8 @@ function activity(state: GitHubState, repo: FakeRepository, variables: Record<st
           ...(variables.withDeployments === true
             ? {
                 deployments: {
-                  nodes: [...repo.deployments]
+                  nodes: repo.deployments
+                    .filter((d) => !Array.isArray(variables.environments) || variables.environments.includes(d.environment))
                     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
                     .slice(-50)
                     .map((d) => ({ environment: d.environment, commitOid: d.sha, createdAt: d.createdAt, creator: login(d.creator), latestStatus: { state: d.state } })),
