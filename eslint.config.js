@@ -17,6 +17,10 @@ export default tseslint.config(
     rules: { "no-console": "off" },
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "readonly", process: "readonly" } },
+  },
+  {
     files: ["**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

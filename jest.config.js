@@ -8,6 +8,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json" }],
   },
   collectCoverageFrom: ["src/**/*.ts", "!src/main.ts", "!src/cli/main.ts"],
+  reporters: ["default", "<rootDir>/scripts/plain-summary-reporter.cjs"],
   coverageProvider: "v8",
   coverageReporters: ["text-summary", "lcov"],
   coverageThreshold: { global: { lines: 95, branches: 85, functions: 95 } },
