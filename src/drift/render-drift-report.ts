@@ -71,7 +71,9 @@ function acceptedLines(item: AcceptedDriftItem, firstSeen: string): string[] {
 function summaryLine(params: { owner: string; repo: string; open: readonly DriftItem[]; accepted: number }): string {
   const where = inlineLiteral(`${params.owner}/${params.repo}`);
   const acceptedText = params.accepted > 0 ? ` ${plural(params.accepted, "accepted item")} listed apart.` : "";
-  if (params.open.length === 0) return `No open drift in ${where}: production matches what Git says.${acceptedText}`;
+  if (params.open.length === 0) {
+    return params.accepted > 0 ? `No open drift in ${where}.${acceptedText}` : `No open drift in ${where}: production matches what Git says.`;
+  }
   const byKind = DRIFT_KINDS.map((kind) => [kind, params.open.filter((item) => item.kind === kind).length] as const)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${HEADINGS[kind]}: ${count}`)
@@ -153,7 +155,10 @@ export function renderReopenComment(items: readonly DriftItem[]): string {
 
 const CONFIG_ERRORS_REOPEN_COMMENT = "Reopened: `.github/pipeline-guard.yml` is invalid, so the defaults apply; the report lists the errors.";
 
-export function renderAllClearComment(): string {
+export function renderAllClearComment(accepted = 0): string {
+  if (accepted > 0) {
+    return `No open drift is left; ${plural(accepted, "accepted item")} stay listed in the report until they are fixed or their acceptance ends. Closing this report; it is reopened if drift comes back.`;
+  }
   return "No drift is left: production matches what Git says. Closing this report; it is reopened if drift comes back.";
 }
 
@@ -190,7 +195,7 @@ export function planReportUpdate(
     }
     return existing.body === body ? { action: "none" } : { action: "update", body };
   }
-  if (!needsAttention) return { action: "close", body, comment: renderAllClearComment() };
+  if (!needsAttention) return { action: "close", body, comment: renderAllClearComment(params.accepted.length) };
   if (existing.body === body) return { action: "none" };
   return newItems.length > 0 ? { action: "update", body, comment: renderNewItemsComment(newItems) } : { action: "update", body };
 }

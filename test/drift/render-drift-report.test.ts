@@ -180,6 +180,9 @@ describe("comments", () => {
   test("reopen and all clear", () => {
     expect(renderReopenComment([item("scan:a")])).toMatch(/^Reopened: production has drifted from Git again \(1 item\):\n\n- title of scan:a/);
     expect(renderAllClearComment()).toContain("No drift is left");
+    // Accepted drift is not "production matches Git": the closing comment says what is left.
+    expect(renderAllClearComment(2)).toContain("2 accepted items stay listed in the report");
+    expect(renderAllClearComment(2)).not.toContain("matches what Git says");
   });
 });
 
