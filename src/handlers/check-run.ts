@@ -40,7 +40,15 @@ export async function handleCheckRunRerequested(context: Context<"check_run.rere
     });
     return;
   }
-  await reevaluatePullRequest(gw, context, await getPullRequest(gw, number), repository.default_branch);
+  let pr: PullRequestFacts;
+  try {
+    pr = await getPullRequest(gw, number);
+  } catch (error) {
+    // The Re-run button was pressed: the check must end, failing closed, rather than stay queued.
+    await reportEvaluationError(gw, { headShas: [checkRun.head_sha], loaded: null, error });
+    return;
+  }
+  await reevaluatePullRequest(gw, context, pr, repository.default_branch);
 }
 
 /** GitHub names a merge group's branch `gh-readonly-queue/<base>/pr-<number>-<sha>`. */

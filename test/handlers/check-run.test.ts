@@ -160,6 +160,21 @@ describe("check_run.rerequested", () => {
     expectAllCallsMade(mock);
     expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: HEAD_SHA, conclusion: "failure", output: { title: "Could not be checked" } });
   });
+
+  test("the PR cannot be read (502 after retries): the re-run check still ends, failing closed", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(`/repos/${CR_REPO}/pulls/2`)
+      .reply(502, { message: "Bad Gateway" })
+      .post(`/repos/${CR_REPO}/check-runs`)
+      .reply(201, { id: 5 });
+
+    await probot.receive(rerequested());
+
+    expectAllCallsMade(mock);
+    expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: HEAD_SHA, status: "completed", conclusion: "failure", output: { title: "Could not be checked" } });
+  });
 });
 
 /* ---- merge_group.checks_requested (octo-org/octo-repo, default branch main, PR #104) ---- */
