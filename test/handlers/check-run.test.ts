@@ -170,10 +170,12 @@ describe("check_run.rerequested", () => {
       .post(`/repos/${CR_REPO}/check-runs`)
       .reply(201, { id: 5 });
 
-    await probot.receive(rerequested());
+    const event = rerequested();
+    await probot.receive(event);
 
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: HEAD_SHA, status: "completed", conclusion: "failure", output: { title: "Could not be checked" } });
+    // On the SHA the re-run was asked for: the check run's own head.
+    expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: event.payload.check_run.head_sha, status: "completed", conclusion: "failure", output: { title: "Could not be checked" } });
   });
 });
 
