@@ -59,9 +59,15 @@ export async function handlePullRequest(context: PullRequestContext, appLogin?: 
     return;
   }
   if (closing) {
-    const removed = await syncMarkerLabels(gw, evaluation, loaded);
-    await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
-    await followUpMergedOverride(gw, evaluation, loaded);
+    await syncMarkerLabels(gw, evaluation, loaded);
+    if (evaluation.decision.isOverride && pr.mergeCommitSha) {
+      // The merge commit carries the override's verdict too: it is what gets deployed, and the
+      // deployment gate reads the check of the SHA it deploys.
+      await reportCheck(gw, evaluation, loaded, [pr.mergeCommitSha]);
+      await followUpMergedOverride(gw, evaluation, loaded); // also updates the comment, with the link
+    } else {
+      await reportComment(gw, evaluation, { loaded });
+    }
     await reportFailingChecksMerge(gw, evaluation, loaded, appLogin);
     return;
   }
@@ -76,7 +82,7 @@ export async function handlePullRequest(context: PullRequestContext, appLogin?: 
 export async function labelCommentAndCheck(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   try {
     const removed = await syncMarkerLabels(gw, evaluation, loaded);
-    await reportComment(gw, evaluation, { loaded, force: removed.length > 0 });
+    await reportComment(gw, evaluation, { loaded, removedLabels: removed });
   } finally {
     await reportCheck(gw, evaluation, loaded, [evaluation.pr.headSha]);
   }

@@ -69,16 +69,20 @@ export async function syncMarkerLabels(gw: Gateway, evaluation: PullRequestEvalu
 
 /**
  * The one comment per PR, only where there is something to say: a marker, a configuration
- * error, or labels that changed. `update` adds to the remembered state (a follow-up, a removal).
+ * error, or marker labels taken off because their marker is gone (`removedLabels`, said in the
+ * comment). `update` adds to the remembered state (a follow-up, a removal).
  */
 export async function reportComment(
   gw: Gateway,
   evaluation: PullRequestEvaluation,
-  params: { loaded: LoadedConfig; force?: boolean; update?: (state: PullRequestCommentState) => PullRequestCommentState },
+  params: { loaded: LoadedConfig; removedLabels?: readonly string[]; update?: (state: PullRequestCommentState) => PullRequestCommentState },
 ): Promise<void> {
-  const { decision, summary, pr } = evaluation;
-  const worthSaying = decision.isOverride || params.loaded.errors.length > 0 || params.force === true;
+  const { decision, pr } = evaluation;
+  const removed = params.removedLabels ?? [];
+  const worthSaying = decision.isOverride || params.loaded.errors.length > 0 || removed.length > 0;
   if (!worthSaying) return;
+  const note = removed.length > 0 ? `\n\nRemoved the label${removed.length === 1 ? "" : "s"} ${removed.map((l) => `\`${l}\``).join(", ")}: no marker for ${removed.length === 1 ? "it is" : "them is"} left.` : "";
+  const summary = evaluation.summary + note;
   await upsertComment(gw, {
     issueNumber: pr.number,
     marker: PULL_REQUEST_COMMENT_KEY,

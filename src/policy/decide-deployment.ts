@@ -116,10 +116,10 @@ function reasonsToReject(facts: DeploymentFacts): string[] {
 
 /**
  * SPEC section 7: a production deployment is approved when its SHA is on a production branch and
- * its `Pipeline Guard` check is not failing. A SHA on a production branch without any such check
- * (it reached the branch before the app was installed, or by a push the app reported as a bypass)
- * is approved, and the comment says so: the gate judges the road to the branch, which the check
- * records, and a bypass is already on record as its own issue. Report mode never rejects: it
+ * its `Pipeline Guard` check is not failing. The app puts that check on PR heads and on the
+ * commits of overrides (a merged override's merge commit, a direct push with a marker), so a SHA on
+ * a production branch without one carried no override (or predates the app) and is approved; a
+ * bypass is already on record as its own issue. Report mode never rejects: it
  * approves and says what enforce mode would have done.
  */
 export function decideDeployment(facts: DeploymentFacts): DeploymentDecision {
@@ -135,7 +135,7 @@ export function decideDeployment(facts: DeploymentFacts): DeploymentDecision {
   const sha = shortSha(facts.sha);
   const check =
     facts.checks.length === 0
-      ? "it has no Pipeline Guard check (it reached the branch without a pull request the app checked, e.g. before the app was installed)"
+      ? "no override reached it (Pipeline Guard puts its check on the commits of overrides and on PR heads; none is on this one)"
       : "its Pipeline Guard check is not failing";
   return { state: "approved", comment: `Approved: ${sha} is on the production branch ${facts.containingBranch ?? ""} and ${check}.` };
 }

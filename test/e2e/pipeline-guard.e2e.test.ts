@@ -123,13 +123,20 @@ function routes(requests: readonly RecordedRequest[]): string[] {
 }
 
 /** What scenario 1 leaves, checked on the final state (used again through 502s in scenario 7). */
-function expectEmergencyFollowedUp(state: RepositoryState): void {
+function expectEmergencyFollowedUp(state: RepositoryState, play: { pull: { headSha: string }; mergeSha: string }): void {
   const pr = state.issues.find((i) => i.kind === "pull request")!;
   expect(pr).toMatchObject({ number: 1, title: EMERGENCY_TITLE, state: "closed", labels: ["emergency-deploy"] });
 
+  // The override's verdict on the PR's head (at `opened`), then on the merge commit (at the
+  // merge): the deployment gate reads the check of the SHA it deploys.
   const guard = state.checkRuns.filter((r) => r.name === "Pipeline Guard");
-  expect(guard).toEqual([expect.objectContaining({ app: "pipeline-guard", status: "completed", conclusion: "success", title: "Override allowed: emergency-deploy" })]);
+  const allowed = { app: "pipeline-guard", status: "completed", conclusion: "success", title: "Override allowed: emergency-deploy" };
+  expect(guard).toEqual([
+    expect.objectContaining({ ...allowed, sha: play.pull.headSha.slice(0, 7) }),
+    expect.objectContaining({ ...allowed, sha: play.mergeSha.slice(0, 7) }),
+  ]);
   expect(guard[0]!.summary).toContain("emergency-deploy");
+  expect(guard[1]!.summary).toBe(guard[0]!.summary);
 
   const followUps = issuesLabelled(state, FOLLOW_UP);
   expect(followUps).toHaveLength(1);
@@ -198,7 +205,7 @@ describe("Pipeline Guard end to end: lib/main.js and lib/cli/main.js against a f
 
         const emergencyState = repositoryState(emergency.fake, PAYMENTS);
         const pushState = repositoryState(push.fake, PAYMENTS);
-        expectEmergencyFollowedUp(emergencyState);
+        expectEmergencyFollowedUp(emergencyState, merged);
         expectDirectPushReported(pushState, pushed.sha);
         expect(emergencyState).toEqual(cleanEmergencyState);
         expect(pushState).toEqual(cleanPushState);
@@ -212,14 +219,14 @@ describe("Pipeline Guard end to end: lib/main.js and lib/cli/main.js against a f
   );
 
   test.concurrent(
-    "1. an emergency PR with a justification, merged: labels, a successful check, one follow-up, a PR comment linking it",
+    "1. an emergency PR with a justification, merged: labels, a successful check on the head and on the merge commit, one follow-up, a PR comment linking it",
     async () => {
       const env = await environment({ epoch: EPOCH, seed: (fake) => seedPayments(fake) });
       try {
         const play = await playEmergencyMerge(env);
         await handled(env, [play.opened, ...play.closed]);
         const state = repositoryState(env.fake, PAYMENTS);
-        expectEmergencyFollowedUp(state);
+        expectEmergencyFollowedUp(state, play);
         cleanEmergency.resolve(state);
         // The app authenticated as itself and read its configuration the way Probot does.
         expect(routes(env.fake.requests)).toEqual(
@@ -252,7 +259,12 @@ describe("Pipeline Guard end to end: lib/main.js and lib/cli/main.js against a f
         const pr = state.issues.find((i) => i.kind === "pull request")!;
         expect(pr.comments).toHaveLength(1);
         expect(pr.comments[0]!.body).toContain("**Follow-up issue:** #2");
-        expect(state.checkRuns.filter((r) => r.name === "Pipeline Guard")).toHaveLength(1);
+        // One check on the head (at `opened`); the merge commit's is created by each delivery, the same each time.
+        const guard = state.checkRuns.filter((r) => r.name === "Pipeline Guard");
+        expect(guard.map((r) => [r.sha, r.conclusion])).toEqual([
+          [play.pull.headSha.slice(0, 7), "success"],
+          ...Array.from({ length: 3 }, () => [play.mergeSha.slice(0, 7), "success"]),
+        ]);
         expect(env.fake.unhandled()).toEqual([]);
       } finally {
         await finish("2. closed delivered three times", env);

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
 
 setUpNock();
 
@@ -56,9 +56,6 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
       .reply(200, commitsResponse(["Raise the db timeout"]))
       .get(`/repos/${REPO}/collaborators/alice/permission`)
       .reply(200, { permission: "write", role_name: "write" })
-      .get(`/repos/${REPO}/issues/2/comments`)
-      .query(true)
-      .reply(200, [])
       .get(`/repos/${REPO}/issues`)
       .query(true)
       .reply(200, [])
@@ -76,7 +73,9 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
     const graphql = mock.requests.find((r) => r.path === "/graphql")?.body as { query: string };
     expect(graphql.query).toMatch(/^query /);
     const dry = logs.filter((l) => l.dryRun === true).map((l) => l.msg);
-    expect(dry).toEqual(["dry run: would comment", "dry run: would create label", "dry run: would create label", "dry run: would create issue"]);
+    // No comment, not even a dry one: the comment is written with the follow-up's link, and no issue was made.
+    expect(dry).toEqual(["dry run: would create check run", "dry run: would create label", "dry run: would create label", "dry run: would create issue"]);
+    expect(logs.find((l) => l.msg === "dry run: would create check run")).toMatchObject({ sha: MERGE_SHA, conclusion: "success", title: "Override allowed: skip-tests" });
     expect(logs.filter((l) => l.msg === "dry run: would create label").map((l) => l.label)).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
     expect(logs.find((l) => l.msg === "dry run: would create issue")).toMatchObject({ kind: "follow-up", key: "pr=2", title: "Follow-up: skip-tests in #2 [skip-tests] raise db timeout" });
   });

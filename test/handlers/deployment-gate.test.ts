@@ -113,7 +113,7 @@ describe("deployment_protection_rule.requested: production", () => {
     });
   });
 
-  test("an ancestor of the branch (compare: behind) with no Pipeline Guard check (before the app): approved, and says so", async () => {
+  test("an ancestor of the branch (compare: behind) with no Pipeline Guard check (no override reached it): approved, and says so", async () => {
     const { probot } = createGateApp();
     const mock = mockGitHub();
     productionMocks(mock, { compareStatus: "behind", checks: [] });
@@ -124,7 +124,7 @@ describe("deployment_protection_rule.requested: production", () => {
     expect(answerOf(mock)).toEqual({
       environment_name: "production",
       state: "approved",
-      comment: `Approved: ${SHORT} is on the production branch master and it has no Pipeline Guard check (it reached the branch without a pull request the app checked, e.g. before the app was installed).`,
+      comment: `Approved: ${SHORT} is on the production branch master and no override reached it (Pipeline Guard puts its check on the commits of overrides and on PR heads; none is on this one).`,
     });
   });
 

@@ -46,9 +46,6 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       .reply(200, commitsResponse(["x"]))
       .get(`/repos/${REPO}/collaborators/alice/permission`)
       .reply(200, { permission: "write", role_name: "write" })
-      .get(`/repos/${REPO}/issues/2/comments`)
-      .query(true)
-      .reply(200, [])
       .get(`/repos/${REPO}/issues`)
       .query(issuesByLabel("pipeline-guard:follow-up"))
       .reply(200, [])
@@ -64,7 +61,7 @@ describe("DRY_RUN: every write is logged and none is made", () => {
     expect(callList(mock.requests).filter((c) => !c.startsWith("GET "))).toEqual(["POST /graphql"]);
     const dry = logs.filter((l) => l.dryRun === true).map((l) => `${l.msg} ${String(l.kind ?? "")}`.trim());
     expect(dry).toEqual([
-      "dry run: would comment",
+      "dry run: would create check run",
       "dry run: would create label",
       "dry run: would create label",
       "dry run: would create issue follow-up",

@@ -121,6 +121,7 @@ describe("marker labels", () => {
     const patch = bodies(requestsTo(mock.requests, "PATCH", `/repos/${REPO}/issues/comments/77`))[0]!;
     expect(patch.body).toContain(COMMENT_KEY);
     expect(patch.body).toContain("### Pipeline Guard: No override markers");
+    expect(patch.body).toContain("Removed the label `skip-tests`: no marker for it is left.");
     expect(bodies(mock.requests).at(-1)).toMatchObject({ conclusion: "success", output: { title: "No override markers" } });
   });
 

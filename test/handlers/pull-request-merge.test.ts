@@ -26,14 +26,21 @@ const merged = (options: PullRequestOptions = {}) =>
   pullRequestEvent({ action: "closed", merged: true, mergedBy: "bob", title: "[skip-tests] Raise the timeout", body: JUSTIFIED, labels: ["skip-tests"], ...options });
 
 /**
- * The PR's comment and the repository's issues as GitHub keeps them: what a POST or PATCH
- * writes, the next GET returns. Each route answers `times` requests.
+ * The PR's comment, the repository's issues and the check runs as GitHub keeps them: what a POST
+ * or PATCH writes, the next GET returns. Each route answers `times` requests.
  */
 function fakeGitHub(api: nock.Scope, params: { times?: number; comment?: string | null } = {}) {
   const times = params.times ?? 1;
-  const state = { comment: params.comment ?? null, issues: [] as Json[], nextIssue: 42 };
+  const state = { comment: params.comment ?? null, issues: [] as Json[], nextIssue: 42, checkRuns: [] as Json[] };
   const listIssues = (label: string) => state.issues.filter((i) => (i.labels as Json[]).some((l) => l.name === label)).reverse();
   api
+    .post(`/repos/${REPO}/check-runs`)
+    .times(times)
+    .optionally()
+    .reply(201, (_uri, body) => {
+      state.checkRuns.push(body as Json);
+      return { id: 9 };
+    })
     .get(`/repos/${REPO}/issues/2/comments`)
     .query({ per_page: 100 })
     .times(2 * times)
@@ -101,7 +108,7 @@ function evaluationReads(api: nock.Scope, params: { config?: string; commits?: s
 const issuesCreated = (requests: readonly RecordedRequest[]) => bodies(requestsTo(requests, "POST", `/repos/${REPO}/issues`));
 
 describe("merge of an override", () => {
-  test("a follow-up issue is created and linked from the PR comment; no check run", async () => {
+  test("a check run on the merge commit, then a follow-up issue linked from the PR comment (written once)", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     evaluationReads(mock.api);
@@ -115,8 +122,7 @@ describe("merge of an override", () => {
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
-      `GET /repos/${REPO}/issues/2/comments`,
-      `PATCH /repos/${REPO}/issues/comments/77`,
+      `POST /repos/${REPO}/check-runs`,
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
@@ -125,12 +131,21 @@ describe("merge of an override", () => {
       `PATCH /repos/${REPO}/issues/comments/77`,
       "POST /graphql",
     ]);
-    expect(mock.requests[5]?.path).toBe(
+    const all = bodies(mock.requests);
+    // The merge commit carries the override's verdict, as the PR's head did: the deployment gate reads it.
+    expect(all[3]).toMatchObject({
+      name: "Pipeline Guard",
+      head_sha: MERGE_SHA,
+      status: "completed",
+      conclusion: "success",
+      output: { title: "Override allowed: skip-tests" },
+    });
+    expect(all[3]!.output.summary).toContain("✅ **Authorized**: @alice has write permission (write needed)");
+    expect(mock.requests[4]?.path).toBe(
       `/repos/${REPO}/issues?labels=pipeline-guard%3Afollow-up&state=all&sort=created&direction=desc&per_page=100`,
     );
-    const all = bodies(mock.requests);
-    expect(all[6]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
-    expect(all[7]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
+    expect(all[5]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
+    expect(all[6]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
 
     const [issue] = issuesCreated(mock.requests);
     expect(issue).toMatchObject({
@@ -148,8 +163,8 @@ describe("merge of an override", () => {
 
     expect(state.comment).toContain(COMMENT_KEY);
     expect(state.comment).toContain("**Follow-up issue:** #42");
-    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`)).toEqual([]);
-    expect(all[11]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
+    expect(state.checkRuns.map((c) => c.head_sha)).toEqual([MERGE_SHA]);
+    expect(all[10]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
   });
 
   test("each marker's follow-up items are boxes: emergency-deploy asks for a postmortem and a review", async () => {
@@ -184,16 +199,38 @@ describe("merge of an override", () => {
     expect(body).toContain("**Justification:**\n_none was given_");
   });
 
+  test("the merge commit of an override that did not meet its requirements gets a failing check", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { permission: "read" });
+    const state = fakeGitHub(mock.api);
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged());
+
+    expect(mock.unmatched).toEqual([]);
+    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`)).toHaveLength(1);
+    const [check] = state.checkRuns;
+    expect(check).toMatchObject({
+      name: "Pipeline Guard",
+      head_sha: MERGE_SHA,
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "Override not allowed: skip-tests (1 requirement unmet)" },
+    });
+    expect(check!.output.summary).toContain("❌ **Authorized**: @alice has read permission (write needed)");
+    // The follow-up is still made, and says what was missing.
+    expect(issuesCreated(mock.requests)[0]!.body).toContain("**Requirements that were not met at merge:**\n- @alice has read permission (write needed)");
+    expect(state.comment).toContain("**Follow-up issue:** #42");
+  });
+
   test("assignees GitHub refuses (422) are dropped: the issue is created again without them", async () => {
     const { probot, logs } = createTestApp();
     const mock = mockGitHub();
     evaluationReads(mock.api);
     mock.api
-      .get(`/repos/${REPO}/issues/2/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`/repos/${REPO}/issues/2/comments`)
-      .reply(201, { id: 77 })
+      .post(`/repos/${REPO}/check-runs`)
+      .reply(201, { id: 9 })
       .get(`/repos/${REPO}/issues`)
       .query(issuesByLabel(FOLLOW_UP))
       .reply(200, [])
@@ -206,9 +243,9 @@ describe("merge of an override", () => {
       .reply(201, issueResponse({ number: 43, title: "t", body: "b", labels: [FOLLOW_UP] }))
       .get(`/repos/${REPO}/issues/2/comments`)
       .query(true)
-      .reply(200, [botComment(77, `${COMMENT_KEY}\nx`)])
-      .patch(`/repos/${REPO}/issues/comments/77`)
-      .reply(200, { id: 77 })
+      .reply(200, [])
+      .post(`/repos/${REPO}/issues/2/comments`)
+      .reply(201, { id: 77 })
       .post("/graphql")
       .reply(200, ALL_GREEN);
 
@@ -218,7 +255,7 @@ describe("merge of an override", () => {
     const [first, second] = issuesCreated(mock.requests);
     expect(first?.assignees).toEqual(["alice", "bob"]);
     expect(second).toMatchObject({ title: first?.title, body: first?.body, labels: first?.labels, assignees: [] });
-    expect(bodies(requestsTo(mock.requests, "PATCH", `/repos/${REPO}/issues/comments/77`))[0]?.body).toContain("**Follow-up issue:** #43");
+    expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`))[0]?.body).toContain("**Follow-up issue:** #43");
     expect(logs.some((l) => l.level === 40 && l.msg.includes("refused the assignees"))).toBe(true);
   });
 
@@ -302,19 +339,22 @@ describe("merge while required checks were failing", () => {
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
-      `GET /repos/${REPO}/issues/2/comments`,
-      `POST /repos/${REPO}/issues/2/comments`,
+      `POST /repos/${REPO}/check-runs`,
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/issues`,
       `GET /repos/${REPO}/issues/2/comments`,
-      `PATCH /repos/${REPO}/issues/comments/77`,
+      `POST /repos/${REPO}/issues/2/comments`,
       "POST /graphql",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/issues`,
     ]);
+    // The override's own verdict on the merge commit (its requirements were met); the failing
+    // required checks are reported by the bypass issue, not by this check.
+    expect(state.checkRuns).toHaveLength(1);
+    expect(state.checkRuns[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: "success", output: { title: "Override allowed: skip-tests" } });
     expect(state.issues.map((i) => i.title)).toEqual([
       "Follow-up: skip-tests in #2 [skip-tests] Raise the timeout",
       "Bypass: merged with failing checks on master (a1b2c3d)",
@@ -425,15 +465,20 @@ describe("idempotency", () => {
     expect(issuesCreated(mock.requests)).toHaveLength(1);
     expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`)).toHaveLength(1);
     expect(state.comment).toContain("**Follow-up issue:** #42");
-    // The second delivery reads and writes nothing new.
+    // The second delivery writes nothing new but the merge commit's check run again (a new run,
+    // with the same verdict: the gate reads the latest); the issue and the comment are found.
     expect(callList(mock.requests.slice(firstCount))).toEqual([
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
-      `GET /repos/${REPO}/issues/2/comments`,
+      `POST /repos/${REPO}/check-runs`,
       `GET /repos/${REPO}/issues`,
       `GET /repos/${REPO}/issues/2/comments`,
       "POST /graphql",
+    ]);
+    expect(state.checkRuns.map((c) => [c.head_sha, c.conclusion])).toEqual([
+      [MERGE_SHA, "success"],
+      [MERGE_SHA, "success"],
     ]);
   });
 

@@ -13,7 +13,7 @@ import {
   pushCommitSha,
   pushEvent,
 } from "../helpers/payloads.js";
-import { APP_BOT, COMMENT_KEY, bodies, botComment, callList, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { APP_BOT, bodies, callList, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -154,7 +154,6 @@ describe("push of a merged PR", () => {
   test("the `closed` delivery and the push delivery of one merge, received at once: exactly one follow-up, made by the PR path", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    const comment = (followUp: boolean) => `${COMMENT_KEY}\n\n### Pipeline Guard\n${followUp ? "" : "first"}`;
     mock.api
       .get(CONFIG_PATH(REPO))
       .times(2)
@@ -173,11 +172,8 @@ describe("push of a merged PR", () => {
       .reply(201, {})
       .post(`/repos/${REPO}/issues/2/labels`)
       .reply(200, [])
-      .get(`/repos/${REPO}/issues/2/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`/repos/${REPO}/issues/2/comments`)
-      .reply(201, { id: 7 })
+      .post(CHECK_RUNS)
+      .reply(201, { id: 9 })
       .get(ISSUES)
       .query(issuesByLabel("pipeline-guard:follow-up"))
       .reply(200, [])
@@ -187,9 +183,9 @@ describe("push of a merged PR", () => {
       .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: ["pipeline-guard:follow-up"] }))
       .get(`/repos/${REPO}/issues/2/comments`)
       .query(true)
-      .reply(200, [botComment(7, comment(false))])
-      .patch(`/repos/${REPO}/issues/comments/7`)
-      .reply(200, {})
+      .reply(200, [])
+      .post(`/repos/${REPO}/issues/2/comments`)
+      .reply(201, { id: 7 })
       .post(DISPATCH)
       .reply(204)
       .post("/graphql")
@@ -208,7 +204,11 @@ describe("push of a merged PR", () => {
     expect(created).toHaveLength(1);
     expect((created[0]?.body as Json).title).toBe("Follow-up: skip-tests in #2 [skip-tests] raise the timeout");
     expect((created[0]?.body as Json).body).toContain("<!-- pipeline-guard:follow-up pr=2 -->");
-    expect(requestsTo(mock.requests, "POST", CHECK_RUNS)).toHaveLength(0);
+    // One check run, the PR path's on the merge commit (the override's verdict); the push path writes none.
+    expect(bodies(requestsTo(mock.requests, "POST", CHECK_RUNS))).toEqual([
+      expect.objectContaining({ name: "Pipeline Guard", head_sha: MERGE_SHA, conclusion: "success", output: expect.objectContaining({ title: "Override allowed: skip-tests" }) }),
+    ]);
+    expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`))[0]?.body).toContain("**Follow-up issue:** #41");
     expect(requestsTo(mock.requests, "POST", DISPATCH)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { COMMENT_KEY, bodies, botComment, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { bodies, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -14,8 +14,9 @@ const JUSTIFIED = "Raises the timeout.\n\n## Justification\nThe login service is
 
 /**
  * Everything a merged override PR costs before and after its follow-up: config, commits,
- * permission, marker label, PR comment, follow-up look-up, labels, issue, comment update
- * and the required checks query. `dispatch` adds what the test expects of the dispatch.
+ * permission, marker label, the merge commit's check run, follow-up look-up, labels, issue,
+ * the PR comment (written once, with the link) and the required checks query. `dispatch` adds
+ * what the test expects of the dispatch.
  */
 function mergedOverrideMocks(
   mock: ReturnType<typeof mockGitHub>,
@@ -34,11 +35,8 @@ function mergedOverrideMocks(
     .reply(201, {})
     .post(`${ISSUES}/2/labels`)
     .reply(200, [])
-    .get(`${ISSUES}/2/comments`)
-    .query(true)
-    .reply(200, [])
-    .post(`${ISSUES}/2/comments`)
-    .reply(201, { id: 7 })
+    .post(`/repos/${REPO}/check-runs`)
+    .reply(201, { id: 9 })
     .get(ISSUES)
     .query(issuesByLabel("pipeline-guard:follow-up"));
   if (params.existingFollowUp) {
@@ -54,9 +52,9 @@ function mergedOverrideMocks(
   api
     .get(`${ISSUES}/2/comments`)
     .query(true)
-    .reply(200, [botComment(7, `${COMMENT_KEY}\nfirst`)])
-    .patch(`${ISSUES}/comments/7`)
-    .reply(200, {});
+    .reply(200, [])
+    .post(`${ISSUES}/2/comments`)
+    .reply(201, { id: 7 });
   params.dispatch?.(api);
   api.post("/graphql").reply(200, requiredChecksResponse({ required: ["ci"], results: { ci: "SUCCESS" } }));
   return api;
@@ -76,13 +74,19 @@ describe("PR merge → retest dispatch", () => {
     // Dispatched after the follow-up exists, and before the required checks are asked.
     const order = mock.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
     expect(order.indexOf(`POST ${DISPATCH}`)).toBeGreaterThan(order.indexOf(`POST ${ISSUES}`));
+    // The merge commit got the override's check first: the retest runs on that same commit.
+    expect(order.indexOf(`POST /repos/${REPO}/check-runs`)).toBeLessThan(order.indexOf(`POST ${ISSUES}`));
+    expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`))).toEqual([
+      expect.objectContaining({ head_sha: MERGE_SHA, conclusion: "success", output: expect.objectContaining({ title: "Override allowed: skip-tests" }) }),
+    ]);
     const issue = bodies(requestsTo(mock.requests, "POST", ISSUES))[0]!;
     expect(issue.title).toBe("Follow-up: skip-tests in #2 [skip-tests] raise the timeout");
     expect(issue.body).toContain(FOLLOW_UP_KEY);
     expect(issue.body).toContain("- [ ] **Retest**: the full test suite (`ci.yml`) passed on the merge commit a1b2c3d; Pipeline Guard ticks this when the run succeeds");
     expect(issue.labels).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
-    const comment = bodies(requestsTo(mock.requests, "PATCH", `${ISSUES}/comments/7`))[0]!;
-    expect(comment.body).toContain("**Follow-up issue:** #41");
+    const comments = bodies(requestsTo(mock.requests, "POST", `${ISSUES}/2/comments`));
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("**Follow-up issue:** #41");
   });
 
   test("a PR into a release branch: dispatched on that branch", async () => {
@@ -173,9 +177,6 @@ describe("PR merge → retest dispatch", () => {
         .reply(200, commitsResponse(["Raise the timeout"]))
         .get(`/repos/${REPO}/collaborators/alice/permission`)
         .reply(200, { permission: "write", role_name: "write" })
-        .get(`${ISSUES}/2/comments`)
-        .query(true)
-        .reply(200, [])
         .get(ISSUES)
         .query(true)
         .reply(200, [])
@@ -189,6 +190,7 @@ describe("PR merge → retest dispatch", () => {
     expectAllCallsMade(mock);
     expect(mock.requests.filter((r) => r.method !== "GET" && r.path !== "/graphql")).toEqual([]);
     expect(logs.some((l) => l.msg === "dry run: would create issue")).toBe(true);
+    expect(logs.some((l) => l.msg === "dry run: would create check run" && l.sha === MERGE_SHA)).toBe(true);
     expect(logs.some((l) => l.msg === "dry run: would dispatch workflow" && l.workflow === "ci.yml")).toBe(true);
   });
 });

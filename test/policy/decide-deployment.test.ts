@@ -32,7 +32,12 @@ describe("decideDeployment", () => {
     ["on the branch, check neutral (report mode's check)", { checks: [check("neutral")] }, "approved", "its Pipeline Guard check is not failing"],
     ["on the branch, check skipped", { checks: [check("skipped")] }, "approved", "is not failing"],
     ["on the branch, check still running", { checks: [check(null, "in_progress")] }, "approved", "is not failing"],
-    ["on the branch, no check (before the app was installed)", { checks: [] }, "approved", "it has no Pipeline Guard check"],
+    [
+      "on the branch, no check (no override reached it: e.g. an ordinary merge commit)",
+      { checks: [] },
+      "approved",
+      "Approved: 0123456 is on the production branch main and no override reached it (Pipeline Guard puts its check on the commits of overrides and on PR heads; none is on this one).",
+    ],
     ["not on the branch", { containingBranch: null }, "rejected", "Merge the change through a pull request into main, then deploy from main."],
     ["check failed", { checks: [check("failure", "completed", "Override not allowed: skip-tests")] }, "rejected", "failed: Override not allowed: skip-tests."],
     ["check timed out", { checks: [check("timed_out", "completed", null)] }, "rejected", "failed: it ended timed_out."],
