@@ -7,7 +7,7 @@ import { CHECK_NAME } from "../github/check-runs.js";
 import { type Gateway, statusOf } from "../github/gateway.js";
 import { createComment, findIssueByKey, findOrCreateIssue, listAppIssues, updateIssue, type IssueSummary } from "../github/issues.js";
 import { addLabels, APP_LABELS } from "../github/labels.js";
-import { getRepositoryActivity, type HistoryCommit } from "../github/repository-activity.js";
+import { getRepositoryActivity, type DeploymentFact, type HistoryCommit } from "../github/repository-activity.js";
 import { listRulesetBypasses } from "../github/rule-suites.js";
 import { fetchTerraformPlan } from "../github/terraform-artifact.js";
 import { dispatchWorkflow } from "../github/workflows.js";
@@ -116,7 +116,7 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
 
   // Follow-up upkeep is not drift: it runs whether or not drift reporting is on.
   const histories = new Map<string, HistoryCommit[]>();
-  const deployments = [];
+  const deployments: DeploymentFact[] = [];
   for (const [index, branch] of branches.entries()) {
     const environments = config.production.environments.some((e) => picomatch.scan(e).isGlob) ? null : config.production.environments;
     const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0, environments });
@@ -130,54 +130,22 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
 
   const report = await findIssueByKey(gw, { label: APP_LABELS.drift.name, kind: "drift", key: "drift" });
   const { state: previous, damaged } = readDriftState(report?.body);
-  const found: DriftItem[] = [];
-  const incomplete: DriftKind[] = [];
-  // The fix text must not spell the state block's opening: the block is found by its first occurrence.
-  if (damaged) found.push(scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the hidden state line at the end of this issue's body as it is (edit the text above it only)."));
-
-  const baseline: Record<string, ProtectionSnapshot> = { ...previous.baseline };
-  let baselineRecorded = false;
-  const declared = config.drift.protection;
-  for (const branch of branches) {
-    try {
-      const actual = normalizeProtection(await getClassicProtection(gw, branch), await getBranchRules(gw, branch));
-      if (Object.keys(declared).length > 0) {
-        found.push(...diffProtection({ branch, expected: declared, actual, source: "config" }));
-      } else if (baseline[branch]) {
-        found.push(...diffProtection({ branch, expected: baseline[branch], actual, source: "baseline" }));
-      } else {
-        baseline[branch] = actual;
-        baselineRecorded = true;
-      }
-    } catch (error) {
-      if (statusOf(error) !== 403) throw error;
-      incomplete.push("protection");
-      found.push(scanProblem(`protection:${branch}`, `The protection of ${escapeInlineText(branch)} could not be read (403)`, "Grant the app `administration: read`, as `app.yml` asks."));
-    }
-  }
-
-  const onBranch = new Set([...histories.values()].flat().map((c) => c.sha));
-  for (const deployment of latestSuccessfulDeployments(deployments, config.production.environments)) {
-    const onProductionBranch = onBranch.has(deployment.sha) || (await isOnAnyBranch(gw, deployment.sha, branches));
-    found.push(...deploymentItems({ deployment, onProductionBranch, branches, allowedCreators: config.drift.deployments.allowed_creators }));
-  }
-
-  const terraform = config.drift.terraform;
-  const terraformBranch = branches[0];
-  if (terraform.workflow && terraformBranch) {
-    // Dispatched first; the newest *completed* run is read now, the fresh one at the next scan.
-    if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, terraformBranch);
-    try {
-      found.push(...terraformItems({ fetch: await fetchTerraformPlan(gw, { workflow: terraform.workflow, branch: terraformBranch, artifact: terraform.artifact, file: terraform.file }), terraform, branch: terraformBranch, now }));
-    } catch (error) {
-      if (statusOf(error) === undefined || statusOf(error)! >= 500) throw error;
-      incomplete.push("terraform");
-      found.push(scanProblem("terraform", `The Terraform plan could not be read (${statusOf(error)})`, `Check that ${escapeInlineText(terraform.workflow)} exists and the app may read Actions.`));
-    }
-  }
-
+  const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
+  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now });
+  const found: DriftItem[] = [
+    // The fix text must not spell the state block's opening: the block is found by its first occurrence.
+    ...(damaged ? [scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the hidden state line at the end of this issue's body as it is (edit the text above it only).")] : []),
+    ...protection.items,
+    ...(await deploymentDriftItems(gw, { deployments, histories, branches, config })),
+    ...terraform.items,
+  ];
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;
-  const merged = mergeScan({ previous: { ...previous, baseline, accepted }, found, now, incomplete });
+  const merged = mergeScan({
+    previous: { ...previous, baseline: protection.baseline, accepted },
+    found,
+    now,
+    incomplete: [...protection.incomplete, ...terraform.incomplete],
+  });
   const reportParams: DriftReportParams = {
     owner: gw.owner,
     repo: gw.repo,
@@ -197,8 +165,80 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   summary.newItems = merged.newItems.map((i) => i.id);
   const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${quietLogin(options.trigger.actor)}.` : "";
   const withTrigger = "comment" in update && update.comment ? { ...update, comment: update.comment + trigger } : update;
-  summary.report = await applyReportUpdate(gw, { update: withTrigger, report, baselineBody: baselineRecorded ? renderDriftReport(reportParams) : null });
+  summary.report = await applyReportUpdate(gw, { update: withTrigger, report, baselineBody: protection.baselineRecorded ? renderDriftReport(reportParams) : null });
   return summary;
+}
+
+interface PartItems {
+  items: DriftItem[];
+  /** Kinds that could not be read this time: their earlier state is kept. */
+  incomplete: DriftKind[];
+}
+
+/**
+ * Protection drift of each production branch: against `drift.protection` where it declares
+ * something, else against the baseline; a branch without a baseline gets one recorded.
+ */
+async function protectionItems(
+  gw: Gateway,
+  params: { branches: readonly string[]; declared: LoadedConfig["config"]["drift"]["protection"]; baseline: Record<string, ProtectionSnapshot> },
+): Promise<PartItems & { baseline: Record<string, ProtectionSnapshot>; baselineRecorded: boolean }> {
+  const baseline = { ...params.baseline };
+  const result = { items: [] as DriftItem[], incomplete: [] as DriftKind[], baseline, baselineRecorded: false };
+  for (const branch of params.branches) {
+    try {
+      const actual = normalizeProtection(await getClassicProtection(gw, branch), await getBranchRules(gw, branch));
+      const recorded = baseline[branch];
+      if (Object.keys(params.declared).length > 0) {
+        result.items.push(...diffProtection({ branch, expected: params.declared, actual, source: "config" }));
+      } else if (recorded) {
+        result.items.push(...diffProtection({ branch, expected: recorded, actual, source: "baseline" }));
+      } else {
+        baseline[branch] = actual;
+        result.baselineRecorded = true;
+      }
+    } catch (error) {
+      if (statusOf(error) !== 403) throw error;
+      result.incomplete.push("protection");
+      result.items.push(scanProblem(`protection:${branch}`, `The protection of ${escapeInlineText(branch)} could not be read (403)`, "Grant the app `administration: read`, as `app.yml` asks."));
+    }
+  }
+  return result;
+}
+
+/** Deployment drift: a SHA in the branches' history is on them without a call; others cost a compare. */
+async function deploymentDriftItems(
+  gw: Gateway,
+  params: { deployments: readonly DeploymentFact[]; histories: Map<string, HistoryCommit[]>; branches: readonly string[]; config: LoadedConfig["config"] },
+): Promise<DriftItem[]> {
+  const { config, branches } = params;
+  const onBranch = new Set([...params.histories.values()].flat().map((c) => c.sha));
+  const items: DriftItem[] = [];
+  for (const deployment of latestSuccessfulDeployments(params.deployments, config.production.environments)) {
+    const onProductionBranch = onBranch.has(deployment.sha) || (await isOnAnyBranch(gw, deployment.sha, branches));
+    items.push(...deploymentItems({ deployment, onProductionBranch, branches, allowedCreators: config.drift.deployments.allowed_creators }));
+  }
+  return items;
+}
+
+/** Infrastructure drift from the newest plan of `drift.terraform.workflow`; a 4xx is a scan item, a 5xx fails the scan. */
+async function terraformDriftItems(gw: Gateway, params: { config: LoadedConfig["config"]; branch: string | undefined; now: Date }): Promise<PartItems> {
+  const terraform = params.config.drift.terraform;
+  const { branch, now } = params;
+  if (!terraform.workflow || !branch) return { items: [], incomplete: [] };
+  // Dispatched first; the newest *completed* run is read now, the fresh one at the next scan.
+  if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, branch);
+  try {
+    const fetch = await fetchTerraformPlan(gw, { workflow: terraform.workflow, branch, artifact: terraform.artifact, file: terraform.file });
+    return { items: terraformItems({ fetch, terraform, branch, now }), incomplete: [] };
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === undefined || status >= 500) throw error;
+    return {
+      items: [scanProblem("terraform", `The Terraform plan could not be read (${status})`, `Check that ${escapeInlineText(terraform.workflow)} exists and the app may read Actions.`)],
+      incomplete: ["terraform"],
+    };
+  }
 }
 
 /** The compare API says whether a branch contains a SHA: `behind` or `identical` means it does. */
