@@ -28,7 +28,8 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
     },
     loaded.config,
   );
-  if (issue.number > 0) await reportComment(gw, evaluation, { loaded, update: (state) => ({ ...state, followUp: issue.number }) });
+  // In a dry run there is no issue number to link; the comment's write is still logged.
+  await reportComment(gw, evaluation, { loaded, update: issue.number > 0 ? (state) => ({ ...state, followUp: issue.number }) : undefined });
   // Only with the issue's creation, so that a redelivered `closed` does not run the suite twice.
   if (created && decision.followUpItems.includes("retest")) await dispatchRetest(gw, { config: loaded.config, branch: pr.baseRef, sha: pr.mergeCommitSha });
 }

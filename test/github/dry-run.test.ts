@@ -59,6 +59,9 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
       .get(`/repos/${REPO}/issues`)
       .query(true)
       .reply(200, [])
+      .get(`/repos/${REPO}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
       // The required-checks look-up is a GraphQL query: a read, though GraphQL sends it as a POST.
       .post("/graphql")
       .reply(200, { data: { repository: { pullRequest: { baseRef: null, commits: { nodes: [] } } } } });
@@ -73,8 +76,8 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
     const graphql = mock.requests.find((r) => r.path === "/graphql")?.body as { query: string };
     expect(graphql.query).toMatch(/^query /);
     const dry = logs.filter((l) => l.dryRun === true).map((l) => l.msg);
-    // No comment, not even a dry one: the comment is written with the follow-up's link, and no issue was made.
-    expect(dry).toEqual(["dry run: would create check run", "dry run: would create label", "dry run: would create label", "dry run: would create issue"]);
+    // The comment's write is logged too, without a link: no issue was made.
+    expect(dry).toEqual(["dry run: would create check run", "dry run: would create label", "dry run: would create label", "dry run: would create issue", "dry run: would comment"]);
     expect(logs.find((l) => l.msg === "dry run: would create check run")).toMatchObject({ sha: MERGE_SHA, conclusion: "success", title: "Override allowed: skip-tests" });
     expect(logs.filter((l) => l.msg === "dry run: would create label").map((l) => l.label)).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
     expect(logs.find((l) => l.msg === "dry run: would create issue")).toMatchObject({ kind: "follow-up", key: "pr=2", title: "Follow-up: skip-tests in #2 [skip-tests] raise db timeout" });

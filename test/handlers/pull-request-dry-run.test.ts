@@ -49,6 +49,9 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       .get(`/repos/${REPO}/issues`)
       .query(issuesByLabel("pipeline-guard:follow-up"))
       .reply(200, [])
+      .get(`/repos/${REPO}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
       .post("/graphql")
       .reply(200, requiredChecksResponse({ required: ["ci"], results: { ci: "FAILURE" } }))
       .get(`/repos/${REPO}/issues`)
@@ -65,6 +68,7 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       "dry run: would create label",
       "dry run: would create label",
       "dry run: would create issue follow-up",
+      "dry run: would comment",
       "dry run: would create label",
       "dry run: would create issue bypass",
     ]);

@@ -180,6 +180,9 @@ describe("PR merge → retest dispatch", () => {
         .get(ISSUES)
         .query(true)
         .reply(200, [])
+        .get(`/repos/${REPO}/issues/2/comments`)
+        .query(true)
+        .reply(200, [])
         .post("/graphql")
         .reply(200, requiredChecksResponse({ required: [], results: {} }));
       await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] raise the timeout", body: JUSTIFIED }));
@@ -192,5 +195,6 @@ describe("PR merge → retest dispatch", () => {
     expect(logs.some((l) => l.msg === "dry run: would create issue")).toBe(true);
     expect(logs.some((l) => l.msg === "dry run: would create check run" && l.sha === MERGE_SHA)).toBe(true);
     expect(logs.some((l) => l.msg === "dry run: would dispatch workflow" && l.workflow === "ci.yml")).toBe(true);
+    expect(logs.some((l) => l.msg === "dry run: would comment" && l.issue === 2)).toBe(true);
   });
 });
