@@ -11,7 +11,7 @@ import { getRepositoryActivity, type DeploymentFact, type HistoryCommit } from "
 import { listRulesetBypasses } from "../github/rule-suites.js";
 import { fetchTerraformPlan } from "../github/terraform-artifact.js";
 import { dispatchWorkflow } from "../github/workflows.js";
-import { isExemptActor, reportBypass } from "../handlers/open-bypass.js";
+import { isExemptActor, reportBypass } from "../handlers/report-bypass.js";
 import { openFollowUp } from "../handlers/open-follow-up.js";
 import { readStateBlock } from "../render/hidden-block.js";
 import { followUpKey } from "../render/render-follow-up-issue.js";

@@ -2,7 +2,7 @@ import type { LoadedConfig } from "../config/load-config.js";
 import type { Gateway } from "../github/gateway.js";
 import { requiredChecksState } from "../github/required-checks.js";
 import type { PullRequestEvaluation } from "./evaluate-pull-request.js";
-import { isExemptActor, reportBypass } from "./open-bypass.js";
+import { isExemptActor, reportBypass } from "./report-bypass.js";
 import { openFollowUp } from "./open-follow-up.js";
 import { reportComment } from "./report-pull-request.js";
 import { dispatchRetest } from "./retest.js";

@@ -12,7 +12,7 @@ import { evaluateOverride } from "../policy/evaluate-override.js";
 import { findCommitJustification } from "../policy/find-justification.js";
 import { branchOfRef, isProductionBranch } from "../policy/is-production-branch.js";
 import { renderOverrideSummary } from "../render/render-override-summary.js";
-import { isExemptActor, reportBypass } from "./open-bypass.js";
+import { isExemptActor, reportBypass } from "./report-bypass.js";
 import { openFollowUp } from "./open-follow-up.js";
 import { dispatchRetest } from "./retest.js";
 
