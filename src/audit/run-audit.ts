@@ -3,7 +3,7 @@ import type { Gateway } from "../github/gateway.js";
 import { APP_LABELS } from "../github/labels.js";
 import { getAuditIssue, listIssuesOpenedSince } from "./audit-issues.js";
 import { auditRowOf, type AuditIssue, type AuditRow } from "./audit-row.js";
-import { listAppInstallations, listInstallationRepositories } from "./installed-repositories.js";
+import { accountOf, listAppInstallations, listInstallationRepositories } from "../github/installations.js";
 
 export interface AuditResult {
   rows: AuditRow[];
@@ -25,7 +25,7 @@ export class NotInstalledError extends Error {}
  */
 export async function runAudit(params: { app: Probot; since: Date; owner?: string }): Promise<AuditResult> {
   const { app, since, owner } = params;
-  const all = await listAppInstallations(app);
+  const all = (await listAppInstallations(app)).map((i) => ({ id: i.id, account: accountOf(i), suspended: i.suspended_at != null }));
   const wanted = owner === undefined ? all : all.filter((i) => i.account.toLowerCase() === owner.toLowerCase());
   if (owner !== undefined && wanted.length === 0) throw new NotInstalledError(`the app is not installed on "${owner}"`);
   const result: AuditResult = { rows: [], accounts: [], repositories: 0, suspended: [] };
@@ -36,8 +36,8 @@ export async function runAudit(params: { app: Probot; since: Date; owner?: strin
     }
     const { octokit, repositories } = await listInstallationRepositories(app, installation.id);
     result.accounts.push(installation.account);
-    for (const { owner: repoOwner, repo } of repositories) {
-      const gw: Gateway = { octokit, log: app.log, owner: repoOwner, repo, dryRun: false };
+    for (const { owner: repoOwner, name: repo } of repositories) {
+      const gw: Gateway = { octokit, log: app.log, owner: repoOwner.login, repo, dryRun: false };
       result.rows.push(...(await repositoryRows(gw, since)));
       result.repositories++;
     }

@@ -2,6 +2,7 @@ import { Context, type Probot } from "probot";
 import { readConfig } from "../config/read-config.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
 import { withKeyLock } from "../github/key-lock.js";
+import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
 
 /** A repository the app is installed on, as the installations API lists it. */
@@ -68,22 +69,6 @@ export async function scanInstalledRepository(
   }
 }
 
-interface RawInstallation {
-  id: number;
-  account: { login?: string } | null;
-  permissions?: { administration?: string };
-  /** ISO text from the REST API; epoch seconds in webhook payloads (`installation.created`, `installation_repositories`). */
-  created_at?: string | number;
-  suspended_at?: string | null;
-}
-
-interface RawRepository {
-  name: string;
-  owner: { login: string };
-  default_branch?: string;
-  archived?: boolean;
-}
-
 /** When the app was installed; undefined when unreadable, which leaves the look-back at its 30 days. */
 function installedAtOf(createdAt: string | number | undefined): Date | undefined {
   if (createdAt === undefined || createdAt === "") return undefined;
@@ -105,17 +90,13 @@ function toTarget(installation: RawInstallation, repo: RawRepository): Installed
 
 /** Every repository of every (not suspended) installation, optionally only one `owner/name`. */
 export async function listInstalledRepositories(app: Pick<Probot, "auth" | "log">, only?: string): Promise<InstalledRepository[]> {
-  const appOctokit = await app.auth();
-  const installations = (await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 })) as RawInstallation[];
   const targets: InstalledRepository[] = [];
-  for (const installation of installations) {
-    if (installation.suspended_at) continue;
-    const owner = installation.account?.login ?? "";
-    if (only && owner.toLowerCase() !== only.split("/")[0]?.toLowerCase()) continue;
+  for (const installation of await listAppInstallations(app)) {
+    const owner = accountOf(installation);
+    if (installation.suspended_at || (only && owner.toLowerCase() !== only.split("/")[0]?.toLowerCase())) continue;
     let repos: RawRepository[];
     try {
-      const octokit = await app.auth(installation.id);
-      repos = (await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) as unknown as RawRepository[];
+      repos = (await listInstallationRepositories(app, installation.id)).repositories;
     } catch (error) {
       // One installation that cannot be read (uninstalled a moment ago, a token refused) must not stop the others.
       app.log.error({ err: error, installation: installation.id, owner }, "installation's repositories could not be listed; it is skipped this time");
