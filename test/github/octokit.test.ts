@@ -38,6 +38,21 @@ describe("PipelineGuardOctokit", () => {
     expect(warn).toHaveBeenCalledWith("secondary rate limit on GET /repos/{owner}/{repo}: retry 1 in 1 s");
   });
 
+  test("a 429 secondary rate limit on a write (the status GitHub also uses) is waited out and the write retried", async () => {
+    const { octokit, warn } = client();
+    const scope = nock(API)
+      .post("/repos/o/r/check-runs", (body: { name?: string }) => body.name === "Pipeline Guard")
+      .reply(429, SECONDARY, { "retry-after": "2" })
+      .post("/repos/o/r/check-runs", (body: { name?: string }) => body.name === "Pipeline Guard")
+      .reply(201, { id: 7 });
+
+    const { data } = await octokit.rest.checks.create({ owner: "o", repo: "r", name: "Pipeline Guard", head_sha: "a".repeat(40) });
+
+    expect(data.id).toBe(7);
+    expect(scope.isDone()).toBe(true);
+    expect(warn).toHaveBeenCalledWith("secondary rate limit on POST /repos/{owner}/{repo}/check-runs: retry 1 in 2 s");
+  });
+
   test(`gives up after ${SECONDARY_RATE_LIMIT_RETRIES} retries: the error reaches the caller`, async () => {
     const { octokit, warn } = client();
     const scope = nock(API)
