@@ -57,15 +57,17 @@ export async function handleFollowUpClosed(context: Context<"issues.closed">): P
  * `issues.edited` on a follow-up: a self-ticked review is unticked; a finished list closes the
  * issue. The hidden state (who the change's author is) is read from the body before the edit, and
  * a person's edit of it is undone: otherwise an author could rename themselves and tick review.
- * An edit that needs nothing costs no call.
+ * An edit that needs nothing costs no call. A bot's edit is left alone: the app's own edits (the
+ * retest tick, an untick) come back as this event, and the step that made them has already closed
+ * the issue where that was due; acting again would close and comment twice.
  */
 export async function handleFollowUpEdited(context: Context<"issues.edited">): Promise<void> {
   if (followUpAuthor(context) === null) return;
   const { issue, sender, changes } = context.payload;
-  if (changes.body === undefined) return;
+  if (changes.body === undefined || sender.type === "Bot") return;
   const previousState = readStateBlock(changes.body.from);
   const previous = followUpState.safeParse(previousState);
-  const tampered = previous.success && sender.type !== "Bot" && JSON.stringify(previousState) !== JSON.stringify(readStateBlock(issue.body));
+  const tampered = previous.success && JSON.stringify(previousState) !== JSON.stringify(readStateBlock(issue.body));
   const body = tampered ? replaceStateBlock(issue.body ?? "", previousState) : (issue.body ?? "");
   const author = previous.success ? previous.data.author : (followUpAuthor(context) ?? "");
   const decide = (mode: "enforce" | "report") =>

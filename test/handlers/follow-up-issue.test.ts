@@ -152,6 +152,19 @@ describe("issues.closed on a follow-up", () => {
     expect(bodyOf(mock.requests[1])).toEqual({ state: "open" });
   });
 
+  test("the app's own edit (its retest tick) coming back as issues.edited: no call, so the issue is not closed twice", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+
+    const before = tick(BODY, "postmortem", "review");
+    const event = issueEvent({ action: "edited", previousBody: before, body: tick(before, "retest"), sender: "pipeline-guard[bot]" }) as unknown as { payload: Json };
+    event.payload.sender.type = "Bot";
+    await probot.receive(event as unknown as Event);
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toEqual([]);
+  });
+
   test("closed with every box ticked: no call at all, not even the config", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
