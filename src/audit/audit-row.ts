@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { APP_LABELS } from "../github/labels.js";
 import { parseChecklist } from "../policy/follow-up-checklist.js";
+import { unescapeInline } from "../render/escape-markdown.js";
 import { readStateBlock } from "../render/hidden-block.js";
 
 /** One override or bypass, as the auditor's ledger lists it (SPEC section 8a). */
@@ -106,14 +107,24 @@ function followUpFields(issue: AuditIssue, body: string, key: RegExpExecArray): 
   };
 }
 
+/** The bypass's state block (render-bypass-issue.ts), read leniently; older issues have none and are read from their text. */
+const bypassState = z.object({
+  actor: z.string().optional().catch(undefined),
+  sha: z.string().optional().catch(undefined),
+  at: z.string().optional().catch(undefined),
+  pr: z.number().int().optional().catch(undefined),
+});
+
 function bypassFields(issue: AuditIssue, body: string, keySha: string): OwnFields {
-  const pr = field("Pull request", "#(\\d+)").exec(body)?.[1];
+  const parsed = bypassState.safeParse(readStateBlock(body) ?? {});
+  const state = parsed.success ? parsed.data : {};
+  const pr = state.pr ?? field("Pull request", "#(\\d+)").exec(body)?.[1];
   return {
-    when: timeOf(body, "When") ?? iso(issue.created_at),
+    when: state.at ? iso(state.at) : (timeOf(body, "When") ?? iso(issue.created_at)),
     kind: "bypass",
     pr: pr === undefined ? null : Number(pr),
-    sha: field("Commit", "([0-9a-f]{7,64})").exec(body)?.[1] ?? keySha,
-    who: field("Who", "@(\\S+)").exec(body)?.[1] ?? "",
+    sha: state.sha ?? field("Commit", "([0-9a-f]{7,64})").exec(body)?.[1] ?? keySha,
+    who: state.actor ?? field("Who", "@(\\S+)").exec(body)?.[1] ?? "",
     markers: [],
     justification: null,
     followUp: "n/a",
@@ -140,7 +151,6 @@ function markersOfTitle(title: string): string[] {
 }
 
 const JUSTIFICATION_HEADING = "**Justification:**";
-const ZERO_WIDTH_SPACE = "\u200b";
 
 /**
  * The block quote under `**Justification:**`, as the author wrote it: the escaping that made it
@@ -158,12 +168,4 @@ export function justificationOf(body: string): string | null {
   }
   const text = quoted.join("\n").trim();
   return text === "" ? null : text;
-}
-
-function unescapeInline(text: string): string {
-  return text
-    .replaceAll(`@${ZERO_WIDTH_SPACE}`, "@")
-    .replaceAll(`:${ZERO_WIDTH_SPACE}//`, "://")
-    .replace(/\\([\\`*_{}[\]()#+!|~=^$])/g, "$1")
-    .replace(/&(amp|lt|gt);/g, (_all, name: string) => ({ amp: "&", lt: "<", gt: ">" })[name as "amp" | "lt" | "gt"]);
 }

@@ -19,6 +19,18 @@ function escapeInline(text: string): string {
     .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`);
 }
 
+/**
+ * The text as it was written, from one escaped line: the inverse of the escaping above, kept
+ * next to it so the two change together. The audit ledger reads quoted text back as data.
+ */
+export function unescapeInline(text: string): string {
+  return text
+    .replaceAll(`@${ZERO_WIDTH_SPACE}`, "@")
+    .replaceAll(`:${ZERO_WIDTH_SPACE}//`, "://")
+    .replace(/\\([\\`*_{}[\]()#+!|~=^$])/g, "$1")
+    .replace(/&(amp|lt|gt);/g, (_all, name: string) => ({ amp: "&", lt: "<", gt: ">" })[name as "amp" | "lt" | "gt"]);
+}
+
 function truncate(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }

@@ -145,6 +145,22 @@ describe("auditRowOf: bypasses", () => {
   });
 });
 
+describe("auditRowOf: bypasses read from their state block", () => {
+  test("a bypass whose pusher is unknown (a missed webhook): who is read from the state, not from an @-mention", () => {
+    const rendered = renderBypassIssue({ kind: "direct push", branch: "main", sha: MERGE_SHA, actor: "unknown", at: new Date("2026-11-18T08:05:00Z"), details: [] });
+    const issue = { ...bypassIssue(), title: rendered.title, body: `${hiddenKey("bypass", rendered.key)}\n${rendered.body}` };
+    expect(rendered.body).not.toContain("@unknown");
+    expect(auditRowOf(issue, REPO)).toMatchObject({ who: "unknown", sha: MERGE_SHA, pr: null, when: "2026-11-18T08:05:00.000Z" });
+  });
+
+  test("an older bypass without a state block is still read from its text", () => {
+    const issue = bypassIssue();
+    issue.body = (issue.body ?? "").replace(/<!-- pipeline-guard:state [^\n]*-->/, "");
+    expect(issue.body).not.toContain("pipeline-guard:state");
+    expect(auditRowOf(issue, REPO)).toMatchObject({ who: "carol", sha: MERGE_SHA, pr: 9, when: "2026-11-18T08:05:00.000Z" });
+  });
+});
+
 describe("auditRowOf: anything else is null", () => {
   test.each<[string, (issue: AuditIssue) => void]>([
     ["an issue without the app's labels", (i) => (i.labels = ["bug"])],

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { escapeInlineText, MAX_QUOTED_LENGTH, quietLogin, quoteBlock } from "../../src/render/escape-markdown.js";
+import { escapeInlineText, MAX_QUOTED_LENGTH, quietLogin, quoteBlock, unescapeInline } from "../../src/render/escape-markdown.js";
 
 /** An @-mention GitHub would act on: `@` after a non-word character (or at the start), then a login character. */
 const MENTION = /(^|[^\w])@[A-Za-z0-9]/;
@@ -92,5 +92,12 @@ describe("quietLogin", () => {
   test("a login in a code span, which never notifies, without backticks of its own", () => {
     expect(quietLogin("alice")).toBe("`alice`");
     expect(quietLogin("a`b")).toBe("`ab`");
+  });
+});
+
+describe("unescapeInline", () => {
+  test("gives back any one-line text escapeInlineText escaped (the audit ledger reads quoted text as data)", () => {
+    const oneLine = fc.string({ maxLength: 200 }).map((t) => t.replace(/[\r\n\t]+/g, " ").trim());
+    fc.assert(fc.property(oneLine, (text) => unescapeInline(escapeInlineText(text, 1000)) === text));
   });
 });
