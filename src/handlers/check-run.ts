@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { LoadedConfig } from "../config/load-config.js";
 import { CHECK_NAME, createCheckRun } from "../github/check-runs.js";
 import { gatewayFor, type Gateway } from "../github/gateway.js";
 import { pullRequestFacts, type PullRequestFacts } from "./evaluate-pull-request.js";
@@ -11,8 +12,13 @@ async function getPullRequest(gw: Gateway, number: number): Promise<PullRequestF
 }
 
 /** Evaluates a PR again, as a fresh `synchronize` would: the Re-run button and `/pipeline-guard recheck`. */
-export async function reevaluatePullRequest(gw: Gateway, context: Pick<Context, "config" | "log" | "repo">, pr: PullRequestFacts, defaultBranch: string): Promise<void> {
-  const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha] });
+export async function reevaluatePullRequest(
+  gw: Gateway,
+  context: Pick<Context, "config" | "log" | "repo">,
+  params: { pr: PullRequestFacts; defaultBranch: string; loaded?: LoadedConfig },
+): Promise<void> {
+  const { pr, defaultBranch, loaded } = params;
+  const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha], loaded });
   if (!result) return;
   await labelCommentAndCheck(gw, result.evaluation, result.loaded);
 }
@@ -48,7 +54,7 @@ export async function handleCheckRunRerequested(context: Context<"check_run.rere
     await reportEvaluationError(gw, { headShas: [checkRun.head_sha], loaded: null, error });
     return;
   }
-  await reevaluatePullRequest(gw, context, pr, repository.default_branch);
+  await reevaluatePullRequest(gw, context, { pr, defaultBranch: repository.default_branch });
 }
 
 /** GitHub names a merge group's branch `gh-readonly-queue/<base>/pr-<number>-<sha>`. */

@@ -90,7 +90,7 @@ async function runCommand(
       if (!isProductionBranch({ branch: pr.baseRef, defaultBranch: ctx.defaultBranch, production: loaded.config.production })) {
         return `This pull request goes into \`${pr.baseRef.replace(/`/g, "'")}\`, which is not a production branch: Pipeline Guard does not check it.`;
       }
-      await reevaluatePullRequest(gw, context, pr, ctx.defaultBranch);
+      await reevaluatePullRequest(gw, context, { pr, defaultBranch: ctx.defaultBranch, loaded });
       return null; // the new check run is the answer
     }
     case "rescan":

@@ -13,16 +13,16 @@ type PullRequestContext = Context<"pull_request">;
 /**
  * Loads the config and evaluates a PR into a production branch; on an error, completes the
  * check on `failClosedShas` (fail closed) and returns null, or with no SHA given, throws.
- * Not a production branch: null, no check.
+ * Not a production branch: null, no check. A caller that already read the config passes it.
  */
 export async function evaluateOrFailClosed(
   gw: Gateway,
   context: Pick<Context, "config" | "log" | "repo">,
-  params: { pr: PullRequestFacts; defaultBranch: string; failClosedShas: readonly string[]; relevant?: (loaded: LoadedConfig) => boolean },
+  params: { pr: PullRequestFacts; defaultBranch: string; failClosedShas: readonly string[]; relevant?: (loaded: LoadedConfig) => boolean; loaded?: LoadedConfig },
 ): Promise<{ evaluation: PullRequestEvaluation; loaded: LoadedConfig } | null> {
   let loaded: LoadedConfig | null = null;
   try {
-    loaded = await readConfig(context);
+    loaded = params.loaded ?? (await readConfig(context));
     if (!isProductionBranch({ branch: params.pr.baseRef, defaultBranch: params.defaultBranch, production: loaded.config.production })) return null;
     if (params.relevant && !params.relevant(loaded)) return null;
     return { evaluation: await evaluatePullRequest(gw, params.pr, loaded), loaded };

@@ -270,7 +270,7 @@ describe("issue_comment: replace", () => {
 });
 
 describe("issue_comment: recheck", () => {
-  test("on a PR: the PR is read and evaluated again, and a new Pipeline Guard check run is made", async () => {
+  test("on a PR: the PR is read and evaluated again (the config read once), and a new Pipeline Guard check run is made", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     allowed(mock, "production:\n  branches: [master]\n");
@@ -279,8 +279,6 @@ describe("issue_comment: recheck", () => {
       .reply(201, {})
       .get(`${R}/pulls/2`)
       .reply(200, pullRequestData({ repo: REPO }))
-      .get(CONFIG_PATH(REPO))
-      .reply(200, "production:\n  branches: [master]\n", RAW)
       .get(`${R}/pulls/2/commits`)
       .query({ per_page: 100 })
       .reply(200, commitsResponse(["Update README"]))
@@ -295,11 +293,10 @@ describe("issue_comment: recheck", () => {
       `GET ${R}/collaborators/Codertocat/permission`,
       `POST ${REACTIONS}`,
       `GET ${R}/pulls/2`,
-      `GET ${R}/contents/.github/pipeline-guard.yml`,
       `GET ${R}/pulls/2/commits`,
       `POST ${R}/check-runs`,
     ]);
-    expect(bodies(mock.requests)[6]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
+    expect(bodies(mock.requests)[5]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
   });
 
   test("on a PR into a branch that is not production: a reply that says so, no check", async () => {
