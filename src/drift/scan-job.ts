@@ -1,7 +1,6 @@
 import { Context, type Probot } from "probot";
 import { readConfig } from "../config/read-config.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
-import { withKeyLock } from "../github/key-lock.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
 
@@ -36,31 +35,29 @@ export async function scanInstalledRepository(
   if (running.has(repository.toLowerCase())) return { repository, skipped: "a scan of this repository is already running" };
   running.add(repository.toLowerCase());
   try {
-    return await withKeyLock(`scan:${repository.toLowerCase()}`, async () => {
-      const octokit = await app.auth(target.installationId);
-      const log = app.log.child({ name: "drift-scan", repository });
-      // A context of our own, so that the configuration is read the way webhooks read it (Probot's
-      // context.config: default branch, org `.github`, `_extends`).
-      const context = new Context(
-        { id: `scan-${Date.now()}`, name: "repository", payload: { repository: { owner: { login: target.owner }, name: target.repo }, installation: { id: target.installationId } } } as never,
-        octokit as never,
-        log,
-      );
-      const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun() };
-      const loaded = await readConfig(context);
-      const defaultBranch = target.defaultBranch || (await octokit.rest.repos.get({ owner: target.owner, repo: target.repo })).data.default_branch;
-      const summary = await scanRepository(gw, loaded, {
-        now: params.now ?? new Date(),
-        defaultBranch,
-        canReadRuleSuites: target.canReadRuleSuites,
-        appLogin: params.appLogin,
-        installedAt: target.installedAt,
-        trigger: params.trigger,
-        accept: params.accept,
-      });
-      log.info({ ...summary }, "drift scan done");
-      return summary;
+    const octokit = await app.auth(target.installationId);
+    const log = app.log.child({ name: "drift-scan", repository });
+    // A context of our own, so that the configuration is read the way webhooks read it (Probot's
+    // context.config: default branch, org `.github`, `_extends`).
+    const context = new Context(
+      { id: `scan-${Date.now()}`, name: "repository", payload: { repository: { owner: { login: target.owner }, name: target.repo }, installation: { id: target.installationId } } } as never,
+      octokit as never,
+      log,
+    );
+    const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun() };
+    const loaded = await readConfig(context);
+    const defaultBranch = target.defaultBranch || (await octokit.rest.repos.get({ owner: target.owner, repo: target.repo })).data.default_branch;
+    const summary = await scanRepository(gw, loaded, {
+      now: params.now ?? new Date(),
+      defaultBranch,
+      canReadRuleSuites: target.canReadRuleSuites,
+      appLogin: params.appLogin,
+      installedAt: target.installedAt,
+      trigger: params.trigger,
+      accept: params.accept,
     });
+    log.info({ ...summary }, "drift scan done");
+    return summary;
   } catch (error) {
     app.log.error({ err: error, repository }, "drift scan failed");
     return { repository, error: error instanceof Error ? error.message : String(error) };
