@@ -1,10 +1,10 @@
 import type { Probot } from "probot";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
-import { appLoginResolver } from "./handlers/app-identity.js";
+import { appLoginResolver } from "./github/app-identity.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
-import { handleDeploymentProtectionRule } from "./handlers/deployment-gate.js";
+import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
-import { handleFollowUpClosed, handleFollowUpEdited } from "./handlers/follow-up-issue.js";
+import { handleIssueClosed, handleIssueEdited } from "./handlers/issues.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
 import { handlePush } from "./handlers/push.js";
@@ -36,8 +36,8 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
     app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
     app.on("check_run.rerequested", handleCheckRunRerequested);
     app.on("merge_group.checks_requested", handleMergeGroup);
-    app.on("issues.closed", handleFollowUpClosed);
-    app.on("issues.edited", handleFollowUpEdited);
+    app.on("issues.closed", handleIssueClosed);
+    app.on("issues.edited", handleIssueEdited);
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
       await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
     });

@@ -5,7 +5,7 @@ import { run } from "probot";
 import { checkStartupEnvironment } from "./check-startup-environment.js";
 import { PipelineGuardOctokit } from "./github/octokit.js";
 import { parseInterval, startDriftSchedule } from "./drift/drift-schedule.js";
-import { appLoginResolver } from "./handlers/app-identity.js";
+import { appLoginResolver } from "./github/app-identity.js";
 import pipelineGuard from "./index.js";
 
 const problems = checkStartupEnvironment(process.env);

@@ -1,4 +1,4 @@
-import { escapeInlineText } from "../render/escape-markdown.js";
+import { escapeInlineText } from "../markdown/escape-markdown.js";
 import type { AuditRow } from "./audit-row.js";
 
 export const AUDIT_FORMATS = ["csv", "json", "md"] as const;

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { APP_LABELS } from "../github/labels.js";
-import { parseChecklist } from "../policy/follow-up-checklist.js";
-import { unescapeInline } from "../render/escape-markdown.js";
-import { readStateBlock } from "../render/hidden-block.js";
+import { parseChecklist } from "../follow-ups/checklist.js";
+import { unescapeInline } from "../markdown/escape-markdown.js";
+import { readStateBlock } from "../markdown/hidden-block.js";
 
 /** One override or bypass, as the auditor's ledger lists it (SPEC section 8a). */
 export interface AuditRow {

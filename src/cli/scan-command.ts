@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { listInstalledRepositories, scanRepositories, type ScanOutcome } from "../drift/scan-job.js";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "../drift/drift-schedule.js";
-import { appLoginResolver } from "../handlers/app-identity.js";
+import { appLoginResolver } from "../github/app-identity.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
 

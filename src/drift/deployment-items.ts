@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import type { DeploymentFact } from "../github/repository-activity.js";
 import type { DriftItem } from "./drift-item.js";
-import { inlineLiteral } from "./inline-literal.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /** The newest successful deployment of each production environment (facts arrive oldest first). */
 export function latestSuccessfulDeployments(deployments: readonly DeploymentFact[], environments: readonly string[]): DeploymentFact[] {

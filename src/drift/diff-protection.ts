@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { DriftItem } from "./drift-item.js";
-import { inlineLiteral } from "./inline-literal.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /**
  * The effective protection of one branch, with exactly the keys of `drift.protection`

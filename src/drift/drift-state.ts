@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readStateBlock } from "../render/hidden-block.js";
+import { readStateBlock } from "../markdown/hidden-block.js";
 import { protectionSnapshotSchema, type ProtectionSnapshot } from "./diff-protection.js";
 import { compareDriftItems, type DriftItem, type DriftKind } from "./drift-item.js";
 

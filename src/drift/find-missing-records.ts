@@ -1,10 +1,10 @@
 import type { Config } from "../config/schema.js";
 import { collectMarkers } from "../markers/collect-markers.js";
 import type { HistoryCommit } from "../github/repository-activity.js";
-import type { OverrideRecord } from "../render/render-follow-up-issue.js";
-import type { BypassRecord } from "../render/render-bypass-issue.js";
-import { markerNames } from "../render/describe-markers.js";
-import { findCommitJustification, findPullRequestJustification } from "../policy/find-justification.js";
+import type { OverrideRecord } from "../follow-ups/render-follow-up-issue.js";
+import type { BypassRecord } from "../bypasses/render-bypass-issue.js";
+import { markerNames } from "../overrides/describe-markers.js";
+import { findCommitJustification, findPullRequestJustification } from "../overrides/find-justification.js";
 
 /** Which overrides and bypasses the app already recorded: follow-up keys and the commits its issues cover. */
 export interface KnownRecords {

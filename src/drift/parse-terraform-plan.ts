@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DriftItem } from "./drift-item.js";
-import { escapeInlineText } from "../render/escape-markdown.js";
-import { inlineLiteral } from "./inline-literal.js";
+import { escapeInlineText } from "../markdown/escape-markdown.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /**
  * A plan's JSON is read whole into memory. A real plan of a few thousand resources is a few

@@ -1,8 +1,8 @@
-import { escapeInlineText, quietLogin } from "../render/escape-markdown.js";
-import { hiddenKey, stateBlock } from "../render/hidden-block.js";
+import { escapeInlineText, quietLogin } from "../markdown/escape-markdown.js";
+import { hiddenKey, stateBlock } from "../markdown/hidden-block.js";
 import { compareDriftItems, DRIFT_KINDS, type DriftItem, type DriftKind } from "./drift-item.js";
 import type { AcceptedDriftItem, Acceptance, DriftState } from "./drift-state.js";
-import { inlineLiteral } from "./inline-literal.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /** SPEC section 5: the repository's one drift report. */
 export const DRIFT_REPORT_TITLE = "Configuration drift report";

@@ -1,5 +1,6 @@
 import { Context, type Probot } from "probot";
 import { readConfig } from "../config/read-config.js";
+import { getDefaultBranch } from "../github/branches.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
@@ -46,7 +47,7 @@ export async function scanInstalledRepository(
     );
     const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun() };
     const loaded = await readConfig(context);
-    const defaultBranch = target.defaultBranch || (await octokit.rest.repos.get({ owner: target.owner, repo: target.repo })).data.default_branch;
+    const defaultBranch = target.defaultBranch || (await getDefaultBranch(gw));
     const summary = await scanRepository(gw, loaded, {
       now: params.now ?? new Date(),
       defaultBranch,

@@ -1,8 +1,8 @@
 import type { Config } from "../config/schema.js";
 import type { PlanFetch } from "../github/terraform-artifact.js";
-import { escapeInlineText } from "../render/escape-markdown.js";
+import { escapeInlineText } from "../markdown/escape-markdown.js";
 import type { DriftItem } from "./drift-item.js";
-import { inlineLiteral } from "./inline-literal.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 import { parseTerraformPlan } from "./parse-terraform-plan.js";
 
 const WORKFLOW_ITEM = "terraform:workflow";

@@ -1,4 +1,5 @@
-import type { Conclusion } from "../policy/evaluate-override.js";
+import type { GateCheck } from "../gate/decide-deployment.js";
+import type { Conclusion } from "../overrides/evaluate-override.js";
 import { type Gateway, write } from "./gateway.js";
 
 export const CHECK_NAME = "Pipeline Guard";
@@ -28,4 +29,16 @@ export async function createCheckRun(gw: Gateway, params: { headSha: string; con
       }),
     undefined,
   );
+}
+
+/** The latest `Pipeline Guard` check runs on a commit (GitHub's `filter=latest`): one call. */
+export async function latestGuardChecks(gw: Gateway, sha: string): Promise<GateCheck[]> {
+  const { data } = await gw.octokit.rest.checks.listForRef({ owner: gw.owner, repo: gw.repo, ref: sha, check_name: CHECK_NAME, filter: "latest", per_page: 100 });
+  return data.check_runs.map((run) => ({ status: run.status, conclusion: run.conclusion, title: run.output.title }));
+}
+
+/** Whether the commit already carries a `Pipeline Guard` check run (the push handler's, or an earlier scan's): one call. */
+export async function hasGuardCheck(gw: Gateway, sha: string): Promise<boolean> {
+  const { data } = await gw.octokit.rest.checks.listForRef({ owner: gw.owner, repo: gw.repo, ref: sha, check_name: CHECK_NAME, per_page: 1 });
+  return data.total_count > 0;
 }

@@ -1,5 +1,5 @@
 import { type Gateway, write } from "./gateway.js";
-import { withKeyLock } from "./key-lock.js";
+import { withKeyLock } from "../infrastructure/key-lock.js";
 
 export interface KeptComment {
   id: number;

@@ -19,6 +19,10 @@ interface RawCommit {
   author?: { login?: string } | null;
 }
 
+/** GitHub documents that a push payload lists at most 2,048 commits; past that the compare API has the rest. */
+export const PUSH_PAYLOAD_COMMIT_LIMIT = 2048;
+const ZERO_SHA = /^0+$/;
+
 const toText = (c: RawCommit): CommitText => ({ sha: c.sha, message: c.commit.message, author: c.author?.login ?? null });
 
 /**
@@ -43,4 +47,20 @@ export async function listPullRequestCommits(
   if ((pr.commits ?? 0) > PULL_REQUEST_COMMITS_REST_LIMIT) return compareCommits(gw, pr.baseSha, pr.headSha);
   const commits = await gw.octokit.paginate(gw.octokit.rest.pulls.listCommits, { owner: gw.owner, repo: gw.repo, pull_number: pr.number, per_page: PER_PAGE });
   return (commits as RawCommit[]).map(toText);
+}
+
+/**
+ * Every commit the push brought: the payload's list, and past its cap the compare API from the
+ * page where the payload stops (one call per 100 commits beyond it).
+ */
+export async function pushedCommits(
+  gw: Gateway,
+  payload: { before: string; after: string; commits: ReadonlyArray<{ id: string; message: string; author?: { username?: string | null } | null }> },
+): Promise<CommitText[]> {
+  const listed: CommitText[] = payload.commits.map((c) => ({ sha: c.id, message: c.message, author: c.author?.username ?? null }));
+  if (listed.length < PUSH_PAYLOAD_COMMIT_LIMIT || ZERO_SHA.test(payload.before)) return listed;
+  const firstPage = Math.floor(listed.length / PER_PAGE) + 1;
+  const more = await compareCommits(gw, payload.before, payload.after, firstPage);
+  const seen = new Set(listed.map((c) => c.sha));
+  return [...listed, ...more.filter((c) => !seen.has(c.sha))];
 }

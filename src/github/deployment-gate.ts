@@ -1,35 +1,5 @@
-import type { DeploymentDecision, GateCheck } from "../policy/decide-deployment.js";
-import { CHECK_NAME } from "./check-runs.js";
-import { type Gateway, statusOf, write } from "./gateway.js";
-
-/**
- * Whether `branch` contains `sha`: the compare API's `branch...sha` is `identical` (the branch's
- * head) or `behind` (an ancestor of it). A 404 means the SHA (or the branch) is unknown, which
- * is not on the branch. One call, with no commits asked for beyond the status.
- */
-export async function branchContainsSha(gw: Gateway, branch: string, sha: string): Promise<boolean> {
-  try {
-    const { data } = await gw.octokit.rest.repos.compareCommitsWithBasehead({ owner: gw.owner, repo: gw.repo, basehead: `${branch}...${sha}`, per_page: 1 });
-    return data.status === "identical" || data.status === "behind";
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
-}
-
-/** The first of `branches` that contains `sha`, asking one branch at a time; null when none does. */
-export async function findContainingBranch(gw: Gateway, branches: readonly string[], sha: string): Promise<string | null> {
-  for (const branch of branches) {
-    if (await branchContainsSha(gw, branch, sha)) return branch;
-  }
-  return null;
-}
-
-/** The latest `Pipeline Guard` check runs on a commit (GitHub's `filter=latest`): one call. */
-export async function latestGuardChecks(gw: Gateway, sha: string): Promise<GateCheck[]> {
-  const { data } = await gw.octokit.rest.checks.listForRef({ owner: gw.owner, repo: gw.repo, ref: sha, check_name: CHECK_NAME, filter: "latest", per_page: 100 });
-  return data.check_runs.map((run) => ({ status: run.status, conclusion: run.conclusion, title: run.output.title }));
-}
+import type { DeploymentDecision } from "../gate/decide-deployment.js";
+import { type Gateway, write } from "./gateway.js";
 
 /** GitHub does not document a length limit for this comment; it is shown in the run's page, so it stays short. */
 const GATE_COMMENT_LIMIT = 1000;

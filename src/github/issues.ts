@@ -1,6 +1,6 @@
-import { hasHiddenKey, hiddenKey } from "../render/hidden-block.js";
+import { hasHiddenKey, hiddenKey } from "../markdown/hidden-block.js";
 import { type Gateway, statusOf, write } from "./gateway.js";
-import { withKeyLock } from "./key-lock.js";
+import { withKeyLock } from "../infrastructure/key-lock.js";
 import { ensureLabels, type LabelSpec } from "./labels.js";
 
 export interface IssueSummary {

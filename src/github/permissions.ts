@@ -1,5 +1,5 @@
 import { PERMISSION_LEVELS, type PermissionLevel } from "../config/schema.js";
-import type { Authorization } from "../policy/evaluate-override.js";
+import type { Authorization } from "../overrides/evaluate-override.js";
 import { type Gateway, statusOf } from "./gateway.js";
 
 export interface AllowedActors {

@@ -23,6 +23,16 @@ export async function dispatchWorkflow(gw: Gateway, params: { workflow: string; 
   }
 }
 
+/**
+ * Dispatches a workflow with exactly these inputs, with no fallback: where running without the
+ * inputs would do something else (a full apply instead of one resource's replacement), a refusal
+ * must stay a refusal.
+ */
+export async function dispatchWorkflowExactly(gw: Gateway, params: { workflow: string; ref: string; inputs: Record<string, string> }): Promise<void> {
+  await write(gw, "dispatch workflow", { workflow: params.workflow, ref: params.ref, inputs: params.inputs }, () =>
+    gw.octokit.rest.actions.createWorkflowDispatch({ owner: gw.owner, repo: gw.repo, workflow_id: params.workflow, ref: params.ref, inputs: params.inputs }), undefined);
+}
+
 /** The workflow file name of a run's path: `.github/workflows/ci.yml` → `ci.yml`. */
 export function workflowFileOf(path: string): string {
   return path.split("/").pop() ?? path;

@@ -2,26 +2,16 @@ import type { Context } from "probot";
 import { cachedConfig, forgetConfig } from "../config/config-cache.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { readConfig } from "../config/read-config.js";
-import { collectMarkers } from "../markers/collect-markers.js";
-import { createCheckRun } from "../github/check-runs.js";
-import { compareCommits, type CommitText } from "../github/commits.js";
-import { gatewayFor, type Gateway } from "../github/gateway.js";
-import { checkAllowed } from "../github/permissions.js";
-import { mergedPullRequestOf } from "../github/pulls-for-commit.js";
-import { evaluateOverride } from "../policy/evaluate-override.js";
-import { findCommitJustification } from "../policy/find-justification.js";
-import { branchOfRef, isProductionBranch } from "../policy/is-production-branch.js";
-import { renderOverrideSummary } from "../render/render-override-summary.js";
-import { isExemptActor, reportBypass } from "./report-bypass.js";
-import { openFollowUp } from "./open-follow-up.js";
-import { dispatchRetest } from "./retest.js";
+import { pushedCommits } from "../github/commits.js";
+import { gatewayFor } from "../github/gateway.js";
+import { mergedPullRequestOf } from "../github/pull-requests.js";
+import { branchOfRef, isProductionBranch } from "../config/is-production-branch.js";
+import { isExemptActor, reportBypass } from "../bypasses/report-bypass.js";
+import { judgeDirectPush } from "../overrides/direct-push.js";
 
 type PushContext = Context<"push">;
 
 const ZERO_SHA = /^0+$/;
-/** GitHub documents that a push payload lists at most 2,048 commits; past that the compare API has the rest. */
-export const PUSH_PAYLOAD_COMMIT_LIMIT = 2048;
-const COMPARE_PAGE_SIZE = 100;
 const CONFIG_FILE_PATH = ".github/pipeline-guard.yml";
 
 function touchesConfig(commits: PushContext["payload"]["commits"]): boolean {
@@ -37,19 +27,6 @@ async function configFor(context: PushContext, branch: string): Promise<LoadedCo
   if (known && !isProductionBranch({ branch, defaultBranch, production: known.config.production })) return null;
   const loaded = known ?? (await readConfig(context));
   return isProductionBranch({ branch, defaultBranch, production: loaded.config.production }) ? loaded : null;
-}
-
-/**
- * Every commit the push brought: the payload's list, and past its cap the compare API from the
- * page where the payload stops (one call per 100 commits beyond it).
- */
-async function pushedCommits(gw: Gateway, payload: PushContext["payload"]): Promise<CommitText[]> {
-  const listed: CommitText[] = payload.commits.map((c) => ({ sha: c.id, message: c.message, author: c.author?.username ?? null }));
-  if (listed.length < PUSH_PAYLOAD_COMMIT_LIMIT || ZERO_SHA.test(payload.before)) return listed;
-  const firstPage = Math.floor(listed.length / COMPARE_PAGE_SIZE) + 1;
-  const more = await compareCommits(gw, payload.before, payload.after, firstPage);
-  const seen = new Set(listed.map((c) => c.sha));
-  return [...listed, ...more.filter((c) => !seen.has(c.sha))];
 }
 
 /**
@@ -105,45 +82,6 @@ export async function handlePush(context: PushContext, appLogin: () => Promise<s
   // A PR's merge is the PR's business: its `closed` event makes the one follow-up (key pr=N).
   // Asked before reading commits past the payload, so that the merge of a huge PR costs no compare call.
   if (await mergedPullRequestOf(gw, payload.after, branch)) return;
-  const commits = await pushedCommits(gw, payload);
-  await handleDirectPush(gw, { loaded, branch, actor, at, commits, headSha: payload.after, bypassReported: forceReported });
+  const commits = await pushedCommits(gw, { before: payload.before, after: payload.after, commits: payload.commits });
+  await judgeDirectPush(gw, { loaded, branch, actor, at, commits, headSha: payload.after, bypassReported: forceReported });
 }
-
-async function handleDirectPush(
-  gw: Gateway,
-  params: { loaded: LoadedConfig; branch: string; actor: string; at: Date; commits: CommitText[]; headSha: string; bypassReported: boolean },
-): Promise<void> {
-  const { loaded, branch, actor, at, commits, headSha } = params;
-  const { config } = loaded;
-  const markers = collectMarkers({ commits }, config.markers);
-  if (markers.length === 0) {
-    if (!params.bypassReported) {
-      await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode);
-    }
-    return;
-  }
-  const justification = commits.map((c) => findCommitJustification(c.message, config.overrides.justification.headings)).find(Boolean) ?? null;
-  const authorization = await checkAllowed(gw, actor, config.overrides.allowed);
-  const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", config });
-  const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });
-  await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title: decision.title, summary });
-  const { created } = await openFollowUp(
-    gw,
-    {
-      sha: headSha,
-      commits: commits.map((c) => c.sha),
-      branch,
-      markers: markers.map((m) => m.name),
-      labels: decision.labels,
-      items: decision.followUpItems,
-      author: actor,
-      merger: actor,
-      at,
-      justification,
-      unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
-    },
-    config,
-  );
-  if (created && decision.followUpItems.includes("retest")) await dispatchRetest(gw, { config, branch, sha: headSha });
-}
-

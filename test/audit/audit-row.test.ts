@@ -1,9 +1,9 @@
 import { auditRowOf, justificationOf, type AuditIssue } from "../../src/audit/audit-row.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { setChecklistItem } from "../../src/policy/follow-up-checklist.js";
-import { renderBypassIssue } from "../../src/render/render-bypass-issue.js";
-import { hiddenKey } from "../../src/render/hidden-block.js";
-import { renderFollowUpIssue, type OverrideRecord } from "../../src/render/render-follow-up-issue.js";
+import { setChecklistItem } from "../../src/follow-ups/checklist.js";
+import { renderBypassIssue } from "../../src/bypasses/render-bypass-issue.js";
+import { hiddenKey } from "../../src/markdown/hidden-block.js";
+import { renderFollowUpIssue, type OverrideRecord } from "../../src/follow-ups/render-follow-up-issue.js";
 
 const REPO = "octo/app";
 const MERGE_SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";

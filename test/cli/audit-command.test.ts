@@ -8,10 +8,10 @@ import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { createAuditCommand, parseAuditArgs } from "../../src/cli/audit-command.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
-import { setChecklistItem } from "../../src/policy/follow-up-checklist.js";
-import { renderBypassIssue } from "../../src/render/render-bypass-issue.js";
-import { hiddenKey } from "../../src/render/hidden-block.js";
-import { renderFollowUpIssue } from "../../src/render/render-follow-up-issue.js";
+import { setChecklistItem } from "../../src/follow-ups/checklist.js";
+import { renderBypassIssue } from "../../src/bypasses/render-bypass-issue.js";
+import { hiddenKey } from "../../src/markdown/hidden-block.js";
+import { renderFollowUpIssue } from "../../src/follow-ups/render-follow-up-issue.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { captureIo } from "./capture-io.js";
 

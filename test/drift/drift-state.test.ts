@@ -10,7 +10,7 @@ import {
   type Acceptance,
   type DriftState,
 } from "../../src/drift/drift-state.js";
-import { stateBlock } from "../../src/render/hidden-block.js";
+import { stateBlock } from "../../src/markdown/hidden-block.js";
 
 function item(id: string, kind: DriftKind = id.split(":")[0] as DriftKind): DriftItem {
   return { id, kind, title: `title of ${id}`, details: [], fix: "fix it" };

@@ -13,7 +13,7 @@ import {
   renderReopenComment,
   type DriftReportParams,
 } from "../../src/drift/render-drift-report.js";
-import { hasHiddenKey } from "../../src/render/hidden-block.js";
+import { hasHiddenKey } from "../../src/markdown/hidden-block.js";
 
 const T0 = new Date("2026-11-01T06:00:00Z");
 const T1 = new Date("2026-11-01T12:07:45Z");

@@ -1,7 +1,7 @@
 import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock, stateBlock } from "../../src/render/hidden-block.js";
+import { readStateBlock, stateBlock } from "../../src/markdown/hidden-block.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BYPASS_LABEL,

@@ -1,6 +1,6 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock } from "../../src/render/hidden-block.js";
+import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BASELINE_SNAPSHOT,

@@ -1,5 +1,9 @@
 import { CHECK_NAME, createCheckRun } from "../../src/github/check-runs.js";
-import { REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

@@ -1,5 +1,9 @@
 import { findComment, upsertComment } from "../../src/github/comments.js";
-import { REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

@@ -1,5 +1,9 @@
 import { compareCommits, listPullRequestCommits, PULL_REQUEST_COMMITS_REST_LIMIT } from "../../src/github/commits.js";
-import { REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

@@ -1,7 +1,11 @@
 import { createComment, findIssueByKey, findOrCreateIssue, updateIssue, type NewIssue } from "../../src/github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../../src/github/labels.js";
-import { hiddenKey } from "../../src/render/hidden-block.js";
-import { REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { hiddenKey } from "../../src/markdown/hidden-block.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

@@ -1,5 +1,9 @@
 import { addLabels, APP_LABELS, ensureLabels, forgetKnownLabels, markerLabelSpec, removeLabel } from "../../src/github/labels.js";
-import { REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

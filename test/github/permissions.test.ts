@@ -1,5 +1,9 @@
 import { checkAllowed, type AllowedActors } from "../../src/github/permissions.js";
-import { OWNER, REPO_PATH, nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+
+const OWNER = "octo";
+const REPO = "app";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 setUpGatewayNock();
 

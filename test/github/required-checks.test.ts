@@ -1,5 +1,5 @@
 import { REQUIRED_CHECKS_QUERY, requiredChecksState } from "../../src/github/required-checks.js";
-import { nockGateway, setUpGatewayNock } from "./nock-gateway.js";
+import { nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
 
 setUpGatewayNock();
 

@@ -249,7 +249,7 @@ describe("merge_group.checks_requested", () => {
     expect(mock.requests).toHaveLength(1);
     const check = bodies(mock.requests)[0]!;
     expect(check).toMatchObject({ head_sha: GROUP_SHA, conclusion: "neutral", output: { title: "Pull request of this merge group not identified" } });
-    expect(check.output.summary).toContain("`refs/heads/gh-readonly-queue/main/something-'else'`");
+    expect(check.output.summary).toContain("refs/heads/gh-readonly-queue/main/something-\\`else\\`");
   });
 
   test("the PR cannot be read: a failing check on the group's head, saying why", async () => {

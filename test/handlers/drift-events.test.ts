@@ -2,7 +2,7 @@ import examples from "@octokit/webhooks-examples/api.github.com/index.json" with
 import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { createPipelineGuard } from "../../src/index.js";
-import { readStateBlock } from "../../src/render/hidden-block.js";
+import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BASELINE_SNAPSHOT,

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { COMMAND_HELP } from "../../src/commands/parse-command.js";
-import { readStateBlock } from "../../src/render/hidden-block.js";
+import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
 import { bodies, callList, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";

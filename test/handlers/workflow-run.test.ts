@@ -1,7 +1,7 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { hiddenKey } from "../../src/render/hidden-block.js";
-import { renderFollowUpIssue } from "../../src/render/render-follow-up-issue.js";
+import { hiddenKey } from "../../src/markdown/hidden-block.js";
+import { renderFollowUpIssue } from "../../src/follow-ups/render-follow-up-issue.js";
 import type { FollowUpItem } from "../../src/config/schema.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { MERGE_SHA, PUSH_SHA, REPO, pushEvent, workflowRunEvent } from "../helpers/payloads.js";

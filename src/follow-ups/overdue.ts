@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { IssueSummary } from "../github/issues.js";
+import { APP_LABELS } from "../github/labels.js";
+import { parseChecklist, uncheckedItems } from "./checklist.js";
+import { readStateBlock } from "../markdown/hidden-block.js";
+
+const dueState = z.object({ kind: z.literal("follow-up"), dueAt: z.string() });
+const DAY_MS = 24 * 3_600_000;
+
+export interface OverdueAction {
+  issue: IssueSummary;
+  addLabel: boolean;
+  remind: boolean;
+  openItems: string[];
+}
+
+/**
+ * Open follow-ups past their due date: labelled `pipeline-guard:overdue` once, and reminded at most
+ * once a day: a reminder waits until a day has passed without any activity on the issue (our own
+ * last reminder included), so the app needs no memory of its own.
+ */
+export function overdueActions(followUps: readonly IssueSummary[], now: Date): OverdueAction[] {
+  return followUps.flatMap((issue) => {
+    const state = dueState.safeParse(readStateBlock(issue.body));
+    if (issue.state !== "open" || !state.success) return [];
+    const due = new Date(state.data.dueAt).getTime();
+    if (!(due < now.getTime())) return [];
+    const addLabel = !issue.labels.includes(APP_LABELS.overdue.name);
+    const quietSince = new Date(issue.updatedAt || 0).getTime();
+    const remind = addLabel || now.getTime() - quietSince >= DAY_MS;
+    return [{ issue, addLabel, remind, openItems: uncheckedItems(parseChecklist(issue.body)) }];
+  });
+}
+
+export function renderReminder(action: OverdueAction): string {
+  const items = action.openItems.length > 0 ? action.openItems.map((i) => `**${i}**`).join(", ") : "the checklist";
+  return `This follow-up is past its due date. Still to do: ${items}. Tick each box when it is done.`;
+}

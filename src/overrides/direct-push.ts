@@ -1,0 +1,55 @@
+import type { LoadedConfig } from "../config/load-config.js";
+import { reportBypass } from "../bypasses/report-bypass.js";
+import { openFollowUp } from "../follow-ups/open-follow-up.js";
+import { dispatchRetest } from "../follow-ups/retest.js";
+import { createCheckRun } from "../github/check-runs.js";
+import type { CommitText } from "../github/commits.js";
+import type { Gateway } from "../github/gateway.js";
+import { checkAllowed } from "../github/permissions.js";
+import { collectMarkers } from "../markers/collect-markers.js";
+import { evaluateOverride } from "./evaluate-override.js";
+import { findCommitJustification } from "./find-justification.js";
+import { renderOverrideSummary } from "./render-override-summary.js";
+
+/**
+ * Commits that reached a production branch without a merged PR (SPEC section 4): with a marker,
+ * an override (its check on the head, its follow-up); without one, a bypass, unless the force
+ * push that brought them is already on record.
+ */
+export async function judgeDirectPush(
+  gw: Gateway,
+  params: { loaded: LoadedConfig; branch: string; actor: string; at: Date; commits: CommitText[]; headSha: string; bypassReported: boolean },
+): Promise<void> {
+  const { loaded, branch, actor, at, commits, headSha } = params;
+  const { config } = loaded;
+  const markers = collectMarkers({ commits }, config.markers);
+  if (markers.length === 0) {
+    if (!params.bypassReported) {
+      await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode);
+    }
+    return;
+  }
+  const justification = commits.map((c) => findCommitJustification(c.message, config.overrides.justification.headings)).find(Boolean) ?? null;
+  const authorization = await checkAllowed(gw, actor, config.overrides.allowed);
+  const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", config });
+  const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });
+  await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title: decision.title, summary });
+  const { created } = await openFollowUp(
+    gw,
+    {
+      sha: headSha,
+      commits: commits.map((c) => c.sha),
+      branch,
+      markers: markers.map((m) => m.name),
+      labels: decision.labels,
+      items: decision.followUpItems,
+      author: actor,
+      merger: actor,
+      at,
+      justification,
+      unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
+    },
+    config,
+  );
+  if (created && decision.followUpItems.includes("retest")) await dispatchRetest(gw, { config, branch, sha: headSha });
+}
