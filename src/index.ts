@@ -30,21 +30,21 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
         "pull_request.unlabeled",
         "pull_request.closed",
       ],
-      async (context) => handlePullRequest(context, context.payload.sender?.type === "Bot" ? await appLogin() : undefined),
+      (context) => handlePullRequest(context, appLogin),
     );
     app.on("push", (context) => handlePush(context, appLogin));
     app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
-    app.on("check_run.rerequested", handleCheckRunRerequested);
-    app.on("merge_group.checks_requested", handleMergeGroup);
-    app.on("issues.closed", handleIssueClosed);
-    app.on("issues.edited", handleIssueEdited);
+    app.on("check_run.rerequested", (context) => handleCheckRunRerequested(context, appLogin));
+    app.on("merge_group.checks_requested", (context) => handleMergeGroup(context, appLogin));
+    app.on("issues.closed", (context) => handleIssueClosed(context, appLogin));
+    app.on("issues.edited", (context) => handleIssueEdited(context, appLogin));
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
       await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
     });
     app.on(["branch_protection_rule", "repository_ruleset"], async (context) => {
       await handleProtectionChanged(app, context, { appLogin });
     });
-    app.on("deployment_protection_rule.requested", handleDeploymentProtectionRule);
+    app.on("deployment_protection_rule.requested", (context) => handleDeploymentProtectionRule(context, appLogin));
     app.on("issue_comment.created", (context) => handleIssueComment(app, context, appLogin));
   };
 }

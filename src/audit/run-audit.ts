@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { appLoginResolver } from "../github/app-identity.js";
 import type { Gateway } from "../github/gateway.js";
 import { APP_LABELS } from "../github/labels.js";
 import { getAuditIssue, listIssuesOpenedSince } from "./audit-issues.js";
@@ -25,6 +26,7 @@ export class NotInstalledError extends Error {}
  */
 export async function runAudit(params: { app: Probot; since: Date; owner?: string }): Promise<AuditResult> {
   const { app, since, owner } = params;
+  const appLogin = appLoginResolver(app);
   const all = (await listAppInstallations(app)).map((i) => ({ id: i.id, account: accountOf(i), suspended: i.suspended_at != null }));
   const wanted = owner === undefined ? all : all.filter((i) => i.account.toLowerCase() === owner.toLowerCase());
   if (owner !== undefined && wanted.length === 0) throw new NotInstalledError(`the app is not installed on "${owner}"`);
@@ -37,7 +39,7 @@ export async function runAudit(params: { app: Probot; since: Date; owner?: strin
     const { octokit, repositories } = await listInstallationRepositories(app, installation.id);
     result.accounts.push(installation.account);
     for (const { owner: repoOwner, name: repo } of repositories) {
-      const gw: Gateway = { octokit, log: app.log, owner: repoOwner.login, repo, dryRun: false };
+      const gw: Gateway = { octokit, log: app.log, owner: repoOwner.login, repo, dryRun: false, appLogin };
       result.rows.push(...(await repositoryRows(gw, since)));
       result.repositories++;
     }

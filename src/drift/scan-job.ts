@@ -45,7 +45,8 @@ export async function scanInstalledRepository(
       octokit as never,
       log,
     );
-    const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun() };
+    const appLogin = params.appLogin;
+    const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun(), appLogin: async () => appLogin };
     const loaded = await readConfig(context);
     const defaultBranch = target.defaultBranch || (await getDefaultBranch(gw));
     const summary = await scanRepository(gw, loaded, {

@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { readConfig } from "../config/read-config.js";
-import { gatewayFor, type Gateway } from "../github/gateway.js";
+import type { Gateway } from "../github/gateway.js";
 import { createComment, updateIssue } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
 import { checkAllowed } from "../github/permissions.js";
@@ -41,10 +41,9 @@ async function apply(gw: Gateway, issueNumber: number, actions: readonly FollowU
 }
 
 /** `issues.closed` on a follow-up: closed with a box unticked, it is reopened (SPEC section 5). */
-export async function onFollowUpClosed(context: Context<"issues.closed">): Promise<void> {
+export async function onFollowUpClosed(gw: Gateway, context: Context<"issues.closed">): Promise<void> {
   const { issue, sender } = context.payload;
   if (followUpAuthor(context) === null || uncheckedItems(parseChecklist(issue.body)).length === 0) return;
-  const gw = gatewayFor(context);
   const { config } = await readConfig(context);
   const stateReason = (issue as { state_reason?: string | null }).state_reason;
   const closerMayDismiss =
@@ -61,7 +60,7 @@ export async function onFollowUpClosed(context: Context<"issues.closed">): Promi
  * retest tick, an untick) come back as this event, and the step that made them has already closed
  * the issue where that was due; acting again would close and comment twice.
  */
-export async function onFollowUpEdited(context: Context<"issues.edited">): Promise<void> {
+export async function onFollowUpEdited(gw: Gateway, context: Context<"issues.edited">): Promise<void> {
   if (followUpAuthor(context) === null) return;
   const { issue, sender, changes } = context.payload;
   if (changes.body === undefined || sender.type === "Bot") return;
@@ -73,7 +72,6 @@ export async function onFollowUpEdited(context: Context<"issues.edited">): Promi
   const decide = (mode: "enforce" | "report") =>
     decideOnFollowUpEdited({ body, previousBody: changes.body?.from, editor: sender.login, state: { author }, issueOpen: issue.state === "open", mode });
   if (!tampered && decide("enforce").length === 0) return;
-  const gw = gatewayFor(context);
   const { config } = await readConfig(context);
   const actions = decide(config.mode);
   if (tampered && !actions.some((a) => a.type === "update-body")) {

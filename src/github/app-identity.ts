@@ -1,10 +1,13 @@
 import type { Probot } from "probot";
 
+/** The app's own bot login, resolved lazily; undefined when GitHub could not be asked. */
+export type AppLogin = () => Promise<string | undefined>;
+
 /**
  * The app's own bot login (`<slug>[bot]`), asked of GitHub once per process and only when a bot
  * is the actor of something that could be reported, so that the app never reports itself.
  */
-export function appLoginResolver(app: Pick<Probot, "auth" | "log">): () => Promise<string | undefined> {
+export function appLoginResolver(app: Pick<Probot, "auth" | "log">): AppLogin {
   let login: Promise<string | undefined> | undefined;
   return () => {
     login ??= app

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { AppLogin } from "./app-identity.js";
 
 export type GitHubClient = Context["octokit"];
 export type Log = Context["log"];
@@ -14,15 +15,17 @@ export interface Gateway {
   owner: string;
   repo: string;
   dryRun: boolean;
+  /** The app's own login (`<slug>[bot]`): its records are the issues this account opened. */
+  appLogin: AppLogin;
 }
 
 export function isDryRun(env: NodeJS.ProcessEnv = process.env): boolean {
   return ["1", "true", "yes"].includes((env.DRY_RUN ?? "").trim().toLowerCase());
 }
 
-export function gatewayFor(context: Pick<Context, "octokit" | "log" | "repo">, env: NodeJS.ProcessEnv = process.env): Gateway {
+export function gatewayFor(context: Pick<Context, "octokit" | "log" | "repo">, appLogin: AppLogin, env: NodeJS.ProcessEnv = process.env): Gateway {
   const { owner, repo } = context.repo();
-  return { octokit: context.octokit, log: context.log, owner, repo, dryRun: isDryRun(env) };
+  return { octokit: context.octokit, log: context.log, owner, repo, dryRun: isDryRun(env), appLogin };
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Context } from "probot";
 import { CHECK_NAME } from "../github/check-runs.js";
+import type { AppLogin } from "../github/app-identity.js";
 import { gatewayFor } from "../github/gateway.js";
 import { judgeMergeGroup, rerunCheck } from "../overrides/pull-request-verdict.js";
 
 /** `check_run.rerequested` on our check: the Re-run button. */
-export async function handleCheckRunRerequested(context: Context<"check_run.rerequested">): Promise<void> {
+export async function handleCheckRunRerequested(context: Context<"check_run.rerequested">, appLogin: AppLogin): Promise<void> {
   const { check_run: checkRun, repository } = context.payload;
   if (checkRun.name !== CHECK_NAME) return;
-  await rerunCheck(gatewayFor(context), context, {
+  await rerunCheck(gatewayFor(context, appLogin), context, {
     headSha: checkRun.head_sha,
     prNumber: checkRun.pull_requests[0]?.number,
     defaultBranch: repository.default_branch,
@@ -18,10 +19,10 @@ export async function handleCheckRunRerequested(context: Context<"check_run.rere
 const MERGE_QUEUE_REF = /\/pr-(\d+)-[0-9a-f]+$/;
 
 /** `merge_group.checks_requested`: a required `Pipeline Guard` must report on the group's head too. */
-export async function handleMergeGroup(context: Context<"merge_group.checks_requested">): Promise<void> {
+export async function handleMergeGroup(context: Context<"merge_group.checks_requested">, appLogin: AppLogin): Promise<void> {
   const { merge_group: group, repository } = context.payload;
   const match = MERGE_QUEUE_REF.exec(group.head_ref);
-  await judgeMergeGroup(gatewayFor(context), context, {
+  await judgeMergeGroup(gatewayFor(context, appLogin), context, {
     headSha: group.head_sha,
     headRef: group.head_ref,
     prNumber: match ? Number(match[1]) : null,

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { decideGate, describeError } from "../gate/decide-gate.js";
 import { reviewDeploymentGate, runIdOfCallbackUrl } from "../github/deployment-gate.js";
+import type { AppLogin } from "../github/app-identity.js";
 import { gatewayFor, statusOf } from "../github/gateway.js";
 
 type GateContext = Context<"deployment_protection_rule.requested">;
@@ -11,9 +12,9 @@ type GateContext = Context<"deployment_protection_rule.requested">;
  * until the app answers. Costs, besides the token: config, one compare per production branch
  * asked (stopping at the first that contains the SHA), the check runs, the answer.
  */
-export async function handleDeploymentProtectionRule(context: GateContext): Promise<void> {
+export async function handleDeploymentProtectionRule(context: GateContext, appLogin: AppLogin): Promise<void> {
   const { payload } = context;
-  const gw = gatewayFor(context);
+  const gw = gatewayFor(context, appLogin);
   const environment = payload.environment ?? payload.deployment?.environment;
   if (!payload.deployment_callback_url) {
     context.log.error({ environment }, "deployment protection rule request without deployment_callback_url: no answer can be sent");

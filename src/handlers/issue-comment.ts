@@ -21,7 +21,7 @@ export async function handleIssueComment(app: Pick<Probot, "auth" | "log">, cont
   if (sender.type === "Bot") return;
   const parsed = parseCommand(comment.body);
   if (!parsed) return;
-  const gw = gatewayFor(context);
+  const gw = gatewayFor(context, appLogin);
   const loaded = await readConfig(context);
   const authorization = await checkAllowed(gw, sender.login, loaded.config.commands.allowed);
   if (!authorization.allowed) {

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { AppLogin } from "../github/app-identity.js";
 import { gatewayFor } from "../github/gateway.js";
 import { pullRequestFacts } from "../github/pull-requests.js";
 import { evaluateOrFailClosed, isMarkerLabel, labelCommentAndCheck, putBackRemovedLabel, recordMerge } from "../overrides/pull-request-verdict.js";
@@ -6,12 +7,12 @@ import { evaluateOrFailClosed, isMarkerLabel, labelCommentAndCheck, putBackRemov
 type PullRequestContext = Context<"pull_request">;
 
 /** `pull_request` opened, edited, synchronize, reopened, ready_for_review, unlabeled, closed (merged). */
-export async function handlePullRequest(context: PullRequestContext, appLogin?: string): Promise<void> {
+export async function handlePullRequest(context: PullRequestContext, appLogin: AppLogin): Promise<void> {
   const { payload } = context;
   if (payload.action === "labeled") return; // only a removal can need us: adding costs nothing
   const pr = pullRequestFacts(payload.pull_request);
   if (payload.action === "closed" && !pr.merged) return;
-  const gw = gatewayFor(context);
+  const gw = gatewayFor(context, appLogin);
   const closing = payload.action === "closed";
   const removedLabel = payload.action === "unlabeled" ? (payload as Context<"pull_request.unlabeled">["payload"]).label?.name : undefined;
   const result = await evaluateOrFailClosed(gw, context, {
@@ -29,7 +30,7 @@ export async function handlePullRequest(context: PullRequestContext, appLogin?: 
     return;
   }
   if (closing) {
-    await recordMerge(gw, evaluation, loaded, appLogin);
+    await recordMerge(gw, evaluation, loaded);
     return;
   }
   await labelCommentAndCheck(gw, evaluation, loaded);

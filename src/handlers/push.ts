@@ -51,7 +51,7 @@ export async function handlePush(context: PushContext, appLogin: () => Promise<s
   const actor = payload.sender?.login ?? payload.pusher.name;
   const self = payload.sender?.type === "Bot" ? await appLogin() : undefined;
   if (isExemptActor(actor, config, self)) return;
-  const gw = gatewayFor(context);
+  const gw = gatewayFor(context, appLogin);
   const at = pushTime(payload);
 
   if (payload.deleted) {

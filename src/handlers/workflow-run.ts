@@ -23,6 +23,6 @@ export async function handleWorkflowRun(context: Context<"workflow_run.completed
   // Only now the app's own login (one call per process): another bot's runs of other workflows cost nothing more.
   const self = await appLogin();
   if (self && run.triggering_actor.login !== self) return;
-  const gw = gatewayFor(context);
+  const gw = gatewayFor(context, appLogin);
   await recordRetestResult(gw, { head_sha: run.head_sha, display_title: run.display_title, conclusion: run.conclusion, html_url: run.html_url });
 }

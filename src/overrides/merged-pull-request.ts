@@ -35,11 +35,13 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
 }
 
 /** A merge while required checks were not all green (an admin merge) is a bypass. */
-export async function reportFailingChecksMerge(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig, appLogin?: string): Promise<void> {
+export async function reportFailingChecksMerge(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr } = evaluation;
   const { config } = loaded;
   const merger = pr.mergedBy ?? pr.author;
-  if (config.bypass.failing_checks_merge === "off" || !pr.mergeCommitSha || isExemptActor(merger, config, appLogin)) return;
+  if (config.bypass.failing_checks_merge === "off" || !pr.mergeCommitSha) return;
+  // Only a bot can be the app: a person's merge costs no look-up of the app's login.
+  if (isExemptActor(merger, config, merger.endsWith("[bot]") ? await gw.appLogin() : undefined)) return;
   const { failing } = await requiredChecksState(gw, pr.number);
   if (failing.length === 0) return;
   await reportBypass(

@@ -69,7 +69,7 @@ export async function reevaluatePullRequest(
  * what gets deployed, and the gate reads the check of the SHA it deploys), the follow-up is
  * opened, and a merge over failing required checks is a bypass.
  */
-export async function recordMerge(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig, appLogin?: string): Promise<void> {
+export async function recordMerge(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr } = evaluation;
   await syncMarkerLabels(gw, evaluation, loaded);
   if (evaluation.decision.isOverride && pr.mergeCommitSha) {
@@ -78,7 +78,7 @@ export async function recordMerge(gw: Gateway, evaluation: PullRequestEvaluation
   } else {
     await reportComment(gw, evaluation, { loaded });
   }
-  await reportFailingChecksMerge(gw, evaluation, loaded, appLogin);
+  await reportFailingChecksMerge(gw, evaluation, loaded);
 }
 
 export function isMarkerLabel(loaded: LoadedConfig, label: string | undefined): boolean {

@@ -3,7 +3,7 @@ import { gatewayFor, isDryRun, statusOf, write, type Gateway } from "../../src/g
 
 function gateway(dryRun: boolean) {
   const log = { info: jest.fn(), debug: jest.fn() };
-  const gw = { octokit: {} as Gateway["octokit"], log: log as unknown as Gateway["log"], owner: "octo", repo: "app", dryRun };
+  const gw = { octokit: {} as Gateway["octokit"], log: log as unknown as Gateway["log"], owner: "octo", repo: "app", dryRun, appLogin: async () => "pipeline-guard[bot]" };
   return { gw, log };
 }
 
@@ -32,9 +32,10 @@ describe("gatewayFor", () => {
     const context = { octokit: {} as Gateway["octokit"], log: {} as Gateway["log"], repo: () => ({ owner: "octo", repo: "app" }) } as unknown as Parameters<
       typeof gatewayFor
     >[0];
-    const gw = gatewayFor(context, { DRY_RUN: "true" });
-    expect(gw).toEqual({ octokit: context.octokit, log: context.log, owner: "octo", repo: "app", dryRun: true });
-    expect(gatewayFor(context, {}).dryRun).toBe(false);
+    const appLogin = async () => "pipeline-guard[bot]";
+    const gw = gatewayFor(context, appLogin, { DRY_RUN: "true" });
+    expect(gw).toEqual({ octokit: context.octokit, log: context.log, owner: "octo", repo: "app", dryRun: true, appLogin });
+    expect(gatewayFor(context, appLogin, {}).dryRun).toBe(false);
   });
 });
 

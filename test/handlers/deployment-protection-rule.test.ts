@@ -37,7 +37,7 @@ function createGateApp(options: { Octokit?: typeof ProbotOctokit } = {}): { prob
     ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } }));
   const probot = new Probot({ githubToken: "test-token", Octokit, log: pino({ level: "debug" }, stream) });
   void probot.load((app: Probot) => {
-    app.on("deployment_protection_rule.requested", handleDeploymentProtectionRule);
+    app.on("deployment_protection_rule.requested", (context) => handleDeploymentProtectionRule(context, async () => "pipeline-guard[bot]"));
   });
   return { probot, logs };
 }

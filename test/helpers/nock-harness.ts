@@ -13,6 +13,8 @@ import type { Gateway } from "../../src/github/gateway.js";
 import { forgetKnownLabels } from "../../src/github/labels.js";
 
 export const API = "https://api.github.com";
+/** The app's bot login in every test: `GET /app` answers slug `pipeline-guard`. */
+export const APP_LOGIN = "pipeline-guard[bot]";
 
 export interface LogLine {
   level: number;
@@ -90,7 +92,8 @@ export function expectAllCallsMade(mock: { api: nock.Scope; unmatched: string[] 
 export function testGateway(options: { owner: string; repo: string; dryRun?: boolean }): { gw: Gateway; logs: LogLine[] } {
   const { log, lines } = recordingLog();
   const octokit = new NoRetryOctokit({ auth: { token: "test-token" } }) as unknown as Gateway["octokit"];
-  return { gw: { octokit, log, owner: options.owner, repo: options.repo, dryRun: options.dryRun ?? false }, logs: lines };
+  const appLogin = async () => APP_LOGIN;
+  return { gw: { octokit, log, owner: options.owner, repo: options.repo, dryRun: options.dryRun ?? false, appLogin }, logs: lines };
 }
 
 /**
