@@ -1,60 +1,92 @@
-import { hasHiddenKey, hiddenKey } from "../markdown/hidden-block.js";
 import { type Gateway, statusOf, write } from "./gateway.js";
-import { withKeyLock } from "../infrastructure/key-lock.js";
-import { ensureLabels, type LabelSpec } from "./labels.js";
 
+/** An issue as the app reads it: what its records and the audit need. */
 export interface IssueSummary {
   number: number;
   title: string;
   body: string;
   state: string;
+  /** `completed`, `not_planned`, `reopened`, or null. */
+  stateReason: string | null;
   html_url: string;
   labels: string[];
+  /** Login of the account that opened it. */
+  author: string | null;
   createdAt: string;
   updatedAt: string;
+  closedAt: string | null;
 }
 
-interface RawIssue {
+export interface RawIssue {
   number: number;
   title: string;
   body?: string | null;
   state: string;
+  state_reason?: string | null;
   html_url: string;
-  labels: Array<string | { name?: string }>;
+  labels: Array<string | { name?: string | null }>;
   pull_request?: unknown;
-  user?: { type?: string } | null;
+  user?: { login?: string; type?: string } | null;
   created_at?: string;
   updated_at?: string;
+  closed_at?: string | null;
+  closed_by?: { login?: string } | null;
 }
 
-function summarize(issue: RawIssue): IssueSummary {
+export function summarizeIssue(issue: RawIssue): IssueSummary {
   return {
     number: issue.number,
     title: issue.title,
     body: issue.body ?? "",
     state: issue.state,
+    stateReason: issue.state_reason ?? null,
     html_url: issue.html_url,
     labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+    author: issue.user?.login ?? null,
     createdAt: issue.created_at ?? "",
     updatedAt: issue.updated_at ?? "",
+    closedAt: issue.closed_at ?? null,
   };
 }
 
+const PER_PAGE = 100;
+
+export interface IssueListing {
+  /** Only issues this account opened: the app's records are found by author, never by a label alone. */
+  creator: string;
+  state: "open" | "closed" | "all";
+  /** Issues updated at or after this time (GitHub's `since`). */
+  since?: Date;
+  /** `desc` (newest first) finds what was just made on the first page; `asc` finds the oldest. */
+  direction?: "asc" | "desc";
+}
+
 /**
- * The app's issue with this hidden key, among the issues carrying the kind's label, newest
- * first; the listing stops at the page that holds it. Only issues a bot opened count, so a
- * person cannot plant a key. The issues listing (unlike search) is consistent at once, which
- * is what makes a redelivered event find the issue its first delivery created.
+ * The issues one account opened (pull requests, and anything another account opened, left out),
+ * page by page, in order of creation.
+ * `visit` may return true to stop: the listing ends at the page that held what it looked for.
  */
-export async function findIssueByKey(gw: Gateway, params: { label: string; kind: string; key: string }): Promise<IssueSummary | null> {
-  let found: IssueSummary | null = null;
+export async function listIssuesByCreator(gw: Gateway, listing: IssueListing, visit?: (issue: IssueSummary) => boolean): Promise<IssueSummary[]> {
+  const found: IssueSummary[] = [];
   await gw.octokit.paginate(
     gw.octokit.rest.issues.listForRepo,
-    { owner: gw.owner, repo: gw.repo, labels: params.label, state: "all", sort: "created", direction: "desc", per_page: 100 },
+    {
+      owner: gw.owner,
+      repo: gw.repo,
+      creator: listing.creator,
+      state: listing.state,
+      sort: "created",
+      direction: listing.direction ?? "desc",
+      per_page: PER_PAGE,
+      ...(listing.since ? { since: listing.since.toISOString() } : {}),
+    },
     (response, done) => {
-      for (const issue of response.data as RawIssue[]) {
-        if (!issue.pull_request && issue.user?.type === "Bot" && hasHiddenKey(issue.body, params.kind, params.key)) {
-          found = summarize(issue);
+      for (const raw of response.data as RawIssue[]) {
+        // GitHub filters by creator already; an issue of anyone else is never taken for the creator's.
+        if (raw.pull_request || raw.user?.login?.toLowerCase() !== listing.creator.toLowerCase()) continue;
+        const issue = summarizeIssue(raw);
+        found.push(issue);
+        if (visit?.(issue)) {
           done();
           break;
         }
@@ -65,60 +97,70 @@ export async function findIssueByKey(gw: Gateway, params: { label: string; kind:
   return found;
 }
 
-/** The app's issues with a label (open ones by default), every page. */
-export async function listAppIssues(gw: Gateway, params: { label: string; state?: "open" | "closed" | "all"; since?: Date }): Promise<IssueSummary[]> {
-  const issues = (await gw.octokit.paginate(gw.octokit.rest.issues.listForRepo, {
-    owner: gw.owner,
-    repo: gw.repo,
-    labels: params.label,
-    state: params.state ?? "open",
-    per_page: 100,
-    ...(params.since ? { since: params.since.toISOString() } : {}),
-  })) as RawIssue[];
-  return issues.filter((issue) => !issue.pull_request && issue.user?.type === "Bot").map(summarize);
+/** One issue, with `closed_by`, which the listing leaves out. */
+export async function getIssue(gw: Gateway, issueNumber: number): Promise<IssueSummary & { closedBy: string | null }> {
+  const { data } = await gw.octokit.rest.issues.get({ owner: gw.owner, repo: gw.repo, issue_number: issueNumber });
+  const raw = data as RawIssue;
+  return { ...summarizeIssue(raw), closedBy: raw.closed_by?.login ?? null };
 }
 
 export interface NewIssue {
-  /** The hidden key's kind and value: `follow-up` + `pr=12`. */
-  kind: string;
-  key: string;
+  /** What the issue records (`{ kind, key }`), for the log line: a dry run says which record it would make. */
+  record?: { kind: string; key: string };
   title: string;
-  /** Rendered without the key; the key is added here so that no caller can forget it. */
   body: string;
-  /** The first label is the kind's label, the one the look-up lists by. */
-  labels: readonly [LabelSpec, ...LabelSpec[]];
+  labels: readonly string[];
   assignees?: readonly string[];
 }
 
 /**
- * Find-or-create by hidden key. Redelivered, replayed and concurrent events (in this process)
- * end with one issue. Assignees GitHub refuses (422: not a collaborator) are dropped rather
- * than losing the issue.
+ * Creates an issue, once: Octokit's retry plugin is off for this request, because a `POST` that
+ * landed and then answered 502 would be retried into a second issue. The caller decides what a
+ * failure means (the record store looks the key up again before it creates again). Assignees
+ * GitHub refuses (422: not a collaborator) are dropped rather than losing the issue.
  */
-export async function findOrCreateIssue(gw: Gateway, issue: NewIssue): Promise<{ issue: IssueSummary; created: boolean }> {
-  return withKeyLock(`${gw.owner}/${gw.repo}:issue:${issue.kind} ${issue.key}`, async () => {
-    const existing = await findIssueByKey(gw, { label: issue.labels[0].name, kind: issue.kind, key: issue.key });
-    if (existing) return { issue: existing, created: false };
-    await ensureLabels(gw, issue.labels);
-    const body = `${hiddenKey(issue.kind, issue.key)}\n${issue.body}`;
-    const labels = issue.labels.map((l) => l.name);
-    const dry: IssueSummary = { number: 0, title: issue.title, body, state: "open", html_url: "", labels, createdAt: "", updatedAt: "" };
-    const create = (assignees: readonly string[]) =>
-      write(
-        gw,
-        "create issue",
-        { kind: issue.kind, key: issue.key, title: issue.title, labels, assignees },
-        async () => summarize((await gw.octokit.rest.issues.create({ owner: gw.owner, repo: gw.repo, title: issue.title, body, labels, assignees: [...assignees] })).data as RawIssue),
-        dry,
-      );
-    try {
-      return { issue: await create(issue.assignees ?? []), created: true };
-    } catch (error) {
-      if (statusOf(error) !== 422 || !issue.assignees?.length) throw error;
-      gw.log.warn({ assignees: issue.assignees, key: issue.key }, "GitHub refused the assignees; creating the issue without them");
-      return { issue: await create([]), created: true };
-    }
-  });
+export async function createIssue(gw: Gateway, issue: NewIssue): Promise<IssueSummary> {
+  const dry: IssueSummary = {
+    number: 0,
+    title: issue.title,
+    body: issue.body,
+    state: "open",
+    stateReason: null,
+    html_url: "",
+    labels: [...issue.labels],
+    author: null,
+    createdAt: "",
+    updatedAt: "",
+    closedAt: null,
+  };
+  const create = (assignees: readonly string[]) =>
+    write(
+      gw,
+      "create issue",
+      { ...issue.record, title: issue.title, labels: issue.labels, assignees },
+      async () =>
+        summarizeIssue(
+          (
+            await gw.octokit.rest.issues.create({
+              owner: gw.owner,
+              repo: gw.repo,
+              title: issue.title,
+              body: issue.body,
+              labels: [...issue.labels],
+              assignees: [...assignees],
+              request: { retries: 0 },
+            })
+          ).data as RawIssue,
+        ),
+      dry,
+    );
+  try {
+    return await create(issue.assignees ?? []);
+  } catch (error) {
+    if (statusOf(error) !== 422 || !issue.assignees?.length) throw error;
+    gw.log.warn({ assignees: issue.assignees, title: issue.title }, "GitHub refused the assignees; creating the issue without them");
+    return create([]);
+  }
 }
 
 export async function updateIssue(
