@@ -4,7 +4,7 @@ import { appLoginResolver } from "./github/app-identity.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
-import { handleIssueClosed, handleIssueEdited } from "./handlers/issues.js";
+import { handleIssueClosed, handleIssueEdited, handleIssueUnlabeled } from "./handlers/issues.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
 import { handlePush } from "./handlers/push.js";
@@ -38,6 +38,7 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
     app.on("merge_group.checks_requested", (context) => handleMergeGroup(context, appLogin));
     app.on("issues.closed", (context) => handleIssueClosed(context, appLogin));
     app.on("issues.edited", (context) => handleIssueEdited(context, appLogin));
+    app.on("issues.unlabeled", (context) => handleIssueUnlabeled(context, appLogin));
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
       await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
     });

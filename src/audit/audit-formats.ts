@@ -20,6 +20,8 @@ const CSV_COLUMNS: ReadonlyArray<[header: string, value: (row: AuditRow) => stri
   ["closed_at", (r) => r.closedAt ?? ""],
   ["title", (r) => r.title],
   ["issue_url", (r) => r.issueUrl],
+  // Added last, so that a sheet that reads the columns by position keeps reading them.
+  ["record", (r) => r.record],
 ];
 
 /** RFC 4180: a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
@@ -48,7 +50,7 @@ export function toJson(rows: readonly AuditRow[]): string {
   return JSON.stringify(rows, null, 2);
 }
 
-const MD_HEADERS = ["When (UTC)", "Repository", "Kind", "Change", "Who", "Markers", "Justification", "Follow-up", "Closed by", "Issue"];
+const MD_HEADERS = ["When (UTC)", "Repository", "Kind", "Change", "Who", "Markers", "Justification", "Follow-up", "Closed by", "Issue", "Record"];
 /** A justification in a table cell is cut here; the CSV and JSON carry it whole. */
 const MD_JUSTIFICATION_LENGTH = 200;
 
@@ -76,6 +78,7 @@ export function toMarkdown(rows: readonly AuditRow[]): string {
       followUp,
       row.closedBy ? escapeInlineText(`@${row.closedBy}`) : "",
       mdIssueLink(row.issueUrl, row.title),
+      row.record === "tampered" ? "**tampered**" : "verified",
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }

@@ -1,8 +1,6 @@
-import { z } from "zod";
-import { APP_LABELS } from "../github/labels.js";
-import { parseChecklist } from "../follow-ups/checklist.js";
-import { unescapeInline } from "../markdown/escape-markdown.js";
-import { readStateBlock } from "../markdown/hidden-block.js";
+import type { BypassReading } from "../bypasses/record.js";
+import type { FollowUpReading } from "../follow-ups/record.js";
+import type { IssueSummary } from "../github/issues.js";
 
 /** One override or bypass, as the auditor's ledger lists it (SPEC section 8a). */
 export interface AuditRow {
@@ -11,9 +9,15 @@ export interface AuditRow {
   /** `owner/name`. */
   repository: string;
   kind: "override" | "bypass";
+  /**
+   * `verified`: the record's signed block verifies, every field comes from it. `tampered`: the
+   * app opened this issue but someone changed its record (SPEC section 10): nothing in it counts,
+   * and the row only says that it exists.
+   */
+  record: "verified" | "tampered";
   pr: number | null;
   sha: string;
-  /** The override's author, or the bypass's actor. */
+  /** The override's author, or the bypass's actor; empty when unknown. */
   who: string;
   markers: string[];
   justification: string | null;
@@ -28,103 +32,49 @@ export interface AuditRow {
   issueUrl: string;
 }
 
-/** The fields of a GitHub issue the ledger reads (`GET /repos/{o}/{r}/issues[/{n}]`). */
-export interface AuditIssue {
-  number: number;
-  title: string;
-  body?: string | null;
-  state: string;
-  html_url: string;
-  created_at: string;
-  closed_at?: string | null;
-  labels: Array<string | { name?: string | null }>;
-  user?: { login?: string; type?: string } | null;
-  /** Only `GET` of one issue says who closed it; the listing does not. */
-  closed_by?: { login?: string } | null;
-  pull_request?: unknown;
-}
+type Closed = { closedBy: string | null };
 
-const FOLLOW_UP_KEY = /<!-- pipeline-guard:follow-up (?:pr=(\d+)|sha=([0-9a-f]{7,64})) -->/;
-const BYPASS_KEY = /<!-- pipeline-guard:bypass sha=([0-9a-f]{7,64}) -->/;
-/** `- **At:** 2026-11-20 10:00 UTC`, as the renderers write times. */
-const timeLine = (label: string) => new RegExp(`^- \\*\\*${label}:\\*\\* (\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}) UTC`, "m");
-const field = (label: string, value: string) => new RegExp(`^- \\*\\*${label}:\\*\\* ${value}`, "m");
-
-/** The follow-up's state block, read leniently: a hand-edited block loses only the fields it broke. */
-const followUpState = z.object({
-  author: z.string().optional().catch(undefined),
-  markers: z.array(z.string()).optional().catch(undefined),
-  sha: z.string().optional().catch(undefined),
-  pr: z.number().int().optional().catch(undefined),
-});
-
-/**
- * One of the app's issues as a ledger row, or null for anything else: an issue without the
- * app's follow-up or bypass label, one a person opened (only a bot's issue counts, so a person
- * cannot plant a row), one without the hidden key, or a pull request.
- */
-export function auditRowOf(issue: AuditIssue, repository: string): AuditRow | null {
-  if (issue.pull_request || issue.user?.type !== "Bot") return null;
-  const labels = issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
-  const body = issue.body ?? "";
-  const common = {
+function common(issue: IssueSummary & Closed, repository: string) {
+  return {
     repository,
-    closedBy: issue.closed_by?.login ?? null,
-    closedAt: issue.state === "closed" ? (issue.closed_at ?? null) : null,
+    closedBy: issue.state === "closed" ? issue.closedBy : null,
+    closedAt: issue.state === "closed" ? issue.closedAt : null,
     title: issue.title,
     issueUrl: issue.html_url,
   };
-  if (labels.includes(APP_LABELS.followUp.name)) {
-    const key = FOLLOW_UP_KEY.exec(body);
-    return key ? { ...common, ...followUpFields(issue, body, key) } : null;
-  }
-  if (labels.includes(APP_LABELS.bypass.name)) {
-    const key = BYPASS_KEY.exec(body);
-    return key ? { ...common, ...bypassFields(issue, body, key[1] ?? "") } : null;
-  }
-  return null;
 }
 
-/** What a follow-up and a bypass each read their own way. */
-type OwnFields = Omit<AuditRow, "repository" | "closedBy" | "closedAt" | "title" | "issueUrl">;
-
-function followUpFields(issue: AuditIssue, body: string, key: RegExpExecArray): OwnFields {
-  const parsed = followUpState.safeParse(readStateBlock(body) ?? {});
-  const state = parsed.success ? parsed.data : {};
-  const keyPr = key[1] === undefined ? null : Number(key[1]);
-  const checklist = Object.values(parseChecklist(body));
-  const ticked = checklist.filter(Boolean).length;
+/** A follow-up record as a ledger row: every field from its verified state, never from its text. */
+export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Closed, repository: string): AuditRow {
+  if (reading.status !== "verified") return tamperedRow("override", issue, repository);
+  const { state } = reading;
+  const ticked = state.items.filter((item) => state.ticks[item]).length;
   return {
-    when: timeOf(body, "At") ?? iso(issue.created_at),
+    ...common(issue, repository),
+    when: state.at,
     kind: "override",
-    pr: state.pr ?? keyPr,
-    sha: state.sha ?? key[2] ?? field("Change", ".*commit ([0-9a-f]{40})").exec(body)?.[1] ?? "",
-    who: state.author ?? field("Author", "@(\\S+)").exec(body)?.[1] ?? "",
-    markers: state.markers ?? markersOfTitle(issue.title),
-    justification: justificationOf(body),
-    followUp: issue.state !== "closed" ? "open" : ticked === checklist.length ? "done" : "closed-incomplete",
-    boxes: `${ticked}/${checklist.length}`,
+    record: "verified",
+    pr: state.pr?.number ?? null,
+    sha: state.sha,
+    who: state.author ?? "",
+    markers: [...state.markers],
+    justification: state.justification,
+    followUp: issue.state !== "closed" ? "open" : ticked === state.items.length ? "done" : "closed-incomplete",
+    boxes: `${ticked}/${state.items.length}`,
   };
 }
 
-/** The bypass's state block (render-bypass-issue.ts), read leniently; older issues have none and are read from their text. */
-const bypassState = z.object({
-  actor: z.string().optional().catch(undefined),
-  sha: z.string().optional().catch(undefined),
-  at: z.string().optional().catch(undefined),
-  pr: z.number().int().optional().catch(undefined),
-});
-
-function bypassFields(issue: AuditIssue, body: string, keySha: string): OwnFields {
-  const parsed = bypassState.safeParse(readStateBlock(body) ?? {});
-  const state = parsed.success ? parsed.data : {};
-  const pr = state.pr ?? field("Pull request", "#(\\d+)").exec(body)?.[1];
+export function bypassRow(reading: BypassReading, issue: IssueSummary & Closed, repository: string): AuditRow {
+  if (reading.status !== "verified") return tamperedRow("bypass", issue, repository);
+  const { state } = reading;
   return {
-    when: state.at ? iso(state.at) : (timeOf(body, "When") ?? iso(issue.created_at)),
+    ...common(issue, repository),
+    when: state.at,
     kind: "bypass",
-    pr: pr === undefined ? null : Number(pr),
-    sha: state.sha ?? field("Commit", "([0-9a-f]{7,64})").exec(body)?.[1] ?? keySha,
-    who: state.actor ?? field("Who", "@(\\S+)").exec(body)?.[1] ?? "",
+    record: "verified",
+    pr: state.pr?.number ?? null,
+    sha: state.sha,
+    who: state.actor ?? "",
     markers: [],
     justification: null,
     followUp: "n/a",
@@ -132,40 +82,19 @@ function bypassFields(issue: AuditIssue, body: string, keySha: string): OwnField
   };
 }
 
-function iso(time: string): string {
-  const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? time : date.toISOString();
-}
-
-function timeOf(body: string, label: string): string | null {
-  const match = timeLine(label).exec(body);
-  if (!match) return null;
-  const date = new Date(`${match[1]}T${match[2]}:00Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** `Follow-up: skip-tests, emergency-deploy in #12 …`: the names, for a follow-up whose state block is gone. */
-function markersOfTitle(title: string): string[] {
-  const names = /^Follow-up: (.+?) in /.exec(title)?.[1];
-  return names ? names.split(", ").filter(Boolean) : [];
-}
-
-const JUSTIFICATION_HEADING = "**Justification:**";
-
-/**
- * The block quote under `**Justification:**`, as the author wrote it: the escaping that made it
- * safe to show (src/render/escape-markdown.ts) is undone, since the ledger is data, and each
- * format escapes for itself. `_none was given_` is null.
- */
-export function justificationOf(body: string): string | null {
-  const lines = body.split(/\r?\n/);
-  const start = lines.indexOf(JUSTIFICATION_HEADING);
-  if (start < 0) return null;
-  const quoted: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith(">")) break;
-    quoted.push(unescapeInline(line.replace(/^> ?/, "")));
-  }
-  const text = quoted.join("\n").trim();
-  return text === "" ? null : text;
+/** A record someone changed: listed, so the ledger has no silent hole, with nothing read from it. */
+function tamperedRow(kind: AuditRow["kind"], issue: IssueSummary & Closed, repository: string): AuditRow {
+  return {
+    ...common(issue, repository),
+    when: new Date(issue.createdAt).toISOString(),
+    kind,
+    record: "tampered",
+    pr: null,
+    sha: "",
+    who: "",
+    markers: [],
+    justification: null,
+    followUp: kind === "bypass" ? "n/a" : issue.state === "closed" ? "closed-incomplete" : "open",
+    boxes: "n/a",
+  };
 }

@@ -1,10 +1,12 @@
 import type { Probot } from "probot";
+import { readBypass } from "../bypasses/record.js";
+import { readFollowUp } from "../follow-ups/record.js";
 import { appLoginResolver } from "../github/app-identity.js";
 import type { Gateway } from "../github/gateway.js";
-import { APP_LABELS } from "../github/labels.js";
-import { getAuditIssue, listIssuesOpenedSince } from "./audit-issues.js";
-import { auditRowOf, type AuditIssue, type AuditRow } from "./audit-row.js";
 import { accountOf, listAppInstallations, listInstallationRepositories } from "../github/installations.js";
+import { getIssue, type IssueSummary } from "../github/issues.js";
+import { listAppIssues } from "../records/record-store.js";
+import { bypassRow, followUpRow, type AuditRow } from "./audit-row.js";
 
 export interface AuditResult {
   rows: AuditRow[];
@@ -19,10 +21,12 @@ export class NotInstalledError extends Error {}
 
 /**
  * The ledger (SPEC section 8a): for each installation of the app (or only `owner`'s), each
- * repository it may read, the app's follow-up and bypass issues opened in the period, as rows,
- * oldest first. Two listings per repository (paginated), and one `GET` per closed issue of the
- * app's for who closed it. Repositories are read one after the other, which keeps the rate
- * limit's use flat; an API error stops the run (a ledger with a hole would mislead an auditor).
+ * repository it may read, the app's follow-up and bypass records opened in the period, as rows,
+ * oldest first. The records are the issues the app opened (found by author, never by label) and
+ * are read from their signed state; a record someone changed is listed as tampered. One listing
+ * per repository (paginated), and one `GET` per closed record for who closed it. Repositories are
+ * read one after the other, which keeps the rate limit's use flat; an API error stops the run (a
+ * ledger with a hole would mislead an auditor).
  */
 export async function runAudit(params: { app: Probot; since: Date; owner?: string }): Promise<AuditResult> {
   const { app, since, owner } = params;
@@ -48,19 +52,25 @@ export async function runAudit(params: { app: Probot; since: Date; owner?: strin
   return result;
 }
 
+/** The row of one of the app's issues, or null when it is neither a follow-up nor a bypass record. */
+function rowOf(gw: Gateway, issue: IssueSummary & { closedBy: string | null }, repository: string): AuditRow | null {
+  const followUp = readFollowUp(gw, issue);
+  if (followUp) return followUpRow(followUp, issue, repository);
+  const bypass = readBypass(gw, issue);
+  return bypass ? bypassRow(bypass, issue, repository) : null;
+}
+
 async function repositoryRows(gw: Gateway, since: Date): Promise<AuditRow[]> {
   const repository = `${gw.owner}/${gw.repo}`;
-  const seen = new Set<number>();
   const rows: AuditRow[] = [];
-  for (const label of [APP_LABELS.followUp.name, APP_LABELS.bypass.name]) {
-    for (const listed of await listIssuesOpenedSince(gw, { label, since })) {
-      // An issue carrying both labels is listed twice; it is one row.
-      if (seen.has(listed.number) || auditRowOf(listed, repository) === null) continue;
-      seen.add(listed.number);
-      const issue: AuditIssue = listed.state === "closed" ? await getAuditIssue(gw, listed.number) : listed;
-      const row = auditRowOf(issue, repository);
-      if (row) rows.push(row);
-    }
+  // GitHub's `since` keeps issues *updated* since then: every issue opened since then, and a few older ones, dropped here.
+  const issues = (await listAppIssues(gw, { state: "all", since, direction: "asc" })).filter((issue) => Date.parse(issue.createdAt) >= since.getTime());
+  for (const listed of issues) {
+    if (rowOf(gw, { ...listed, closedBy: null }, repository) === null) continue;
+    // Only `GET` of one issue says who closed it; its record is read again from that newest version.
+    const issue = listed.state === "closed" ? await getIssue(gw, listed.number) : { ...listed, closedBy: null };
+    const row = rowOf(gw, issue, repository);
+    if (row) rows.push(row);
   }
   return rows;
 }

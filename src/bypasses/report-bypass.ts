@@ -1,18 +1,19 @@
 import type { Config } from "../config/schema.js";
 import { createCheckRun } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
-import { findOrCreateIssue } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
-import { renderBypassIssue, type BypassRecord } from "./render-bypass-issue.js";
+import { openBypass, newBypassState, bypassKey, type BypassRecord } from "./record.js";
+import { bypassTitle, renderBypassBody } from "./render-bypass-issue.js";
 
-export function isExemptActor(actor: string, config: Pick<Config, "bypass">, appLogin?: string): boolean {
+/** Release bots listed in `bypass.allowed_actors`, and the app itself, are exempt from bypass reports. */
+export function isExemptActor(actor: string | null, config: Pick<Config, "bypass">, appLogin?: string): boolean {
+  if (!actor) return false;
   const lower = actor.toLowerCase();
   return lower === appLogin?.toLowerCase() || config.bypass.allowed_actors.some((a) => a.toLowerCase() === lower);
 }
 
 /**
- * Reports a bypass the way the config says: an issue (found again by its hidden key, so one
- * per commit however often the event comes), a failing check run on the commit, or nothing.
+ * Reports a bypass the way the config says: an issue (one per commit however often the event
+ * comes), a failing check run on the commit, or nothing.
  */
 export async function reportBypass(
   gw: Gateway,
@@ -21,16 +22,18 @@ export async function reportBypass(
   mode: Config["mode"],
 ): Promise<{ created: boolean }> {
   if (action === "off") return { created: false };
-  const rendered = renderBypassIssue(record);
   if (action === "check") {
+    const state = newBypassState(record);
+    // The check's summary is the issue's text without the record's key line and block.
+    const body = renderBypassBody(state, { key: bypassKey(record), block: "" });
     await createCheckRun(gw, {
       headSha: record.sha,
       conclusion: mode === "report" ? "neutral" : "failure",
-      title: rendered.title,
-      summary: rendered.body,
+      title: bypassTitle(state),
+      summary: body.split("\n").slice(1).join("\n").trimEnd(),
     });
     return { created: false };
   }
-  const { created } = await findOrCreateIssue(gw, { kind: "bypass", key: rendered.key, title: rendered.title, body: rendered.body, labels: [APP_LABELS.bypass] });
+  const { created } = await openBypass(gw, record);
   return { created };
 }

@@ -2,11 +2,10 @@ import picomatch from "picomatch";
 import type { Probot } from "probot";
 import type { LoadedConfig } from "../config/load-config.js";
 import { isProductionBranch } from "../config/is-production-branch.js";
-import { acceptanceExpired, readDriftState } from "../drift/drift-state.js";
+import { acceptanceExpired } from "../drift/drift-state.js";
+import { findDriftReport } from "../drift/record.js";
 import { scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "../drift/scan-job.js";
 import { statusOf, type Gateway } from "../github/gateway.js";
-import { findIssueByKey } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
 import { getPullRequest } from "../github/pull-requests.js";
 import { dispatchWorkflowExactly } from "../github/workflows.js";
 import { reevaluatePullRequest, type ConfigContext } from "../overrides/pull-request-verdict.js";
@@ -77,9 +76,8 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       if (command.until && acceptanceExpired({ until: command.until }, new Date())) {
         return `${command.until} is already past: an acceptance must end today or later.`;
       }
-      const report = await findIssueByKey(gw, { label: APP_LABELS.drift.name, kind: "drift", key: "drift" });
-      const { state } = readDriftState(report?.body);
-      const known = Object.keys(state.items);
+      const report = await findDriftReport(gw);
+      const known = report?.status === "verified" ? Object.keys(report.state.items).sort() : [];
       if (!known.includes(command.id)) {
         const list = known.length > 0 ? known.map((id) => `- \`${id.replace(/`/g, "'")}\``).join("\n") : "_There are no drift items._";
         return `There is no drift item \`${command.id.replace(/`/g, "'")}\`. The items of the report are:\n${list}`;

@@ -1,6 +1,8 @@
 import picomatch from "picomatch";
 import type { DeploymentFact } from "../github/repository-activity.js";
 import type { DriftItem } from "./drift-item.js";
+import { UNKNOWN_AUTHOR } from "../markdown/escape-markdown.js";
+import { formatUtcMinute } from "../markdown/format-time.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /** The newest successful deployment of each production environment (facts arrive oldest first). */
@@ -31,7 +33,7 @@ export function deploymentItems(params: {
       id: `deployment:${deployment.environment}`,
       kind: "deployment",
       title: `${env} runs ${sha}, which is not on a production branch`,
-      details: [`deployed at ${deployment.createdAt.slice(0, 16).replace("T", " ")} UTC by ${inlineLiteral(deployment.creator ?? "unknown")}`],
+      details: [`deployed at ${formatUtcMinute(deployment.createdAt)} by ${deployment.creator ? inlineLiteral(deployment.creator) : UNKNOWN_AUTHOR}`],
       fix: `Merge the change through a pull request, or roll back: ${redeploy}`,
     });
   }
@@ -40,8 +42,8 @@ export function deploymentItems(params: {
     items.push({
       id: `deployment:${deployment.environment}:creator`,
       kind: "deployment",
-      title: `${env} was deployed by ${inlineLiteral(creator || "unknown")}, who is not in drift.deployments.allowed_creators`,
-      details: [`commit ${sha}, at ${deployment.createdAt.slice(0, 16).replace("T", " ")} UTC`],
+      title: `${env} was deployed by ${creator ? inlineLiteral(creator) : UNKNOWN_AUTHOR}, who is not in drift.deployments.allowed_creators`,
+      details: [`commit ${sha}, at ${formatUtcMinute(deployment.createdAt)}`],
       fix: `Deployments to production go through the pipeline's deploy job. ${redeploy}`,
     });
   }

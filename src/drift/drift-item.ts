@@ -3,10 +3,13 @@
  * (protection, deployments, Terraform) each produce these; the report renders them and the
  * state keeps their first-seen times and acceptances by `id`.
  */
-export type DriftKind = "protection" | "deployment" | "terraform" | "scan";
+export type DriftKind = "record" | "protection" | "deployment" | "terraform" | "scan";
 
-/** The order in which the report lists kinds: what people change by hand first, scan problems last. */
-export const DRIFT_KINDS: readonly DriftKind[] = ["protection", "deployment", "terraform", "scan"];
+/**
+ * The order in which the report lists kinds: a record of the app someone tampered with first (the
+ * trail itself is in question), then what people change by hand, scan problems last.
+ */
+export const DRIFT_KINDS: readonly DriftKind[] = ["record", "protection", "deployment", "terraform", "scan"];
 
 export interface DriftItem {
   /**

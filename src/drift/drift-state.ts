@@ -1,30 +1,7 @@
-import { z } from "zod";
-import { readStateBlock } from "../markdown/hidden-block.js";
-import { protectionSnapshotSchema, type ProtectionSnapshot } from "./diff-protection.js";
 import { compareDriftItems, type DriftItem, type DriftKind } from "./drift-item.js";
+import type { Acceptance, DriftState } from "./record.js";
 
-/**
- * The drift report's memory, kept in its own body (hidden state block): first-seen times,
- * acceptances (`/pipeline-guard accept`) and the protection baseline. GitHub holds it; the app
- * stays stateless.
- */
-export interface Acceptance {
-  by: string;
-  reason: string;
-  /** `YYYY-MM-DD` (accepted through the end of that day, UTC), an ISO time, or null for no end. */
-  until: string | null;
-  /** ISO time of the accept command. */
-  at: string;
-}
-
-export interface DriftState {
-  v: 1;
-  items: Record<string, { firstSeen: string }>;
-  accepted: Record<string, Acceptance>;
-  /** Branch → the protection seen at its first scan; used where `drift.protection` is `{}`. */
-  baseline: Record<string, ProtectionSnapshot>;
-  lastReminder?: Record<string, string>;
-}
+export type { Acceptance, DriftState } from "./record.js";
 
 export type AcceptedDriftItem = DriftItem & { acceptance: Acceptance };
 
@@ -36,62 +13,14 @@ export const MAX_OPEN_ITEMS = 150;
 
 export const OVERFLOW_ITEM_ID = "scan:overflow";
 
-/** Written by `stateBlock` in src/render/hidden-block.ts: its presence tells a damaged block from none. */
-const STATE_BLOCK_START = "<!-- pipeline-guard:state ";
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const isoTime = z.iso.datetime();
-const firstSeenSchema = z.object({ firstSeen: isoTime });
-const acceptanceSchema = z.object({
-  by: z.string().min(1),
-  reason: z.string(),
-  until: z.union([z.iso.date(), isoTime]).nullable(),
-  at: isoTime,
-});
-
 export function emptyDriftState(): DriftState {
-  return { v: 1, items: {}, accepted: {}, baseline: {} };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return { v: 1, items: {}, accepted: {}, baseline: {}, tampered: {} };
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Keeps the valid entries of a record; reports whether any was dropped. */
-function salvage<T>(value: unknown, schema: z.ZodType<T>): { record: Record<string, T>; dropped: boolean } {
-  if (value === undefined) return { record: {}, dropped: false };
-  if (!isRecord(value)) return { record: {}, dropped: true };
-  const record: Record<string, T> = {};
-  let dropped = false;
-  for (const [key, entry] of Object.entries(value)) {
-    const parsed = schema.safeParse(entry);
-    if (parsed.success) record[key] = parsed.data;
-    else dropped = true;
-  }
-  return { record: sortedRecord(record), dropped };
-}
-
-/**
- * The state of a report body. A missing block is a fresh state; a damaged one (a hand edit) is
- * rebuilt from what is still valid, entry by entry, and flagged so the caller can say so: losing
- * one first-seen time must not throw away every acceptance.
- */
-export function readDriftState(body: string | null | undefined): { state: DriftState; damaged: boolean } {
-  const raw = readStateBlock(body);
-  if (raw === undefined) return { state: emptyDriftState(), damaged: (body ?? "").includes(STATE_BLOCK_START) };
-  if (!isRecord(raw) || raw.v !== 1) return { state: emptyDriftState(), damaged: true };
-  const items = salvage(raw.items, firstSeenSchema);
-  const accepted = salvage(raw.accepted, acceptanceSchema);
-  const baseline = salvage(raw.baseline, protectionSnapshotSchema);
-  const lastReminder = salvage(raw.lastReminder, z.string());
-  const state: DriftState = { v: 1, items: items.record, accepted: accepted.record, baseline: baseline.record };
-  if (raw.lastReminder !== undefined) state.lastReminder = lastReminder.record;
-  return { state, damaged: items.dropped || accepted.dropped || baseline.dropped || lastReminder.dropped };
 }
 
 /**
@@ -150,7 +79,7 @@ export interface MergedScan {
  * - `incomplete`: kinds the scan could not check this time (the Terraform artifact could not be
  *   read, say): their previous entries and acceptances are kept rather than dropped, so that one
  *   failed download does not reset every first-seen time or make every item new again.
- * The baseline and reminders are carried over; the caller records a branch's baseline.
+ * The baseline and the tampered records are carried over; the caller records a branch's baseline.
  */
 export function mergeScan(params: { previous: DriftState; found: readonly DriftItem[]; now: Date; incomplete?: readonly DriftKind[] }): MergedScan {
   const { previous, found, now, incomplete = [] } = params;
@@ -185,8 +114,13 @@ export function mergeScan(params: { previous: DriftState; found: readonly DriftI
     if (carried(id) && !acceptanceExpired(acceptance, now)) acceptances[id] = acceptance;
   }
 
-  const state: DriftState = { v: 1, items: sortedRecord(items), accepted: sortedRecord(acceptances), baseline: sortedRecord(previous.baseline) };
-  if (previous.lastReminder) state.lastReminder = sortedRecord(previous.lastReminder);
+  const state: DriftState = {
+    v: 1,
+    items: sortedRecord(items),
+    accepted: sortedRecord(acceptances),
+    baseline: sortedRecord(previous.baseline),
+    tampered: sortedRecord(previous.tampered),
+  };
   return {
     state,
     open,

@@ -1,8 +1,8 @@
 import type { Config } from "../config/schema.js";
 import { collectMarkers } from "../markers/collect-markers.js";
 import type { HistoryCommit } from "../github/repository-activity.js";
-import type { OverrideRecord } from "../follow-ups/render-follow-up-issue.js";
-import type { BypassRecord } from "../bypasses/render-bypass-issue.js";
+import type { OverrideRecord } from "../follow-ups/record.js";
+import type { BypassRecord } from "../bypasses/record.js";
 import { markerNames } from "../overrides/describe-markers.js";
 import { findCommitJustification, findPullRequestJustification } from "../overrides/find-justification.js";
 
@@ -73,7 +73,7 @@ export function findMissingRecords(params: {
         kind: "direct push",
         branch,
         sha: newest.sha,
-        actor: newest.author ?? "unknown",
+        actor: newest.author,
         at: new Date(newest.committedAt),
         details: ["Found by the drift scan: the push's webhook was missed, so the pusher is not known; the commit author is shown."],
         commits: direct.map((c) => ({ sha: c.sha, message: c.message })),
@@ -99,8 +99,8 @@ function overrideRecord(params: {
     markers,
     labels: [...new Set(policies.map((p) => p.label))],
     items: (["retest", "postmortem", "review"] as const).filter((i) => items.includes(i)),
-    author: pr?.author ?? commit.author ?? "unknown",
-    merger: pr?.mergedBy ?? commit.author ?? "unknown",
+    author: pr?.author ?? commit.author,
+    merger: pr?.mergedBy ?? commit.author,
     at: new Date(pr?.mergedAt ?? commit.committedAt),
     justification: pr
       ? findPullRequestJustification(pr.body, config.overrides.justification.headings)

@@ -1,46 +1,20 @@
-import { z } from "zod";
 import type { LoadedConfig } from "../config/load-config.js";
 import { isExemptActor, reportBypass } from "../bypasses/report-bypass.js";
-import { openFollowUp } from "../follow-ups/open-follow-up.js";
-import { followUpKey } from "../follow-ups/render-follow-up-issue.js";
+import { followUpKey, openFollowUp } from "../follow-ups/record.js";
 import { hasGuardCheck } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
-import { listAppIssues } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
 import type { HistoryCommit } from "../github/repository-activity.js";
-import { readStateBlock } from "../markdown/hidden-block.js";
 import { findMissingRecords, pullRequestMarkers } from "./find-missing-records.js";
 
-const followUpState = z.object({ kind: z.literal("follow-up"), sha: z.string(), pr: z.number().optional(), commits: z.array(z.string()).default([]) });
-const bypassShas = z.object({ kind: z.literal("bypass"), sha: z.string(), commits: z.array(z.string()).default([]) });
-
-/** What the app's follow-ups and bypass issues of the period already cover (two calls, only when the history has candidates). */
-async function knownRecords(gw: Gateway, since: Date): Promise<{ followUpKeys: Set<string>; coveredShas: Set<string> }> {
-  const [followUps, bypasses] = await Promise.all([
-    listAppIssues(gw, { label: APP_LABELS.followUp.name, state: "all", since }),
-    listAppIssues(gw, { label: APP_LABELS.bypass.name, state: "all", since }),
-  ]);
-  const followUpKeys = new Set<string>();
-  const coveredShas = new Set<string>();
-  for (const issue of followUps) {
-    const state = followUpState.safeParse(readStateBlock(issue.body));
-    if (!state.success) continue;
-    followUpKeys.add(state.data.pr ? `pr=${state.data.pr}` : `sha=${state.data.sha}`);
-    coveredShas.add(state.data.sha);
-    for (const sha of state.data.commits) coveredShas.add(sha);
-  }
-  for (const issue of bypasses) {
-    const state = bypassShas.safeParse(readStateBlock(issue.body));
-    if (!state.success) continue;
-    coveredShas.add(state.data.sha);
-    for (const sha of state.data.commits) coveredShas.add(sha);
-  }
-  return { followUpKeys, coveredShas };
-}
-
-/** Whether a history holds anything that needs an issue: a marker in a merged PR, or a commit that came without one. */
-function hasCandidates(history: readonly HistoryCommit[], markersPresent: (commit: HistoryCommit) => boolean, exempt: (commit: HistoryCommit) => boolean): boolean {
-  return history.some((c) => (c.pr ? markersPresent(c) : !exempt(c)));
+/**
+ * Whether the histories hold anything that needs a record: a marker in a merged PR, or a commit
+ * that came without one from someone not exempt. Without one, the scan reads no record listing.
+ */
+export function historiesNeedRecords(params: { loaded: LoadedConfig; histories: Map<string, HistoryCommit[]>; appLogin?: string }): boolean {
+  const { config } = params.loaded;
+  // A direct commit of an exempt actor (a release bot) never needs an issue: it costs no look-up.
+  const exempt = (c: HistoryCommit) => c.author !== null && isExemptActor(c.author, config, params.appLogin);
+  return [...params.histories.values()].some((history) => history.some((c) => (c.pr ? pullRequestMarkers(c, config.markers).length > 0 : !exempt(c))));
 }
 
 /**
@@ -49,15 +23,11 @@ function hasCandidates(history: readonly HistoryCommit[], markersPresent: (commi
  */
 export async function recordMissing(
   gw: Gateway,
-  params: { loaded: LoadedConfig; histories: Map<string, HistoryCommit[]>; since: Date; appLogin?: string },
+  params: { loaded: LoadedConfig; histories: Map<string, HistoryCommit[]>; known: { followUpKeys: Set<string>; coveredShas: Set<string> }; appLogin?: string },
 ): Promise<{ followUpsMade: number; bypassesMade: number }> {
   const made = { followUpsMade: 0, bypassesMade: 0 };
   const { config } = params.loaded;
-  const withMarkers = (c: HistoryCommit) => pullRequestMarkers(c, config.markers).length > 0;
-  // A direct commit of an exempt actor (a release bot) never needs an issue: it costs no look-up.
-  const exempt = (c: HistoryCommit) => c.author !== null && isExemptActor(c.author, config, params.appLogin);
-  if (![...params.histories.values()].some((h) => hasCandidates(h, withMarkers, exempt))) return made;
-  const known = await knownRecords(gw, params.since);
+  const known = params.known;
   for (const [branch, history] of params.histories) {
     const missing = findMissingRecords({ history, known, branch, config, appLogin: params.appLogin });
     // A commit on two production branches (a release branch cut from main) is one record, not one per branch.

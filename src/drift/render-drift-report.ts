@@ -1,12 +1,11 @@
 import { escapeInlineText, quietLogin } from "../markdown/escape-markdown.js";
-import { hiddenKey, stateBlock } from "../markdown/hidden-block.js";
+import { formatUtcMinute } from "../markdown/format-time.js";
+import { hiddenKey } from "../markdown/hidden-block.js";
 import { compareDriftItems, DRIFT_KINDS, type DriftItem, type DriftKind } from "./drift-item.js";
 import type { AcceptedDriftItem, Acceptance, DriftState } from "./drift-state.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 
-/** SPEC section 5: the repository's one drift report. */
-export const DRIFT_REPORT_TITLE = "Configuration drift report";
-export const DRIFT_REPORT_LABEL = "pipeline-guard:drift";
+/** SPEC section 5: the repository's one drift report, found again by its signed block (src/drift/record.ts). */
 export const DRIFT_REPORT_KEY = hiddenKey("drift", "drift");
 
 /** GitHub refuses an issue body longer than this ("body is too long (maximum is 65536 characters)"). */
@@ -17,6 +16,7 @@ const MAX_ITEMS_NAMED = 50;
 const MAX_CONFIG_ERRORS = 20;
 
 const HEADINGS: Record<DriftKind, string> = {
+  record: "Records tampered with",
   protection: "Protection",
   deployment: "Deployments",
   terraform: "Infrastructure (Terraform)",
@@ -29,15 +29,15 @@ export interface DriftReportParams {
   open: readonly DriftItem[];
   accepted: readonly AcceptedDriftItem[];
   state: DriftState;
+  /** The report's signed record block for `state` (src/drift/record.ts): always written whole. */
+  block: string;
   /** Only stands in for an item's first-seen time when the state lacks it; never rendered as a "scanned at" time. */
   now: Date;
   /** Key paths and messages of an invalid `.github/pipeline-guard.yml` (SPEC section 2). */
   configErrors?: readonly string[];
 }
 
-function minuteUtc(iso: string): string {
-  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
-}
+const minuteUtc = formatUtcMinute;
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -112,7 +112,7 @@ function render(params: DriftReportParams, detail: Detail, openShown: number): s
     lines.push("", "## Accepted", "", "Accepted drift is not open; it comes back when its acceptance runs out.", "");
     for (const item of accepted) lines.push(...acceptedLines(item, firstSeen(item.id)));
   }
-  lines.push("", stateBlock(state));
+  lines.push("", params.block);
   return lines.join("\n");
 }
 

@@ -1,24 +1,29 @@
 import { type Gateway } from "../github/gateway.js";
-import { createComment, findOrCreateIssue, updateIssue, type IssueSummary } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
-import { DRIFT_REPORT_KEY, DRIFT_REPORT_TITLE, type planReportUpdate } from "./render-drift-report.js";
+import { createComment, updateIssue, type IssueSummary } from "../github/issues.js";
+import { createDriftReport, type DriftState } from "./record.js";
+import { renderDriftReport, type DriftReportParams, type ReportUpdate } from "./render-drift-report.js";
 
-type ReportUpdate = ReturnType<typeof planReportUpdate>;
-
-/** Writes what `planReportUpdate` decided; returns what became of the report. */
-export async function applyReportUpdate(gw: Gateway, params: { update: ReportUpdate; report: IssueSummary | null; baselineBody: string | null }): Promise<string> {
+/**
+ * Writes what `planReportUpdate` decided; returns what became of the report. `params`: what the
+ * report shows, for a report that must be created (its block is signed once it has a number).
+ */
+export async function applyReportUpdate(
+  gw: Gateway,
+  params: { update: ReportUpdate; report: IssueSummary | null; shown: Omit<DriftReportParams, "block" | "state">; state: DriftState; baselineRecorded: boolean },
+): Promise<string> {
   const { update, report } = params;
+  const create = (closed: boolean) =>
+    createDriftReport(gw, { state: params.state, render: (state, block) => renderDriftReport({ ...params.shown, state, block }), closed });
   switch (update.action) {
     case "none":
-      if (!report && params.baselineBody) {
+      if (!report && params.baselineRecorded) {
         // The baseline must live somewhere and the app keeps no database: a closed report holds it quietly.
-        const { issue } = await createReport(gw, params.baselineBody);
-        await updateIssue(gw, issue.number, { state: "closed", state_reason: "completed" });
+        await create(true);
         return "baseline recorded";
       }
       return "unchanged";
     case "create":
-      await createReport(gw, update.body);
+      await create(false);
       return "created";
     case "update":
       await updateIssue(gw, report!.number, { body: update.body });
@@ -33,9 +38,4 @@ export async function applyReportUpdate(gw: Gateway, params: { update: ReportUpd
       await createComment(gw, report!.number, update.comment);
       return "reopened";
   }
-}
-
-async function createReport(gw: Gateway, body: string) {
-  // renderDriftReport starts with the hidden key; findOrCreateIssue adds it itself.
-  return findOrCreateIssue(gw, { kind: "drift", key: "drift", title: DRIFT_REPORT_TITLE, body: body.replace(`${DRIFT_REPORT_KEY}\n`, ""), labels: [APP_LABELS.drift] });
 }

@@ -1,5 +1,6 @@
 import { Context, type Probot } from "probot";
 import { readConfig } from "../config/read-config.js";
+import { appLoginResolver } from "../github/app-identity.js";
 import { getDefaultBranch } from "../github/branches.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
@@ -45,8 +46,9 @@ export async function scanInstalledRepository(
       octokit as never,
       log,
     );
-    const appLogin = params.appLogin;
-    const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun(), appLogin: async () => appLogin };
+    // The caller usually knows the app's login already; otherwise it is asked once, when a record is looked up.
+    const known = params.appLogin;
+    const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun(), appLogin: known ? async () => known : appLoginResolver(app) };
     const loaded = await readConfig(context);
     const defaultBranch = target.defaultBranch || (await getDefaultBranch(gw));
     const summary = await scanRepository(gw, loaded, {

@@ -3,20 +3,22 @@ import type { LoadedConfig } from "../config/load-config.js";
 import { formatConfigError } from "../config/validate-config.js";
 import { recordRulesetBypasses } from "../bypasses/ruleset-bypasses.js";
 import { remindOverdue } from "../follow-ups/remind-overdue.js";
+import { repairFollowUps } from "../follow-ups/repair-follow-ups.js";
+import { listAppIssues } from "../records/record-store.js";
 import { listMatchingBranches } from "../github/branches.js";
 import type { Gateway } from "../github/gateway.js";
-import { findIssueByKey } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
 import { getRepositoryActivity, type DeploymentFact, type HistoryCommit } from "../github/repository-activity.js";
-import { quietLogin } from "../markdown/escape-markdown.js";
+import { quietLogin, UNKNOWN_AUTHOR } from "../markdown/escape-markdown.js";
 import { deploymentDriftItems } from "./deployment-drift.js";
 import type { DriftItem } from "./drift-item.js";
-import { mergeScan, readDriftState, type Acceptance } from "./drift-state.js";
-import { recordMissing } from "./missing-records.js";
+import { emptyDriftState, mergeScan, type Acceptance } from "./drift-state.js";
+import { historiesNeedRecords, recordMissing } from "./missing-records.js";
+import { driftBlock, findDriftReport } from "./record.js";
+import { knownRecordsOf, recordCensus } from "./record-census.js";
 import { protectionItems } from "./protection-drift.js";
-import { planReportUpdate, renderDriftReport, type DriftReportParams } from "./render-drift-report.js";
+import { planReportUpdate } from "./render-drift-report.js";
 import { applyReportUpdate } from "./report-issue.js";
-import { scanProblem } from "./scan-problem.js";
+import { rememberTampered, tamperedItems } from "./tampered-items.js";
 import { terraformDriftItems } from "./terraform-drift.js";
 
 /** SPEC section 6: overrides and bypasses of this many days are checked for a missing issue. */
@@ -33,7 +35,7 @@ export interface ScanOptions {
   /** Commits before the app was installed are not missed webhooks: the look-back starts no earlier. */
   installedAt?: Date;
   /** A `branch_protection_rule` or `repository_ruleset` event: its comment names who changed what. */
-  trigger?: { event: string; actor: string };
+  trigger?: { event: string; actor: string | null };
   /** `/pipeline-guard accept`: recorded in the state before the merge, so the item is listed apart at once. */
   accept?: { id: string; acceptance: Acceptance };
 }
@@ -79,50 +81,56 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
     histories.set(branch, activity.history);
     deployments.push(...activity.deployments);
   }
-  const made = await recordMissing(gw, { loaded, histories, since, appLogin: options.appLogin });
-  summary.followUpsMade += made.followUpsMade;
-  summary.bypassesMade += made.bypassesMade;
-  summary.reminders += await remindOverdue(gw, now);
+  // The app's records: open ones (overdue reminders, repairs) and, when the history holds
+  // anything that needs a record, every one of the look-back (what is already recorded).
+  const openIssues = await listAppIssues(gw, { state: "open" });
+  const needsRecords = historiesNeedRecords({ loaded, histories, appLogin: options.appLogin });
+  const recentIssues = needsRecords ? await listAppIssues(gw, { state: "all", since }) : [];
+  const census = recordCensus(gw, [...openIssues, ...recentIssues]);
+  if (needsRecords) {
+    const made = await recordMissing(gw, { loaded, histories, known: knownRecordsOf(census), appLogin: options.appLogin });
+    summary.followUpsMade += made.followUpsMade;
+    summary.bypassesMade += made.bypassesMade;
+  }
+  const openFollowUps = census.followUps.filter((f) => f.issue.state === "open");
+  await repairFollowUps(gw, openFollowUps);
+  summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now });
   if (config.bypass.direct_push !== "off" && options.canReadRuleSuites) summary.bypassesMade += await recordRulesetBypasses(gw, { loaded, branches, appLogin: options.appLogin });
   if (!config.drift.enabled) return summary;
 
-  const report = await findIssueByKey(gw, { label: APP_LABELS.drift.name, kind: "drift", key: "drift" });
-  const { state: previous, damaged } = readDriftState(report?.body);
+  const report = await findDriftReport(gw);
+  const previous = report?.status === "verified" ? report.state : emptyDriftState();
+  const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
   const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now });
+  const remembered = rememberTampered(previous.tampered, tampered, now);
   const found: DriftItem[] = [
-    // The fix text must not spell the state block's opening: the block is found by its first occurrence.
-    ...(damaged ? [scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the hidden state line at the end of this issue's body as it is (edit the text above it only).")] : []),
+    ...tamperedItems(remembered),
     ...protection.items,
     ...(await deploymentDriftItems(gw, { deployments, histories, branches, config })),
     ...terraform.items,
   ];
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;
   const merged = mergeScan({
-    previous: { ...previous, baseline: protection.baseline, accepted },
+    previous: { ...previous, baseline: protection.baseline, accepted, tampered: remembered },
     found,
     now,
     incomplete: [...protection.incomplete, ...terraform.incomplete],
   });
-  const reportParams: DriftReportParams = {
-    owner: gw.owner,
-    repo: gw.repo,
-    open: merged.open,
-    accepted: merged.accepted,
-    state: merged.state,
-    now,
-    configErrors: loaded.errors.map(formatConfigError),
-  };
+  const shown = { owner: gw.owner, repo: gw.repo, open: merged.open, accepted: merged.accepted, now, configErrors: loaded.errors.map(formatConfigError) };
+  const existing = report?.issue ?? null;
   const update = planReportUpdate({
-    ...reportParams,
-    existing: report ? { body: report.body, state: report.state === "closed" ? "closed" : "open" } : null,
+    ...shown,
+    state: merged.state,
+    block: driftBlock(gw, existing?.number ?? null, merged.state),
+    existing: existing ? { body: existing.body, state: existing.state === "closed" ? "closed" : "open" } : null,
     newItems: merged.newItems,
   });
   summary.open = merged.open.length;
   summary.accepted = merged.accepted.length;
   summary.newItems = merged.newItems.map((i) => i.id);
-  const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${quietLogin(options.trigger.actor)}.` : "";
+  const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
   const withTrigger = "comment" in update && update.comment ? { ...update, comment: update.comment + trigger } : update;
-  summary.report = await applyReportUpdate(gw, { update: withTrigger, report, baselineBody: protection.baselineRecorded ? renderDriftReport(reportParams) : null });
+  summary.report = await applyReportUpdate(gw, { update: withTrigger, report: existing, shown, state: merged.state, baselineRecorded: protection.baselineRecorded });
   return summary;
 }

@@ -1,8 +1,9 @@
 import { FOLLOW_UP_ITEMS, type FollowUpItem } from "../config/schema.js";
 
 /**
- * The follow-up issue's checklist: one box per follow-up item, each line tagged with a hidden
- * `<!-- pipeline-guard:item NAME -->` so that people may reword it and it is still found.
+ * The boxes of a follow-up issue's checklist as a body shows them: one box per follow-up item,
+ * each line tagged with a hidden `<!-- pipeline-guard:item NAME -->`. What the boxes *are* is the
+ * record's state (src/follow-ups/record.ts); this only reads what someone ticked in an edit.
  */
 const ITEM_TAG = /<!-- pipeline-guard:item ([a-z]+) -->/;
 const BOX = /^(\s*[-*+]\s+\[)([ xX])(\]\s)/;
@@ -25,21 +26,4 @@ export function parseChecklist(body: string | null | undefined): Checklist {
     if (tag && box && isItem(tag[1] ?? "")) checklist[tag[1] as FollowUpItem] = box[2] !== " ";
   }
   return checklist;
-}
-
-/** The body with one item's box set; lines of other items and hand-written text stay as they are. */
-export function setChecklistItem(body: string, item: FollowUpItem, ticked: boolean): string {
-  return body
-    .split("\n")
-    .map((line) => (line.includes(itemTag(item)) ? line.replace(BOX, `$1${ticked ? "x" : " "}$3`) : line))
-    .join("\n");
-}
-
-export function uncheckedItems(checklist: Checklist): FollowUpItem[] {
-  return FOLLOW_UP_ITEMS.filter((item) => checklist[item] === false);
-}
-
-/** Newly ticked between two versions of the body (an `issues.edited` event carries the old one). */
-export function newlyTicked(before: Checklist, after: Checklist): FollowUpItem[] {
-  return FOLLOW_UP_ITEMS.filter((item) => after[item] === true && before[item] !== true);
 }

@@ -1,76 +1,95 @@
-import type { Config } from "../config/schema.js";
-import { newlyTicked, parseChecklist, setChecklistItem, uncheckedItems } from "./checklist.js";
-
-/** What the app remembers about a follow-up, in the issue's hidden state block. */
-export interface FollowUpState {
-  kind: "follow-up";
-  /** The change's author: the one person whose tick of `review` does not count. */
-  author: string;
-  markers: string[];
-  sha: string;
-  pr?: number;
-  dueAt: string;
-  /** A direct push's other commits, so that the scan knows this follow-up covers them. */
-  commits?: string[];
-}
-
-export type FollowUpAction =
-  | { type: "reopen"; comment: string }
-  | { type: "update-body"; body: string; comment: string }
-  | { type: "close"; comment: string }
-  | { type: "comment"; comment: string };
+import type { Config, FollowUpItem } from "../config/schema.js";
+import { quietLogin } from "../markdown/escape-markdown.js";
+import type { Checklist } from "./checklist.js";
+import { openItems, type FollowUpState } from "./record.js";
 
 /**
- * A follow-up closed with a box unticked is reopened: the trail must be complete. The one way
- * out is "close as not planned" by someone allowed by `commands.allowed` (a deliberate, named
- * decision). In report mode nothing is reopened: the comment says what enforce mode would do.
+ * A follow-up closed with a box unticked (in its state) is reopened: the trail must be complete.
+ * The one way out is "close as not planned" by someone allowed by `commands.allowed` (a
+ * deliberate, named decision). In report mode nothing is reopened: the comment says what enforce
+ * mode would do. Null: nothing to do.
  */
 export function decideOnFollowUpClosed(params: {
-  body: string;
+  state: Pick<FollowUpState, "items" | "ticks">;
   stateReason: string | null | undefined;
-  closer: string;
   closerMayDismiss: boolean;
   mode: Config["mode"];
-}): FollowUpAction | null {
-  const open = uncheckedItems(parseChecklist(params.body));
+}): { reopen: boolean; comment: string } | null {
+  const open = openItems(params.state);
   if (open.length === 0) return null;
   if (params.stateReason === "not_planned" && params.closerMayDismiss) return null;
   const list = open.map((i) => `**${i}**`).join(", ");
   if (params.mode === "report") {
-    return { type: "comment", comment: `This follow-up was closed with ${list} unticked. In enforce mode Pipeline Guard would reopen it.` };
+    return { reopen: false, comment: `This follow-up was closed with ${list} unticked. In enforce mode Pipeline Guard would reopen it.` };
   }
   return {
-    type: "reopen",
+    reopen: true,
     comment:
       `Reopened: ${list} ${open.length === 1 ? "is" : "are"} not ticked yet. ` +
       "Tick each box when it is done, or close the issue as *not planned* if you may dismiss it (commands.allowed).",
   };
 }
 
-/** Whether an `issues.edited` change needs the app: a self-review to untick, or a finished list to close. */
-export function decideOnFollowUpEdited(params: {
-  body: string;
-  previousBody: string | null | undefined;
-  editor: string;
-  state: Pick<FollowUpState, "author">;
+export interface FollowUpEdit {
+  /** The state after the edit: ticks taken as input, everything else as it was. */
+  state: FollowUpState;
+  /** What to say about the edit (refused ticks, undone text), or nothing. */
+  comments: string[];
+  /** Every box is ticked now: close the issue. */
+  close: boolean;
+}
+
+/**
+ * An edit of a follow-up by someone other than the app (SPEC section 10, rules 2 and 7). Ticking or
+ * unticking a box is the one edit people make on purpose: it goes into the state with who did it.
+ * A box whose line was deleted ticks nothing. The `review` box counts only when someone other than
+ * the change's author ticks it, and never a bot (a bot is never the second reviewer). Every other
+ * change is undone by rendering the body again from the state; the comment says who changed what.
+ */
+export function decideFollowUpEdit(params: {
+  state: FollowUpState;
+  /** The boxes as the edited body shows them. */
+  boxes: Checklist;
+  editor: { login: string; isBot: boolean };
+  /** The edit changed more than the boxes: text, lines, the hidden block. */
+  otherChanges: string[];
   issueOpen: boolean;
   mode: Config["mode"];
-}): FollowUpAction[] {
-  const actions: FollowUpAction[] = [];
-  let body = params.body;
-  const ticked = params.previousBody == null ? [] : newlyTicked(parseChecklist(params.previousBody), parseChecklist(body));
-  if (ticked.includes("review") && params.editor.toLowerCase() === params.state.author.toLowerCase()) {
-    const why = "the **review** box counts only when someone other than the change's author ticks it";
-    if (params.mode === "report") {
-      actions.push({ type: "comment", comment: `@${params.editor} ticked **review** on their own change; ${why}. In enforce mode it would be unticked.` });
-    } else {
-      body = setChecklistItem(body, "review", false);
-      actions.push({ type: "update-body", body, comment: `Unticked **review**: ${why}. Please ask a second person to review it after the fact.` });
+  now: Date;
+}): FollowUpEdit {
+  const { editor, mode } = params;
+  const ticks = { ...params.state.ticks };
+  const comments: string[] = [];
+  const who = quietLogin(editor.login);
+  for (const item of params.state.items) {
+    const box = params.boxes[item];
+    if (box === undefined || box === Boolean(ticks[item])) continue;
+    if (!box) {
+      delete ticks[item];
+      continue;
     }
+    const refusal = refusedTick(item, params.state, editor);
+    if (refusal && mode !== "report") {
+      comments.push(`${who} ticked **${item}**, which was not recorded: ${refusal}.`);
+      continue;
+    }
+    if (refusal) comments.push(`${who} ticked **${item}**: ${refusal}. In enforce mode it would be unticked.`);
+    ticks[item] = { by: editor.login, at: params.now.toISOString() };
   }
-  const checklist = parseChecklist(body);
-  if (params.issueOpen && Object.keys(checklist).length > 0 && uncheckedItems(checklist).length === 0) {
-    actions.push({ type: "close", comment: "Every follow-up item is done: closing. Thank you." });
+  if (params.otherChanges.length > 0) {
+    comments.push(`${who} changed ${params.otherChanges.join(", ")} of this follow-up: the change was undone. Pipeline Guard keeps this record; only the checklist's boxes are yours to tick or untick, and it records who did.`);
   }
-  return actions;
+  const state = { ...params.state, ticks };
+  const close = params.issueOpen && state.items.length > 0 && openItems(state).length === 0;
+  if (close) comments.push("Every follow-up item is done: closing. Thank you.");
+  return { state, comments, close };
+}
+
+function refusedTick(item: FollowUpItem, state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }): string | null {
+  if (item !== "review") return null;
+  if (editor.isBot) return "the **review** box counts only when a person other than the change's author ticks it, and a bot is never the second reviewer";
+  if (state.author && editor.login.toLowerCase() === state.author.toLowerCase()) {
+    return "the **review** box counts only when someone other than the change's author ticks it; please ask a second person to review the change";
+  }
+  return null;
 }

@@ -1,81 +1,80 @@
-import type { Context } from "probot";
-import { z } from "zod";
-import { readConfig } from "../config/read-config.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import type { Gateway } from "../github/gateway.js";
-import { createComment, updateIssue } from "../github/issues.js";
-import { APP_LABELS } from "../github/labels.js";
+import { createComment, updateIssue, type IssueSummary } from "../github/issues.js";
 import { checkAllowed } from "../github/permissions.js";
-import { decideOnFollowUpClosed, decideOnFollowUpEdited, type FollowUpAction } from "./decide-follow-up.js";
-import { parseChecklist, uncheckedItems } from "./checklist.js";
-import { readStateBlock, replaceStateBlock } from "../markdown/hidden-block.js";
+import { describeOtherChanges } from "../records/record-edits.js";
+import { parseChecklist } from "./checklist.js";
+import { decideFollowUpEdit, decideOnFollowUpClosed } from "./decide-follow-up.js";
+import { followUpBodyFor, readFollowUp, saveFollowUp } from "./record.js";
 
-const followUpState = z.object({ kind: z.literal("follow-up"), author: z.string() });
-
-type IssueContext = Context<"issues.closed"> | Context<"issues.edited">;
-
-/** Our follow-up issues only: the label and the state block are in the payload, so anything else costs no call. */
-function followUpAuthor(context: IssueContext): string | null {
-  const { issue } = context.payload;
-  if (issue.user?.type !== "Bot" || !issue.labels?.some((l) => l.name === APP_LABELS.followUp.name)) return null;
-  const state = followUpState.safeParse(readStateBlock(issue.body));
-  return state.success ? state.data.author : null;
-}
-
-async function apply(gw: Gateway, issueNumber: number, actions: readonly FollowUpAction[]): Promise<void> {
-  for (const action of actions) {
-    switch (action.type) {
-      case "reopen":
-        await updateIssue(gw, issueNumber, { state: "open" });
-        break;
-      case "update-body":
-        await updateIssue(gw, issueNumber, { body: action.body });
-        break;
-      case "close":
-        await updateIssue(gw, issueNumber, { state: "closed", state_reason: "completed" });
-        break;
-      case "comment":
-        break;
-    }
-    await createComment(gw, issueNumber, action.comment);
-  }
-}
-
-/** `issues.closed` on a follow-up: closed with a box unticked, it is reopened (SPEC section 5). */
-export async function onFollowUpClosed(gw: Gateway, context: Context<"issues.closed">): Promise<void> {
-  const { issue, sender } = context.payload;
-  if (followUpAuthor(context) === null || uncheckedItems(parseChecklist(issue.body)).length === 0) return;
-  const { config } = await readConfig(context);
-  const stateReason = (issue as { state_reason?: string | null }).state_reason;
-  const closerMayDismiss =
-    stateReason === "not_planned" && sender.type !== "Bot" ? (await checkAllowed(gw, sender.login, config.commands.allowed)).allowed : false;
-  const action = decideOnFollowUpClosed({ body: issue.body ?? "", stateReason, closer: sender.login, closerMayDismiss, mode: config.mode });
-  if (action) await apply(gw, issue.number, [action]);
+export interface Actor {
+  login: string;
+  isBot: boolean;
 }
 
 /**
- * `issues.edited` on a follow-up: a self-ticked review is unticked; a finished list closes the
- * issue. The hidden state (who the change's author is) is read from the body before the edit, and
- * a person's edit of it is undone: otherwise an author could rename themselves and tick review.
- * An edit that needs nothing costs no call. A bot's edit is left alone: the app's own edits (the
- * retest tick, an untick) come back as this event, and the step that made them has already closed
- * the issue where that was due; acting again would close and comment twice.
+ * `issues.closed` on a follow-up (SPEC section 5): closed with a box unticked in its state, it is
+ * reopened. A record whose block does not verify counts for nothing here (the scan reports it and
+ * rebuilds what is missing). Returns whether the issue was a follow-up.
  */
-export async function onFollowUpEdited(gw: Gateway, context: Context<"issues.edited">): Promise<void> {
-  if (followUpAuthor(context) === null) return;
-  const { issue, sender, changes } = context.payload;
-  if (changes.body === undefined || sender.type === "Bot") return;
-  const previousState = readStateBlock(changes.body.from);
-  const previous = followUpState.safeParse(previousState);
-  const tampered = previous.success && JSON.stringify(previousState) !== JSON.stringify(readStateBlock(issue.body));
-  const body = tampered ? replaceStateBlock(issue.body ?? "", previousState) : (issue.body ?? "");
-  const author = previous.success ? previous.data.author : (followUpAuthor(context) ?? "");
-  const decide = (mode: "enforce" | "report") =>
-    decideOnFollowUpEdited({ body, previousBody: changes.body?.from, editor: sender.login, state: { author }, issueOpen: issue.state === "open", mode });
-  if (!tampered && decide("enforce").length === 0) return;
-  const { config } = await readConfig(context);
-  const actions = decide(config.mode);
-  if (tampered && !actions.some((a) => a.type === "update-body")) {
-    actions.unshift({ type: "update-body", body, comment: "The hidden state of this follow-up is kept by Pipeline Guard: the change to it was undone." });
+export async function onFollowUpClosed(
+  gw: Gateway,
+  params: { issue: IssueSummary; closer: Actor; readConfig: () => Promise<LoadedConfig> },
+): Promise<boolean> {
+  const reading = readFollowUp(gw, params.issue);
+  if (!reading) return false;
+  if (reading.status !== "verified") {
+    gw.log.warn({ issue: params.issue.number, reason: reading.reason }, "a closed follow-up's record does not verify: it counts for nothing; the next scan reports it");
+    return true;
   }
-  await apply(gw, issue.number, actions);
+  if (reading.state.items.every((item) => reading.state.ticks[item])) return true;
+  const { config } = await params.readConfig();
+  const closerMayDismiss =
+    params.issue.stateReason === "not_planned" && !params.closer.isBot ? (await checkAllowed(gw, params.closer.login, config.commands.allowed)).allowed : false;
+  const action = decideOnFollowUpClosed({ state: reading.state, stateReason: params.issue.stateReason, closerMayDismiss, mode: config.mode });
+  if (!action) return true;
+  if (action.reopen) await updateIssue(gw, params.issue.number, { state: "open" });
+  await createComment(gw, params.issue.number, action.comment);
+  return true;
+}
+
+/**
+ * `issues.edited` of a follow-up by anyone but the app (SPEC section 10, rules 2 and 7): the ticks
+ * go into the state with who made them, every other change is undone by rendering the body again
+ * from the last state the app signed (the edit's `changes.body.from`, or the body's own block when
+ * only the text was touched), and one comment says who changed what. Returns whether the issue was
+ * a follow-up.
+ */
+export async function onFollowUpEdited(
+  gw: Gateway,
+  params: { issue: IssueSummary; previousBody: string | null; editor: Actor; readConfig: () => Promise<LoadedConfig>; now?: Date },
+): Promise<boolean> {
+  const { issue } = params;
+  const before = params.previousBody === null ? null : readFollowUp(gw, issue, params.previousBody);
+  const current = readFollowUp(gw, issue);
+  if (!before && !current) return false;
+  const base = before?.status === "verified" ? { state: before.state, body: params.previousBody ?? "" } : current?.status === "verified" ? { state: current.state, body: null } : null;
+  if (!base) {
+    gw.log.warn({ issue: issue.number }, "an edited follow-up has no version whose block verifies: nothing to restore; the next scan reports it");
+    return true;
+  }
+  // What the app last wrote: the edit's previous body, or (when that is not the app's) its state rendered again.
+  const reference = base.body ?? followUpBodyFor(gw, issue.number, base.state);
+  const decide = (mode: "enforce" | "report") =>
+    decideFollowUpEdit({
+      state: base.state,
+      boxes: parseChecklist(issue.body),
+      editor: params.editor,
+      otherChanges: describeOtherChanges(reference, issue.body),
+      issueOpen: issue.state === "open",
+      mode,
+      now: params.now ?? new Date(),
+    });
+  // The mode only matters for a refused tick: an ordinary tick costs no configuration read.
+  const strict = decide("enforce");
+  const refused = JSON.stringify(strict.state.ticks) !== JSON.stringify(decide("report").state.ticks);
+  const edit = refused ? decide((await params.readConfig()).config.mode) : strict;
+  await saveFollowUp(gw, { issue, state: edit.state, ...(edit.close ? { change: { state: "closed", state_reason: "completed" } } : {}) });
+  if (edit.comments.length > 0) await createComment(gw, issue.number, edit.comments.join("\n\n"));
+  return true;
 }

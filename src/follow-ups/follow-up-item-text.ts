@@ -1,15 +1,17 @@
 import type { FollowUpItem } from "../config/schema.js";
+import { mention } from "../markdown/escape-markdown.js";
+import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /** What each follow-up box asks for (SPEC section 5). */
-export function followUpItemText(item: FollowUpItem, ctx: { author: string; sha: string; retestWorkflow: string }): string {
+export function followUpItemText(item: FollowUpItem, ctx: { author: string | null; sha: string; retestWorkflow: string }): string {
   switch (item) {
     case "retest":
       return ctx.retestWorkflow
-        ? `**Retest**: the full test suite (\`${ctx.retestWorkflow}\`) passed on the merge commit ${ctx.sha.slice(0, 7)}; Pipeline Guard ticks this when the run succeeds`
+        ? `**Retest**: the full test suite (${inlineLiteral(ctx.retestWorkflow)}) passed on the merge commit ${ctx.sha.slice(0, 7)}; Pipeline Guard ticks this when the run succeeds`
         : `**Retest**: the full test suite passed on the merge commit ${ctx.sha.slice(0, 7)}`;
     case "postmortem":
       return "**Postmortem**: a postmortem is linked in this issue";
     case "review":
-      return `**Review**: someone other than @${ctx.author} reviewed the change after the fact`;
+      return `**Review**: someone other than ${mention(ctx.author)} reviewed the change after the fact`;
   }
 }

@@ -1,10 +1,7 @@
-import { z } from "zod";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
-import { parseChecklist, uncheckedItems } from "./checklist.js";
-import { readStateBlock } from "../markdown/hidden-block.js";
+import { openItems, type FollowUpState } from "./record.js";
 
-const dueState = z.object({ kind: z.literal("follow-up"), dueAt: z.string() });
 const DAY_MS = 24 * 3_600_000;
 
 export interface OverdueAction {
@@ -19,16 +16,15 @@ export interface OverdueAction {
  * once a day: a reminder waits until a day has passed without any activity on the issue (our own
  * last reminder included), so the app needs no memory of its own.
  */
-export function overdueActions(followUps: readonly IssueSummary[], now: Date): OverdueAction[] {
-  return followUps.flatMap((issue) => {
-    const state = dueState.safeParse(readStateBlock(issue.body));
-    if (issue.state !== "open" || !state.success) return [];
-    const due = new Date(state.data.dueAt).getTime();
+export function overdueActions(followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState }>, now: Date): OverdueAction[] {
+  return followUps.flatMap(({ issue, state }) => {
+    if (issue.state !== "open") return [];
+    const due = new Date(state.dueAt).getTime();
     if (!(due < now.getTime())) return [];
     const addLabel = !issue.labels.includes(APP_LABELS.overdue.name);
     const quietSince = new Date(issue.updatedAt || 0).getTime();
     const remind = addLabel || now.getTime() - quietSince >= DAY_MS;
-    return [{ issue, addLabel, remind, openItems: uncheckedItems(parseChecklist(issue.body)) }];
+    return [{ issue, addLabel, remind, openItems: openItems(state) }];
   });
 }
 

@@ -1,11 +1,10 @@
-import { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
-import { createComment, listAppIssues, updateIssue, type IssueSummary } from "../github/issues.js";
+import { createComment, type IssueSummary } from "../github/issues.js";
 import { addLabels, APP_LABELS, removeLabel } from "../github/labels.js";
 import { dispatchWorkflow } from "../github/workflows.js";
-import { readStateBlock } from "../markdown/hidden-block.js";
-import { parseChecklist, setChecklistItem, uncheckedItems } from "./checklist.js";
+import { listAppIssues, requireAppLogin } from "../records/record-store.js";
+import { openItems, readFollowUps, saveFollowUp, type FollowUpState } from "./record.js";
 
 /** `retest`: the full suite on the change's commit, through `follow_up.retest_workflow`; none set, a person ticks the box. */
 export async function dispatchRetest(gw: Gateway, params: { config: Pick<Config, "follow_up">; branch: string; sha: string }): Promise<void> {
@@ -19,27 +18,25 @@ export async function dispatchRetest(gw: Gateway, params: { config: Pick<Config,
   }
 }
 
-const followUpSha = z.object({ kind: z.literal("follow-up"), sha: z.string() });
+type VerifiedFollowUp = { issue: IssueSummary; state: FollowUpState };
 
 /** The open follow-ups whose retest this run is: by the commit it ran on, or the SHA its run name carries. */
-function followUpsOfRun(issues: readonly IssueSummary[], run: { head_sha: string; display_title?: string }): IssueSummary[] {
-  return issues.filter((issue) => {
-    const state = followUpSha.safeParse(readStateBlock(issue.body));
-    if (!state.success || parseChecklist(issue.body).retest !== false) return false;
-    return state.data.sha === run.head_sha || (run.display_title ?? "").includes(state.data.sha);
+function followUpsOfRun(followUps: readonly VerifiedFollowUp[], run: { head_sha: string; display_title?: string }): VerifiedFollowUp[] {
+  return followUps.filter(({ state }) => {
+    if (!state.items.includes("retest") || state.ticks.retest) return false;
+    return state.sha === run.head_sha || (run.display_title ?? "").includes(state.sha);
   });
 }
 
-async function recordResult(gw: Gateway, issue: IssueSummary, run: { conclusion: string; html_url: string }): Promise<void> {
+async function recordResult(gw: Gateway, followUp: VerifiedFollowUp, run: { conclusion: string; html_url: string; at: string }): Promise<void> {
+  const { issue } = followUp;
   if (run.conclusion === "success") {
-    const body = setChecklistItem(issue.body, "retest", true);
-    await updateIssue(gw, issue.number, { body });
+    const state: FollowUpState = { ...followUp.state, ticks: { ...followUp.state.ticks, retest: { by: await requireAppLogin(gw), at: run.at } } };
+    const done = openItems(state).length === 0;
+    await saveFollowUp(gw, { issue, state, ...(done ? { change: { state: "closed", state_reason: "completed" } } : {}) });
     // An earlier failed run's label would go on saying the retest failed.
     if (issue.labels.includes(APP_LABELS.retestFailed.name)) await removeLabel(gw, issue.number, APP_LABELS.retestFailed.name);
-    if (uncheckedItems(parseChecklist(body)).length === 0) {
-      await updateIssue(gw, issue.number, { state: "closed", state_reason: "completed" });
-      await createComment(gw, issue.number, `The retest passed (${run.html_url}) and every follow-up item is done: closing.`);
-    }
+    if (done) await createComment(gw, issue.number, `The retest passed (${run.html_url}) and every follow-up item is done: closing.`);
     return;
   }
   await createComment(gw, issue.number, `The retest of the merge commit ended **${run.conclusion}**: ${run.html_url}. Fix the suite through a pull request; the retest box stays open until a run passes.`);
@@ -47,7 +44,9 @@ async function recordResult(gw: Gateway, issue: IssueSummary, run: { conclusion:
 }
 
 /** The retest's run ended: each open follow-up it was for is ticked (success) or told (failure). */
-export async function recordRetestResult(gw: Gateway, run: { head_sha: string; display_title?: string; conclusion: string; html_url: string }): Promise<void> {
-  const issues = followUpsOfRun(await listAppIssues(gw, { label: APP_LABELS.followUp.name }), run);
-  for (const issue of issues) await recordResult(gw, issue, { conclusion: run.conclusion, html_url: run.html_url });
+export async function recordRetestResult(gw: Gateway, run: { head_sha: string; display_title?: string; conclusion: string; html_url: string; updated_at?: string }): Promise<void> {
+  const readings = readFollowUps(gw, await listAppIssues(gw, { state: "open" }));
+  const verified = readings.flatMap((r) => (r.status === "verified" ? [{ issue: r.issue, state: r.state }] : []));
+  const at = run.updated_at && !Number.isNaN(Date.parse(run.updated_at)) ? new Date(run.updated_at).toISOString() : new Date().toISOString();
+  for (const followUp of followUpsOfRun(verified, run)) await recordResult(gw, followUp, { conclusion: run.conclusion, html_url: run.html_url, at });
 }

@@ -2,7 +2,8 @@ import { type Gateway, statusOf } from "./gateway.js";
 
 export interface RuleSuiteBypass {
   id: number;
-  actor: string;
+  /** Null when GitHub names no actor. */
+  actor: string | null;
   ref: string;
   beforeSha: string;
   afterSha: string;
@@ -16,7 +17,7 @@ export interface RuleSuiteBypass {
 export async function listRulesetBypasses(gw: Gateway, branch: string): Promise<RuleSuiteBypass[] | null> {
   try {
     const { data } = await gw.octokit.rest.repos.getRepoRuleSuites({ owner: gw.owner, repo: gw.repo, ref: `refs/heads/${branch}`, rule_suite_result: "bypass", time_period: "month", per_page: 100 });
-    return data.map((s) => ({ id: s.id ?? 0, actor: s.actor_name ?? "unknown", ref: s.ref ?? branch, beforeSha: s.before_sha ?? "", afterSha: s.after_sha ?? "", pushedAt: s.pushed_at ?? "" }));
+    return data.map((s) => ({ id: s.id ?? 0, actor: s.actor_name ?? null, ref: s.ref ?? branch, beforeSha: s.before_sha ?? "", afterSha: s.after_sha ?? "", pushedAt: s.pushed_at ?? "" }));
   } catch (error) {
     if (statusOf(error) === 403 || statusOf(error) === 404) return null;
     throw error;

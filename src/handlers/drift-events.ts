@@ -40,6 +40,6 @@ export async function handleProtectionChanged(
   return scanInstalledRepository(
     app,
     { installationId: payload.installation.id, owner, repo, defaultBranch: payload.repository.default_branch, archived: payload.repository.archived === true, canReadRuleSuites: false },
-    { appLogin: await params.appLogin(), trigger: { event: `${context.name}.${payload.action}`, actor: payload.sender?.login ?? "unknown" } },
+    { appLogin: await params.appLogin(), trigger: { event: `${context.name}.${payload.action}`, actor: payload.sender?.login ?? null } },
   );
 }

@@ -24,5 +24,5 @@ export async function handleWorkflowRun(context: Context<"workflow_run.completed
   const self = await appLogin();
   if (self && run.triggering_actor.login !== self) return;
   const gw = gatewayFor(context, appLogin);
-  await recordRetestResult(gw, { head_sha: run.head_sha, display_title: run.display_title, conclusion: run.conclusion, html_url: run.html_url });
+  await recordRetestResult(gw, { head_sha: run.head_sha, display_title: run.display_title, conclusion: run.conclusion, html_url: run.html_url, updated_at: run.updated_at });
 }

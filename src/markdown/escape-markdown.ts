@@ -58,11 +58,15 @@ export function quietLogin(login: string): string {
 
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 
+/** How a person is named when no GitHub login is known (a missed webhook, a commit without an account). */
+export const UNKNOWN_AUTHOR = "an unknown author";
+
 /**
- * A GitHub login as a mention, for the people a report is about. Anything that is not a login
- * (a git author name, or `unknown` where a missed webhook left no pusher: a real account is
- * called that) is shown as text and notifies nobody.
+ * A GitHub login as a mention, for the people a report is about. No login (null or empty) is
+ * "an unknown author", never a mention; anything that is not a login (a git author name) is shown
+ * as escaped text and notifies nobody.
  */
-export function mention(login: string): string {
-  return GITHUB_LOGIN.test(login) && login.toLowerCase() !== "unknown" ? `@${login}` : escapeInlineText(login, 100);
+export function mention(login: string | null | undefined): string {
+  if (!login) return UNKNOWN_AUTHOR;
+  return GITHUB_LOGIN.test(login) ? `@${login}` : escapeInlineText(login, 100);
 }

@@ -1,7 +1,8 @@
 /**
- * Issues and comments the app keeps carry hidden HTML comments: a key that finds them again
- * (`<!-- pipeline-guard:KIND KEY -->`) and, where the app needs memory, a JSON state block.
- * The app stays stateless: GitHub holds everything.
+ * Hidden HTML comments in what the app writes: a key line (`<!-- pipeline-guard:KIND KEY -->`,
+ * SPEC section 5) that people and searches can see, and the unsigned state block of the app's PR
+ * comment. The app's records (follow-ups, bypasses, the drift report) are found and trusted by
+ * their signed block instead (src/records/signed-block.ts): a key line alone proves nothing.
  */
 const KEY_PREFIX = "<!-- pipeline-guard:";
 
@@ -34,12 +35,4 @@ export function readStateBlock(body: string | null | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The body with its state block replaced by `state` (appended when it has none). */
-export function replaceStateBlock(body: string, state: unknown): string {
-  const start = body.indexOf(STATE_OPEN);
-  const end = start < 0 ? -1 : body.indexOf(STATE_CLOSE, start + STATE_OPEN.length);
-  if (start < 0 || end < 0) return `${body}\n${stateBlock(state)}`;
-  return body.slice(0, start) + stateBlock(state) + body.slice(end + STATE_CLOSE.length);
 }

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { reportBypass } from "../bypasses/report-bypass.js";
-import { openFollowUp } from "../follow-ups/open-follow-up.js";
+import { openFollowUp } from "../follow-ups/record.js";
 import { dispatchRetest } from "../follow-ups/retest.js";
 import { createCheckRun } from "../github/check-runs.js";
 import type { CommitText } from "../github/commits.js";

@@ -3,7 +3,7 @@ import type { Gateway } from "../github/gateway.js";
 import { requiredChecksState } from "../github/required-checks.js";
 import type { PullRequestEvaluation } from "./evaluate-pull-request.js";
 import { isExemptActor, reportBypass } from "../bypasses/report-bypass.js";
-import { openFollowUp } from "../follow-ups/open-follow-up.js";
+import { openFollowUp } from "../follow-ups/record.js";
 import { reportComment } from "./report-pull-request.js";
 import { dispatchRetest } from "../follow-ups/retest.js";
 

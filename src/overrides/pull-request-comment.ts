@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { quietLogin } from "../markdown/escape-markdown.js";
+import { formatUtcMinute } from "../markdown/format-time.js";
 import { hiddenKey, readStateBlock, stateBlock } from "../markdown/hidden-block.js";
 
 /** The hidden key of the one comment the app keeps on a PR. */
@@ -34,7 +35,7 @@ export function renderPullRequestComment(params: { title: string; summary: strin
     parts.push(
       [
         "**Labels put back:**",
-        ...state.labelRemovals.map((r) => `- \`${r.label}\` was removed by ${quietLogin(r.by)} at ${r.at.slice(0, 16).replace("T", " ")} UTC and put back: the marker is still there`),
+        ...state.labelRemovals.map((r) => `- \`${r.label}\` was removed by ${quietLogin(r.by)} at ${formatUtcMinute(r.at)} and put back: the marker is still there`),
       ].join("\n"),
     );
   }

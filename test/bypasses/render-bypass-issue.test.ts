@@ -1,8 +1,17 @@
-import { bypassKey, renderBypassIssue, type BypassKind, type BypassRecord } from "../../src/bypasses/render-bypass-issue.js";
+import { bypassKey, newBypassState, type BypassKind, type BypassRecord } from "../../src/bypasses/record.js";
+import { bypassTitle, renderBypassBody } from "../../src/bypasses/render-bypass-issue.js";
+
+/** The title, body and key of a new bypass record, with a stand-in for its signed block. */
+function renderBypassIssue(input: BypassRecord) {
+  const state = newBypassState(input);
+  const key = bypassKey(state);
+  return { state, key, title: bypassTitle(state), body: renderBypassBody(state, { key, block: "<!-- pipeline-guard:record (signed) -->" }) };
+}
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const BEFORE = "fedcba9876543210fedcba9876543210fedcba98";
 const MENTION = /(^|[^\w])@[A-Za-z0-9]/;
+const MENTION_OF_TEAM = /@acme/;
 
 function record(partial: Partial<BypassRecord> = {}): BypassRecord {
   return { kind: "direct push", branch: "main", sha: SHA, actor: "mallory", at: new Date("2026-11-20T10:07:30Z"), details: [], ...partial };
@@ -77,5 +86,27 @@ describe("renderBypassIssue", () => {
 
   test("no commits: no section", () => {
     expect(renderBypassIssue(record({ commits: [] })).body).not.toContain("**Commits:**");
+  });
+
+  test("a branch name with a backtick and an @ (a legal ref name) cannot close a code span or mention a team", () => {
+    const { body } = renderBypassIssue(record({ branch: "release/x`@acme/security-team" }));
+    const line = body.split("\n")[1]!;
+    expect(line).toContain("release/x\\`@\u200bacme/security-team");
+    expect(body).not.toMatch(MENTION_OF_TEAM);
+  });
+
+  test("an actor without a GitHub login is an unknown author, never @unknown", () => {
+    const { body } = renderBypassIssue(record({ actor: null }));
+    expect(body).toContain("- **Who:** an unknown author");
+  });
+
+  test("the state holds what the body shows: the first 20 subjects, up to 250 SHAs and the count", () => {
+    const commits = Array.from({ length: 300 }, (_, i) => ({ sha: `${String(i).padStart(7, "0")}${"f".repeat(33)}`, message: `commit ${i}\n\nbody` }));
+    const { state, body } = renderBypassIssue(record({ commits }));
+    expect(state.commits).toHaveLength(250);
+    expect(state.subjects).toHaveLength(20);
+    expect(state.subjects[0]).toEqual({ sha: commits[0]!.sha, subject: "commit 0" });
+    expect(state.commitCount).toBe(300);
+    expect(body.split("\n")).toContain("- …and 280 more");
   });
 });

@@ -8,20 +8,14 @@ import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { createAuditCommand, parseAuditArgs } from "../../src/cli/audit-command.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
-import { setChecklistItem } from "../../src/follow-ups/checklist.js";
-import { renderBypassIssue } from "../../src/bypasses/render-bypass-issue.js";
-import { hiddenKey } from "../../src/markdown/hidden-block.js";
-import { renderFollowUpIssue } from "../../src/follow-ups/render-follow-up-issue.js";
-import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+import { APP_LOGIN } from "../helpers/nock-harness.js";
+import { bypassIssue, bypassState, driftReportIssue, followUpIssue, followUpState } from "../helpers/records.js";
 import { captureIo } from "./capture-io.js";
 
 const API = "https://api.github.com";
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 const SINCE = "2026-10-21T12:00:00.000Z";
 const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-const BOT = { login: "pipeline-guard[bot]", type: "Bot" };
-const FOLLOW_UP = "pipeline-guard:follow-up";
-const BYPASS = "pipeline-guard:bypass";
 const USAGE = "Usage: pipeline-guard audit [--owner LOGIN] [--since 30d] [--format csv|json|md]";
 
 /** The app's test key: PKCS#1 PEM, as GitHub hands it out. */
@@ -45,63 +39,33 @@ function auditCommand(env: NodeJS.ProcessEnv = { APP_ID: "4242", PRIVATE_KEY: pr
   return createAuditCommand({ env, now: () => NOW, createApp: (e) => createAppFromEnv(e, { Octokit: TestOctokit, log: pino({ level: "silent" }), cwd: emptyDir }) });
 }
 
-/* ---- the app's issues, as GitHub lists them ---- */
+/* ---- the app's records, as GitHub lists them (signed under the suite's STATE_SECRET) ---- */
 
-function followUp(params: { repo: string; number: number; pr: number; title: string; justification: string | null; state?: "open" | "closed"; ticked?: Array<"postmortem" | "review">; createdAt?: string; user?: { login: string; type: string } }) {
-  const spec = renderFollowUpIssue(
-    {
-      pr: { number: params.pr, title: params.title },
-      sha: SHA,
-      branch: "main",
-      markers: ["emergency-deploy"],
-      labels: ["emergency-deploy"],
-      items: ["postmortem", "review"],
-      author: "alice",
-      merger: "bob",
-      at: new Date(params.createdAt ?? "2026-11-10T09:00:00Z"),
-      justification: params.justification,
-      unmet: [],
-    },
-    DEFAULT_CONFIG,
+const TICK = { by: "carol", at: "2026-11-11T00:00:00.000Z" };
+
+function followUp(params: { repo: string; number: number; pr: number; title: string; justification: string | null; state?: "open" | "closed"; ticked?: Array<"postmortem" | "review">; createdAt?: string }) {
+  const at = new Date(params.createdAt ?? "2026-11-10T09:00:00Z");
+  const state = followUpState(
+    { pr: { number: params.pr, title: params.title }, markers: ["emergency-deploy"], labels: ["emergency-deploy"], items: ["postmortem", "review"], at, justification: params.justification },
+    { ticks: Object.fromEntries((params.ticked ?? []).map((item) => [item, TICK])) },
   );
-  let body = `${hiddenKey("follow-up", spec.key)}\n${spec.body}`;
-  for (const item of params.ticked ?? []) body = setChecklistItem(body, item, true);
-  return {
-    number: params.number,
-    title: spec.title,
-    body,
-    state: params.state ?? "open",
-    html_url: `https://github.com/${params.repo}/issues/${params.number}`,
-    created_at: params.createdAt ?? "2026-11-10T09:00:05Z",
-    closed_at: params.state === "closed" ? "2026-11-12T10:00:00Z" : null,
-    labels: [{ name: FOLLOW_UP }, { name: "emergency-deploy" }],
-    user: params.user ?? BOT,
-  };
+  return followUpIssue({ repository: params.repo, number: params.number, issueState: params.state, createdAt: params.createdAt ?? "2026-11-10T09:00:05Z" }, state);
 }
 
 function bypass(params: { repo: string; number: number; state?: "open" | "closed" }) {
-  const rendered = renderBypassIssue({ kind: "force push", branch: "main", sha: SHA, actor: "carol", at: new Date("2026-11-01T07:30:00Z"), before: "b".repeat(40), after: SHA, details: [] });
-  return {
-    number: params.number,
-    title: rendered.title,
-    body: `${hiddenKey("bypass", rendered.key)}\n${rendered.body}`,
-    state: params.state ?? "open",
-    html_url: `https://github.com/${params.repo}/issues/${params.number}`,
-    created_at: "2026-11-01T07:30:04Z",
-    closed_at: params.state === "closed" ? "2026-11-02T00:00:00Z" : null,
-    labels: [{ name: BYPASS }],
-    user: BOT,
-  };
+  const state = bypassState({ kind: "force push", actor: "carol", at: new Date("2026-11-01T07:30:00Z"), before: "b".repeat(40), after: SHA });
+  return bypassIssue({ repository: params.repo, number: params.number, issueState: params.state, createdAt: "2026-11-01T07:30:04Z" }, state);
 }
 
-const issuesQuery = (label: string, extra: Record<string, string> = {}) => ({ labels: label, state: "all", since: SINCE, per_page: "100", ...extra });
+/** The app's issues of a repository: found by their author (the app), never by a label. */
+const issuesQuery = (extra: Record<string, string> = {}) => ({ creator: APP_LOGIN, state: "all", sort: "created", direction: "asc", since: SINCE, per_page: "100", ...extra });
 
 const APP_ISSUE_40 = followUp({ repo: "octo/app", number: 40, pr: 12, title: 'Fix "login", again', justification: "Outage, customers locked out\nsee INC-7", state: "closed", ticked: ["postmortem", "review"] });
 const APP_ISSUE_43 = followUp({ repo: "octo/app", number: 43, pr: 15, title: "Raise timeout", justification: null, createdAt: "2026-11-15T16:20:00Z", ticked: ["review"] });
 /** Updated in the period, but opened before it: not a row. */
 const APP_ISSUE_38 = followUp({ repo: "octo/app", number: 38, pr: 3, title: "Old", justification: "old", createdAt: "2026-09-01T00:00:00Z" });
-/** The label and key, but a person wrote it: not a row, and no call for who closed it. */
-const APP_ISSUE_50 = { ...followUp({ repo: "octo/app", number: 50, pr: 4, title: "Planted", justification: "x", state: "closed" }), user: { login: "mallory", type: "User" } };
+/** The app's drift report: a record, but not a row of the ledger. */
+const APP_ISSUE_44 = driftReportIssue({ repository: "octo/app", number: 44, createdAt: "2026-11-16T00:00:00Z" });
 const API_ISSUE_7 = bypass({ repo: "octo/api", number: 7, state: "closed" });
 
 /** One installation (octo) with two repositories; the follow-up listing of octo/app has two pages. */
@@ -125,24 +89,22 @@ function mockOctoRepositories(scope: nock.Scope) {
     .query({ per_page: "100" })
     .matchHeader("authorization", "token ghs_installation2")
     .reply(200, { total_count: 2, repositories: [{ name: "app", owner: { login: "octo" } }, { name: "api", owner: { login: "octo" } }] })
+    // The app's own login, once: its records are the issues it opened.
+    .get("/app")
+    .matchHeader("authorization", /^bearer ey/i)
+    .reply(200, { id: 4242, slug: "pipeline-guard", name: "Pipeline Guard" })
     .get("/repos/octo/app/issues")
-    .query(issuesQuery(FOLLOW_UP))
-    .reply(200, [APP_ISSUE_43, APP_ISSUE_50], {
-      link: `<${API}/repos/octo/app/issues?labels=${encodeURIComponent(FOLLOW_UP)}&state=all&since=${encodeURIComponent(SINCE)}&per_page=100&page=2>; rel="next"`,
+    .query(issuesQuery())
+    .reply(200, [APP_ISSUE_38, APP_ISSUE_40], {
+      link: `<${API}/repos/octo/app/issues?creator=${encodeURIComponent(APP_LOGIN)}&state=all&sort=created&direction=asc&since=${encodeURIComponent(SINCE)}&per_page=100&page=2>; rel="next"`,
     })
     .get("/repos/octo/app/issues")
-    .query(issuesQuery(FOLLOW_UP, { page: "2" }))
-    .reply(200, [APP_ISSUE_40, APP_ISSUE_38])
+    .query(issuesQuery({ page: "2" }))
+    .reply(200, [APP_ISSUE_43, APP_ISSUE_44])
     .get("/repos/octo/app/issues/40")
     .reply(200, { ...APP_ISSUE_40, closed_by: { login: "pipeline-guard[bot]" } })
-    .get("/repos/octo/app/issues")
-    .query(issuesQuery(BYPASS))
-    .reply(200, [])
     .get("/repos/octo/api/issues")
-    .query(issuesQuery(FOLLOW_UP))
-    .reply(200, [])
-    .get("/repos/octo/api/issues")
-    .query(issuesQuery(BYPASS))
+    .query(issuesQuery())
     .reply(200, [API_ISSUE_7])
     .get("/repos/octo/api/issues/7")
     .reply(200, { ...API_ISSUE_7, closed_by: { login: "maria" } });
@@ -164,10 +126,10 @@ describe("pipeline-guard audit against GitHub", () => {
     expectAllMocksUsed();
     expect(io.out).toHaveLength(1);
     expect((io.out[0] ?? "").split("\r\n")).toEqual([
-      "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url",
-      `2026-11-01T07:30:00.000Z,octo/api,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-02T00:00:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/api/issues/7`,
-      `2026-11-10T09:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy,"Outage, customers locked out\nsee INC-7",done,2/2,pipeline-guard[bot],2026-11-12T10:00:00Z,"Follow-up: emergency-deploy in #12 Fix ""login"", again",https://github.com/octo/app/issues/40`,
-      `2026-11-15T16:20:00.000Z,octo/app,override,15,${SHA},alice,emergency-deploy,,open,1/2,,,Follow-up: emergency-deploy in #15 Raise timeout,https://github.com/octo/app/issues/43`,
+      "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record",
+      `2026-11-01T07:30:00.000Z,octo/api,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-22T09:30:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/api/issues/7,verified`,
+      `2026-11-10T09:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy,"Outage, customers locked out\nsee INC-7",done,2/2,pipeline-guard[bot],2026-11-22T09:30:00Z,"Follow-up: emergency-deploy in #12 Fix ""login"", again",https://github.com/octo/app/issues/40,verified`,
+      `2026-11-15T16:20:00.000Z,octo/app,override,15,${SHA},alice,emergency-deploy,,open,1/2,,,Follow-up: emergency-deploy in #15 Raise timeout,https://github.com/octo/app/issues/43,verified`,
     ]);
     expect(io.err).toEqual([`pipeline-guard audit: 3 entries since ${SINCE} from 2 repositories (octo)`]);
   });
@@ -201,7 +163,7 @@ describe("pipeline-guard audit against GitHub", () => {
     const lines = (io.out[0] ?? "").split("\n");
     expect(lines).toHaveLength(5);
     expect(lines[3]).toBe(
-      "| 2026-11-10 09:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy | Outage, customers locked out see INC-7 | done (2/2) | @\u200bpipeline-guard\\[bot\\] | [#40](https://github.com/octo/app/issues/40) |",
+      "| 2026-11-10 09:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy | Outage, customers locked out see INC-7 | done (2/2) | @\u200bpipeline-guard\\[bot\\] | [#40](https://github.com/octo/app/issues/40) | verified |",
     );
   });
 

@@ -22,9 +22,8 @@ function mockInstallations(api: ReturnType<typeof mockGitHub>["api"], repos: str
     .reply(201, { token: "ghs_5", expires_at: "2099-01-01T00:00:00Z" })
     .get("/installation/repositories")
     .query(true)
-    .reply(200, { total_count: repos.length, repositories: repos.map((name) => ({ name, full_name: `${OWNER}/${name}`, owner: { login: OWNER }, default_branch: "master", archived: false })) })
-    .get("/app")
-    .reply(200, { slug: "pipeline-guard" });
+    .reply(200, { total_count: repos.length, repositories: repos.map((name) => ({ name, full_name: `${OWNER}/${name}`, owner: { login: OWNER }, default_branch: "master", archived: false })) });
+  // The app's own login (`GET /app`) is answered by the harness.
 }
 
 describe("parseScanArgs", () => {

@@ -72,8 +72,8 @@ describe("deploymentItems", () => {
   test("both at once: two items", () => {
     const items = deploymentItems({ deployment: deployment({ creator: null }), onProductionBranch: false, branches: ["master"], allowedCreators: ["deploy-bot"] });
     expect(items.map((i) => i.id)).toEqual(["deployment:production", "deployment:production:creator"]);
-    expect(items[0]?.details).toEqual(["deployed at 2026-03-09 11:00 UTC by `unknown`"]);
-    expect(items[1]?.title).toBe("`production` was deployed by `unknown`, who is not in drift.deployments.allowed_creators");
+    expect(items[0]?.details).toEqual(["deployed at 2026-03-09 11:00 UTC by an unknown author"]);
+    expect(items[1]?.title).toBe("`production` was deployed by an unknown author, who is not in drift.deployments.allowed_creators");
   });
 
   test("an environment name that could break the markdown is escaped, never a code span it can end", () => {

@@ -6,11 +6,9 @@ import {
   MAX_OPEN_ITEMS,
   mergeScan,
   OVERFLOW_ITEM_ID,
-  readDriftState,
   type Acceptance,
   type DriftState,
 } from "../../src/drift/drift-state.js";
-import { stateBlock } from "../../src/markdown/hidden-block.js";
 
 function item(id: string, kind: DriftKind = id.split(":")[0] as DriftKind): DriftItem {
   return { id, kind, title: `title of ${id}`, details: [], fix: "fix it" };
@@ -23,62 +21,6 @@ const T2 = new Date("2026-11-01T18:00:00Z");
 function acceptance(until: string | null): Acceptance {
   return { by: "octo-lead", reason: "vendor hotfix, tracked in OPS-12", until, at: "2026-10-30T09:15:00.000Z" };
 }
-
-describe("readDriftState", () => {
-  const valid: DriftState = {
-    v: 1,
-    items: { "protection:main:enforce_admins": { firstSeen: "2026-10-01T00:00:00.000Z" } },
-    accepted: { "terraform:aws_instance.web": acceptance("2026-12-01") },
-    baseline: { main: { ...UNPROTECTED, enforce_admins: true } },
-    lastReminder: { "terraform:workflow": "2026-10-02T00:00:00.000Z" },
-  };
-
-  test("reads back what it wrote, from anywhere in a body", () => {
-    expect(readDriftState(`<!-- pipeline-guard:drift drift -->\ntext\n${stateBlock(valid)}\n`)).toEqual({ state: valid, damaged: false });
-  });
-
-  test.each([
-    ["no body", null],
-    ["undefined", undefined],
-    ["a body without a state block", "Someone wrote this issue by hand."],
-  ])("%s: an empty state, not damaged", (_name, body) => {
-    expect(readDriftState(body)).toEqual({ state: emptyDriftState(), damaged: false });
-  });
-
-  test.each([
-    ["broken JSON (a hand edit)", '<!-- pipeline-guard:state {"v":1,"items": -->'],
-    ["an unclosed block", '<!-- pipeline-guard:state {"v":1}'],
-    ["not an object", stateBlock([1, 2])],
-    ["another version", stateBlock({ ...valid, v: 2 })],
-  ])("%s: an empty state, damaged", (_name, body) => {
-    expect(readDriftState(body)).toEqual({ state: emptyDriftState(), damaged: true });
-  });
-
-  test("damaged entries are dropped one by one; the rest survive", () => {
-    const body = stateBlock({
-      v: 1,
-      items: { ...valid.items, "scan:x": { firstSeen: "yesterday" }, "scan:y": null },
-      accepted: { ...valid.accepted, "scan:z": { by: "x", reason: "r", until: "2026-02-30", at: "2026-10-30T09:15:00.000Z" } },
-      baseline: { ...valid.baseline, release: { enforce_admins: true } },
-      lastReminder: { ok: "2026-10-02T00:00:00.000Z", bad: 5 },
-    });
-    expect(readDriftState(body)).toEqual({
-      state: { ...valid, lastReminder: { ok: "2026-10-02T00:00:00.000Z" } },
-      damaged: true,
-    });
-  });
-
-  test("a section that is not an object is emptied, and flagged", () => {
-    const { state, damaged } = readDriftState(stateBlock({ ...valid, accepted: "none" }));
-    expect(damaged).toBe(true);
-    expect(state.accepted).toEqual({});
-    expect(state.items).toEqual(valid.items);
-  });
-
-  test("missing sections are empty, not damage", () => {
-    expect(readDriftState(stateBlock({ v: 1 }))).toEqual({ state: emptyDriftState(), damaged: false });
-  });
-});
 
 describe("acceptanceExpired", () => {
   test.each<[string | null, string, boolean]>([
@@ -185,11 +127,12 @@ describe("mergeScan", () => {
     expect(JSON.stringify(reversed.state)).toBe(JSON.stringify(result.state));
   });
 
-  test("the baseline and reminders are carried over", () => {
-    const previous: DriftState = { ...emptyDriftState(), baseline: { main: UNPROTECTED }, lastReminder: { k: "v" } };
+  test("the baseline and the records found tampered with are carried over", () => {
+    const tampered = { "7": { seenAt: "2026-10-02T00:00:00.000Z", reason: "the record block's signature does not verify" } };
+    const previous: DriftState = { ...emptyDriftState(), baseline: { main: UNPROTECTED }, tampered };
     const { state } = mergeScan({ previous, found: [], now: T0 });
     expect(state.baseline).toEqual({ main: UNPROTECTED });
-    expect(state.lastReminder).toEqual({ k: "v" });
+    expect(state.tampered).toEqual(tampered);
   });
 
   test(`past ${MAX_OPEN_ITEMS} open items, tracked items keep their places and the rest become one overflow item`, () => {

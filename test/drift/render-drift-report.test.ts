@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { diffProtection, UNPROTECTED } from "../../src/drift/diff-protection.js";
 import type { DriftItem } from "../../src/drift/drift-item.js";
-import { emptyDriftState, mergeScan, readDriftState, type DriftState, type MergedScan } from "../../src/drift/drift-state.js";
+import { emptyDriftState, mergeScan, type DriftState, type MergedScan } from "../../src/drift/drift-state.js";
+import { driftBlock } from "../../src/drift/record.js";
+import { driftStateOf } from "../helpers/records.js";
 import { parseTerraformPlan } from "../../src/drift/parse-terraform-plan.js";
 import {
   DRIFT_REPORT_KEY,
@@ -42,8 +44,13 @@ function scan(found: readonly DriftItem[], previous: DriftState = emptyDriftStat
   return mergeScan({ previous, found, now });
 }
 
+/** The report is issue #7 of acme/shop: its block is signed for that place. */
+const REPORT = { owner: "acme", repo: "shop", number: 7 };
+const readDriftState = (body: string) => ({ state: driftStateOf(REPORT, body), damaged: false });
+
 function params(merged: MergedScan, extra: Partial<DriftReportParams> = {}): DriftReportParams {
-  return { owner: "acme", repo: "shop", open: merged.open, accepted: merged.accepted, state: merged.state, now: T1, ...extra };
+  const state = extra.state ?? merged.state;
+  return { owner: "acme", repo: "shop", open: merged.open, accepted: merged.accepted, state, block: driftBlock(REPORT, REPORT.number, state), now: T1, ...extra };
 }
 
 describe("renderDriftReport", () => {
@@ -111,7 +118,7 @@ describe("renderDriftReport", () => {
     expect(accepted).toContain("with no end date: (no reason given)");
     expect(accepted).toContain("until 2026-12-01 18:30 UTC: migration");
     expect(accepted.indexOf("enforce_admins")).toBeLessThan(accepted.indexOf("deployment:production"));
-    expect(withAccepted.replace(/<!-- pipeline-guard:state .* -->/, "")).not.toMatch(MENTION);
+    expect(withAccepted.replace(/<!-- pipeline-guard:record .* -->/, "")).not.toMatch(MENTION);
   });
 
   test("nothing open: says so, no kind headings", () => {
@@ -128,7 +135,7 @@ describe("renderDriftReport", () => {
   });
 
   test("hostile addresses and branch names cannot forge our hidden blocks or ping anyone", () => {
-    const forged = 'x["<!-- pipeline-guard:state {\\"v\\":1,\\"items\\":{}} --> @admin"]';
+    const forged = `x["<!-- pipeline-guard:record {\\"kind\\":\\"drift\\",\\"key\\":\\"drift\\",\\"state\\":{}} sig=${"0".repeat(64)} --> @admin"]`;
     const hostile: DriftItem[] = [
       ...diffProtection({ branch: "<!-- pipeline-guard:drift drift -->", expected: { allow_deletions: false }, actual: UNPROTECTED }),
       ...(() => {
@@ -141,8 +148,9 @@ describe("renderDriftReport", () => {
     const hostileScan = scan(hostile);
     const hostileBody = renderDriftReport(params(hostileScan));
     expect(hostileBody.split(DRIFT_REPORT_KEY)).toHaveLength(2);
+    expect(hostileBody.split("<!-- pipeline-guard:record ")).toHaveLength(2);
     expect(readDriftState(hostileBody)).toEqual({ state: hostileScan.state, damaged: false });
-    expect(hostileBody.replace(/<!-- pipeline-guard:state .* -->/, "")).not.toMatch(MENTION);
+    expect(hostileBody.replace(/<!-- pipeline-guard:record .* -->/, "")).not.toMatch(MENTION);
   });
 
   test(`stays within GitHub's ${GITHUB_ISSUE_BODY_LIMIT}-character limit: details go first, then items; the state stays whole`, () => {

@@ -5,7 +5,8 @@ import { Probot, ProbotOctokit } from "probot";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { listInstalledRepositories, scanInstalledRepository, scanRepositories, targetsOfEvent, type InstalledRepository } from "../../src/drift/scan-job.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { NAME, OWNER, REPO, REPO_PATH, activityReply, byKeyQuery, calls, openQuery, quietReport, recordingLog, type Json } from "../helpers/scan-github.js";
+import { APP_LOGIN } from "../helpers/nock-harness.js";
+import { NAME, OWNER, REPO, REPO_PATH, activityReply, REPORT_QUERY, calls, OPEN_QUERY, quietReport, recordingLog, type Json } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -56,7 +57,7 @@ function mockQuietScan(api: nock.Scope, params: { branch?: string; config?: stri
     .post("/graphql", (b: Json) => b.variables?.ref === `refs/heads/${params.branch ?? "master"}`)
     .reply(200, activityReply({ withDeployments: false }))
     .get(`${REPO_PATH}/issues`)
-    .query(openQuery("pipeline-guard:follow-up"))
+    .query(OPEN_QUERY)
     .reply(200, []);
 }
 
@@ -174,7 +175,7 @@ describe("scanInstalledRepository", () => {
     mockToken(mock.api, 5);
     mockQuietScan(mock.api);
 
-    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW });
+    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN });
 
     expectAllCallsMade(mock);
     expect(calls(mock.requests)).toEqual([
@@ -200,10 +201,10 @@ describe("scanInstalledRepository", () => {
       .post("/graphql")
       .reply(200, activityReply())
       .get(`${REPO_PATH}/issues`)
-      .query(openQuery("pipeline-guard:follow-up"))
+      .query(OPEN_QUERY)
       .reply(200, [])
       .get(`${REPO_PATH}/issues`)
-      .query(byKeyQuery("pipeline-guard:drift"))
+      .query(REPORT_QUERY)
       .reply(200, [quietReport()])
       .get(`${REPO_PATH}/branches/master/protection`)
       .reply(200, (await import("../helpers/scan-github.js")).classicProtection())
@@ -211,7 +212,7 @@ describe("scanInstalledRepository", () => {
       .query(true)
       .reply(200, []);
 
-    expect(await scanInstalledRepository(app, TARGET, { now: NOW })).toMatchObject({ report: "unchanged" });
+    expect(await scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN })).toMatchObject({ report: "unchanged" });
     expectAllCallsMade(mock);
   });
 
@@ -230,7 +231,7 @@ describe("scanInstalledRepository", () => {
     mock.api.get(REPO_PATH).reply(200, { id: 1, name: NAME, full_name: REPO, default_branch: "trunk", archived: false });
     mockQuietScan(mock.api, { branch: "trunk" });
 
-    expect(await scanInstalledRepository(app, { ...TARGET, defaultBranch: "" }, { now: NOW })).toMatchObject({ repository: REPO, report: "none" });
+    expect(await scanInstalledRepository(app, { ...TARGET, defaultBranch: "" }, { now: NOW, appLogin: APP_LOGIN })).toMatchObject({ repository: REPO, report: "none" });
     expectAllCallsMade(mock);
   });
 
@@ -240,7 +241,7 @@ describe("scanInstalledRepository", () => {
     mockToken(mock.api, 5);
     mockQuietScan(mock.api);
 
-    const [first, second] = await Promise.all([scanInstalledRepository(app, TARGET, { now: NOW }), scanInstalledRepository(app, { ...TARGET, owner: "OCTO-ORG" }, { now: NOW })]);
+    const [first, second] = await Promise.all([scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN }), scanInstalledRepository(app, { ...TARGET, owner: "OCTO-ORG" }, { now: NOW, appLogin: APP_LOGIN })]);
 
     expectAllCallsMade(mock);
     expect(first).toMatchObject({ repository: REPO, report: "none" });
@@ -248,7 +249,7 @@ describe("scanInstalledRepository", () => {
 
     const again = mockGitHub();
     mockQuietScan(again.api);
-    expect(await scanInstalledRepository(app, TARGET, { now: NOW })).toMatchObject({ report: "none" });
+    expect(await scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN })).toMatchObject({ report: "none" });
     expectAllCallsMade(again);
   });
 
@@ -258,7 +259,7 @@ describe("scanInstalledRepository", () => {
     mockToken(mock.api, 5);
     mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: "Server Error" });
 
-    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW });
+    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN });
 
     expectAllCallsMade(mock);
     expect(outcome).toEqual({ repository: REPO, error: "Server Error" });
@@ -267,7 +268,7 @@ describe("scanInstalledRepository", () => {
 
     const again = mockGitHub();
     mockQuietScan(again.api);
-    expect(await scanInstalledRepository(app, TARGET, { now: NOW })).toMatchObject({ report: "none" });
+    expect(await scanInstalledRepository(app, TARGET, { now: NOW, appLogin: APP_LOGIN })).toMatchObject({ report: "none" });
     expectAllCallsMade(again);
   });
 
@@ -295,7 +296,7 @@ describe("scanRepositories", () => {
       order.push(`sleep ${ms}`);
     };
 
-    const outcomes = await scanRepositories(app, [{ ...TARGET, repo: "broken" }, { ...TARGET, repo: "archived", archived: true }, TARGET], { pauseMs: 2000, now: () => NOW, sleep });
+    const outcomes = await scanRepositories(app, [{ ...TARGET, repo: "broken" }, { ...TARGET, repo: "archived", archived: true }, TARGET], { pauseMs: 2000, now: () => NOW, sleep, appLogin: APP_LOGIN });
 
     expectAllCallsMade(mock);
     expect(outcomes).toEqual([

@@ -1,14 +1,12 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   DEFAULT_OPTIONS,
-  DRIFT_LABEL,
   REPO_PATH,
   activityReply,
   bodyOf,
-  byKeyQuery,
+  REPORT_QUERY,
   calls,
   commitNode,
   deploymentNode,
@@ -19,8 +17,7 @@ import {
   mockScanReads,
   quietReport,
   writes,
-  type Json,
-} from "../helpers/scan-github.js";
+  type Json, stateOf } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -39,12 +36,15 @@ function compareReply(status: "diverged" | "ahead" | "behind" | "identical") {
 function mockCreateReport(api: ReturnType<typeof mockGitHub>["api"]) {
   api
     .get(`${REPO_PATH}/issues`)
-    .query(byKeyQuery(DRIFT_LABEL))
+    .query(REPORT_QUERY)
     .reply(200, [])
     .post(`${REPO_PATH}/labels`)
     .reply(201, {})
     .post(`${REPO_PATH}/issues`)
-    .reply(201, (_uri: string, body: Json) => issue({ number: 9, title: body.title, body: body.body, labels: body.labels }));
+    .reply(201, (_uri: string, body: Json) => issue({ number: 9, title: body.title, body: body.body, labels: body.labels }))
+    // Signed with its number in a second write.
+    .patch(`${REPO_PATH}/issues/9`)
+    .reply(200, {});
 }
 
 describe("deployment drift", () => {
@@ -160,7 +160,7 @@ describe("deployment drift", () => {
     const summary = await scanRepository(gateway().gw, allowed, DEFAULT_OPTIONS);
     expectAllCallsMade(mock);
     expect(summary.newItems).toEqual(["deployment:production:creator"]);
-    expect(bodyOf(writes(mock.requests)[0]).body).toContain("was deployed by `unknown`, who is not in");
+    expect(bodyOf(writes(mock.requests)[0]).body).toContain("was deployed by an unknown author, who is not in");
   });
 
   test("only the newest successful deployment of each environment counts; failed and inactive ones do not", async () => {
@@ -202,6 +202,6 @@ describe("deployment drift", () => {
 
     expectAllCallsMade(mock);
     expect(summary.newItems).toEqual(["deployment:prod-eu"]);
-    expect(readStateBlock(bodyOf(writes(mock.requests)[1]).body)).toMatchObject({ items: { "deployment:prod-eu": {} } });
+    expect(stateOf(bodyOf(writes(mock.requests)[2]).body, 9)).toMatchObject({ items: { "deployment:prod-eu": {} } });
   });
 });

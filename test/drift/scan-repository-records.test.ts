@@ -1,7 +1,9 @@
 import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock, stateBlock } from "../../src/markdown/hidden-block.js";
+import { readBypass } from "../../src/bypasses/record.js";
+import { readFollowUp } from "../../src/follow-ups/record.js";
+import { bypassIssue, bypassState, followUpIssue, followUpState as signedFollowUpState, issueSummary } from "../helpers/records.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BYPASS_LABEL,
@@ -12,14 +14,16 @@ import {
   REPO_PATH,
   activityReply,
   bodyOf,
-  byKeyQuery,
+  RECORD_QUERY,
+  REPORT_QUERY,
+  recentQuery,
   calls,
   commitNode,
   gateway,
   issue,
   loadedConfig,
   mockScanReads,
-  openQuery,
+  OPEN_QUERY,
   quietReport,
   writes,
   type Json,
@@ -47,41 +51,62 @@ const directPushes = [
   commitNode({ sha: DIRECT_1, message: "Hotfix the login @everyone", committedDate: "2026-03-09T07:59:00Z", author: "carol" }),
 ];
 
-/** The two listings of the period's records: follow-ups and bypass issues, since the start of the look-back. */
+const REPO = "octo-org/octo-repo";
+const GW = { owner: "octo-org", repo: "octo-repo" };
+
+/** The one listing of the period's records: the issues the app opened, updated since the start of the look-back. */
 function mockKnownRecords(api: nock.Scope, params: { followUps?: Json[]; bypasses?: Json[]; since?: string } = {}) {
-  const since = params.since ?? LOOKBACK;
   api
     .get(`${REPO_PATH}/issues`)
-    .query({ labels: FOLLOW_UP_LABEL, state: "all", per_page: "100", since })
-    .reply(200, params.followUps ?? [])
-    .get(`${REPO_PATH}/issues`)
-    .query({ labels: BYPASS_LABEL, state: "all", per_page: "100", since })
-    .reply(200, params.bypasses ?? []);
+    .query(recentQuery(params.since ?? LOOKBACK))
+    .reply(200, [...(params.followUps ?? []), ...(params.bypasses ?? [])]);
 }
 
-/** find-or-create of an issue of a kind: the look-up by key, the labels, the issue. */
-function mockCreateIssue(api: nock.Scope, params: { label: string; number: number; existing?: Json[]; labels?: number }) {
+/** find-or-create of a record: the look-up by author and key, the labels, the issue, its signature. */
+function mockCreateIssue(api: nock.Scope, params: { number: number; existing?: Json[]; labels?: number }) {
   api
     .get(`${REPO_PATH}/issues`)
-    .query(byKeyQuery(params.label))
+    .query(RECORD_QUERY)
     .reply(200, params.existing ?? []);
   if (params.existing?.length) return;
   for (let i = 0; i < (params.labels ?? 1); i++) api.post(`${REPO_PATH}/labels`).reply(201, {});
-  api.post(`${REPO_PATH}/issues`).reply(201, (_uri: string, body: Json) => issue({ number: params.number, title: body.title, body: body.body, labels: body.labels }));
+  api
+    .post(`${REPO_PATH}/issues`)
+    .reply(201, (_uri: string, body: Json) => issue({ number: params.number, title: body.title, body: body.body, labels: body.labels }))
+    .patch(`${REPO_PATH}/issues/${params.number}`)
+    .reply(200, {});
 }
 
-function followUpBody(state: Json, checklist = "- [ ] **Retest**: the full test suite passed on the merge commit a1b2c3d <!-- pipeline-guard:item retest -->"): string {
-  return [`<!-- pipeline-guard:follow-up ${state.pr ? `pr=${state.pr}` : `sha=${state.sha}`} -->`, "An emergency override reached `master`.", "", "### Checklist", checklist, "", stateBlock(state)].join("\n");
+/** A follow-up of the app's for PR #12 (retest only), signed for issue `number` of this repository. */
+function followUp(number: number, changes: { pr?: number | null; dueAt?: string; ticked?: boolean } = {}, issueChanges: Json = {}): Json {
+  const pr = changes.pr === null ? undefined : { number: changes.pr ?? 12, title: "Raise the db timeout [skip-tests]" };
+  const state = signedFollowUpState(
+    { pr, sha: MERGE, branch: "master", markers: ["skip-tests"], labels: ["skip-tests"], items: ["retest"], at: new Date("2026-03-08T09:00:00Z") },
+    { dueAt: changes.dueAt ?? "2026-03-10T09:00:00.000Z", ticks: changes.ticked ? { retest: { by: "carol", at: "2026-03-09T00:00:00.000Z" } } : {} },
+  );
+  const json = followUpIssue({ repository: REPO, number, labels: issueChanges.labels as string[] | undefined }, state);
+  return {
+    ...json,
+    ...(issueChanges.updatedAt ? { updated_at: issueChanges.updatedAt } : {}),
+    ...(issueChanges.user ? { user: issueChanges.user } : {}),
+    ...(issueChanges.state ? { state: issueChanges.state } : {}),
+  };
 }
 
-const followUpState = (changes: Json = {}) => ({ kind: "follow-up", author: "alice", markers: ["skip-tests"], sha: MERGE, pr: 12, dueAt: "2026-03-10T09:00:00.000Z", ...changes });
+/** The signed state of a record the scan created, read back the way the app reads it. */
+function createdState(requests: Parameters<typeof writes>[0], number: number, read: typeof readFollowUp | typeof readBypass): Json {
+  const signed = writes(requests).find((r) => r.method === "PATCH" && r.path === `${REPO_PATH}/issues/${number}`);
+  const reading = read(GW, issueSummary(number, String(bodyOf(signed).body)));
+  if (reading?.status !== "verified") throw new Error(`record #${number} does not verify`);
+  return reading.state as unknown as Json;
+}
 
 describe("missing follow-ups and bypasses (a missed webhook)", () => {
   test("a merged [skip-tests] PR without a follow-up gets one, keyed pr=N", async () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [skipTestsPr, cleanPr] }) });
     mockKnownRecords(mock.api);
-    mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 30, labels: 2 });
+    mockCreateIssue(mock.api, { number: 30, labels: 2 });
 
     const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
 
@@ -100,13 +125,13 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     expect(body).toContain("Recorded by the drift scan (the webhook was missed)");
     expect(body).toContain("> The database is down.");
     expect(body).toContain("- **Due:** 2026-03-10 09:00 UTC (48 h after the change)");
-    expect(readStateBlock(body)).toEqual({ kind: "follow-up", author: "alice", markers: ["skip-tests"], sha: MERGE, pr: 12, dueAt: "2026-03-10T09:00:00.000Z" });
+    expect(createdState(mock.requests, 30, readFollowUp)).toMatchObject({ author: "alice", merger: "bob", markers: ["skip-tests"], sha: MERGE, pr: { number: 12 }, dueAt: "2026-03-10T09:00:00.000Z", ticks: {} });
   });
 
   test("the same PR with its follow-up already made (by the app) makes nothing", async () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [skipTestsPr] }) });
-    mockKnownRecords(mock.api, { followUps: [issue({ number: 30, title: "Follow-up: skip-tests in #12", body: followUpBody(followUpState()), labels: [FOLLOW_UP_LABEL], state: "closed" })] });
+    mockKnownRecords(mock.api, { followUps: [followUp(30, {}, { state: "closed" })] });
 
     const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
 
@@ -115,14 +140,19 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     expect(summary.followUpsMade).toBe(0);
   });
 
-  test("a follow-up state planted by a person does not count", async () => {
+  test("a follow-up planted by a person, or an app issue whose block was copied from elsewhere, does not count", async () => {
     const mock = mockGitHub();
-    const planted = issue({ number: 31, title: "fake", body: followUpBody(followUpState()), labels: [FOLLOW_UP_LABEL], user: { login: "mallory", id: 6, type: "User" } });
+    const planted = followUp(31, {}, { user: { login: "mallory", id: 6, type: "User" } });
+    // The app's issue #29, its body replaced by that of a real follow-up signed for #30: it verifies only there.
+    const copied = { ...followUp(29), body: followUp(30).body };
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [skipTestsPr] }) });
-    mockKnownRecords(mock.api, { followUps: [planted] });
-    mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 32, labels: 2 });
+    mockKnownRecords(mock.api, { followUps: [planted, copied] });
+    mockCreateIssue(mock.api, { number: 32, labels: 2 });
+    // The copy is the app's issue changed by someone: the report lists it as tampered with.
+    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
 
-    expect((await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS)).followUpsMade).toBe(1);
+    const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
+    expect(summary).toMatchObject({ followUpsMade: 1, newItems: ["record:tampered:#29"], report: "reopened" });
     expectAllCallsMade(mock);
   });
 
@@ -130,7 +160,7 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [...directPushes, cleanPr] }) });
     mockKnownRecords(mock.api);
-    mockCreateIssue(mock.api, { label: BYPASS_LABEL, number: 40 });
+    mockCreateIssue(mock.api, { number: 40 });
 
     const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
 
@@ -143,14 +173,15 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     expect(body.startsWith("<!-- pipeline-guard:bypass sha=d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2 -->\n")).toBe(true);
     expect(body).toContain("**Commits:**\n- d2d2d2d Bump the pool size\n- d1d1d1d Hotfix the login @\u200beveryone");
     expect(body).toContain("the pusher is not known; the commit author is shown");
-    expect(readStateBlock(body)).toMatchObject({ kind: "bypass", bypass: "direct push", sha: DIRECT_2, commits: [DIRECT_2, DIRECT_1] });
+    expect(body).toContain("- **Who:** @carol");
+    expect(createdState(mock.requests, 40, readBypass)).toMatchObject({ bypass: "direct push", sha: DIRECT_2, actor: "carol", commits: [DIRECT_2, DIRECT_1] });
     expect(body).not.toContain(CLEAN.slice(0, 7));
   });
 
   test("direct commits covered by a bypass issue's state commits make nothing", async () => {
     const mock = mockGitHub();
-    const state = { kind: "bypass", bypass: "direct push", actor: "carol", branch: "master", sha: DIRECT_2, at: "2026-03-09T08:00:00.000Z", commits: [DIRECT_2, DIRECT_1] };
-    const existing = issue({ number: 40, title: "Bypass: direct push on master (d2d2d2d)", body: `<!-- pipeline-guard:bypass sha=${DIRECT_2} -->\nx\n${stateBlock(state)}`, labels: [BYPASS_LABEL], state: "closed" });
+    const state = bypassState({ sha: DIRECT_2, branch: "master", commits: [DIRECT_2, DIRECT_1].map((sha) => ({ sha, message: "x" })) });
+    const existing = bypassIssue({ repository: REPO, number: 40, issueState: "closed" }, state);
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: directPushes }) });
     mockKnownRecords(mock.api, { bypasses: [existing] });
 
@@ -166,7 +197,7 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     const history = [commitNode({ sha: DIRECT_1, message: "Fix the login [emergency-deploy]\n\nJustification: customers are locked out", author: "carol" })];
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history }) });
     mockKnownRecords(mock.api);
-    mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 33, labels: 2 });
+    mockCreateIssue(mock.api, { number: 33, labels: 2 });
 
     const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
 
@@ -233,13 +264,13 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
     const installedAt = new Date("2026-03-09T07:59:30Z");
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [directPushes[0]!] }) });
     mockKnownRecords(mock.api, { since: installedAt.toISOString() });
-    mockCreateIssue(mock.api, { label: BYPASS_LABEL, number: 40 });
+    mockCreateIssue(mock.api, { number: 40 });
 
     await scanRepository(gateway().gw, loadedConfig(), { ...DEFAULT_OPTIONS, installedAt });
 
     expectAllCallsMade(mock);
     expect(bodyOf(mock.requests[0]).variables.since).toBe(installedAt.toISOString());
-    expect(readStateBlock(bodyOf(writes(mock.requests)[1]).body)).toMatchObject({ commits: [DIRECT_2] });
+    expect(createdState(mock.requests, 40, readBypass)).toMatchObject({ commits: [DIRECT_2] });
   });
 
   test("an installation older than the look-back does not widen it", async () => {
@@ -257,12 +288,12 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
       .reply(200, activityReply({ history: [cleanPr], hasNextPage: true, endCursor: "Y3Vyc29yOjE=" }))
       .post("/graphql", (b: Json) => b.variables.after === "Y3Vyc29yOjE=" && b.variables.withDeployments === false)
       .reply(200, activityReply({ history: [skipTestsPr], withDeployments: false }));
-    mock.api.get(`${REPO_PATH}/issues`).query({ labels: FOLLOW_UP_LABEL, state: "open", per_page: "100" }).reply(200, []);
-    mock.api.get(`${REPO_PATH}/issues`).query(byKeyQuery("pipeline-guard:drift")).reply(200, [quietReport()]);
+    mock.api.get(`${REPO_PATH}/issues`).query(OPEN_QUERY).reply(200, []);
+    mock.api.get(`${REPO_PATH}/issues`).query(REPORT_QUERY).reply(200, [quietReport()]);
     mock.api.get(`${REPO_PATH}/branches/master/protection`).reply(200, (await import("../helpers/scan-github.js")).classicProtection());
     mock.api.get(`${REPO_PATH}/rules/branches/master`).query(true).reply(200, []);
     mockKnownRecords(mock.api);
-    mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 30, labels: 2 });
+    mockCreateIssue(mock.api, { number: 30, labels: 2 });
 
     expect((await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS)).followUpsMade).toBe(1);
     expectAllCallsMade(mock);
@@ -270,8 +301,7 @@ describe("missing follow-ups and bypasses (a missed webhook)", () => {
 });
 
 describe("overdue follow-ups", () => {
-  const overdue = (changes: Json = {}) =>
-    issue({ number: 30, title: "Follow-up: skip-tests in #12", body: followUpBody(followUpState()), labels: [FOLLOW_UP_LABEL, "skip-tests"], ...changes });
+  const overdue = (changes: Json = {}) => followUp(30, {}, { labels: [FOLLOW_UP_LABEL, "skip-tests"], ...changes });
 
   test("past due without the label: the label (created if missing) and one reminder", async () => {
     const mock = mockGitHub();
@@ -327,14 +357,8 @@ describe("overdue follow-ups", () => {
 
   test("not yet due, or due but with every box ticked and left open: only the past-due one is reminded", async () => {
     const mock = mockGitHub();
-    const notDue = issue({ number: 31, title: "f", body: followUpBody(followUpState({ pr: 13, dueAt: "2026-03-11T00:00:00.000Z" })), labels: [FOLLOW_UP_LABEL] });
-    const ticked = issue({
-      number: 32,
-      title: "f",
-      body: followUpBody(followUpState({ pr: 14 }), "- [x] **Retest** <!-- pipeline-guard:item retest -->"),
-      labels: [FOLLOW_UP_LABEL, OVERDUE_LABEL],
-      updatedAt: "2026-03-01T00:00:00Z",
-    });
+    const notDue = followUp(31, { pr: 13, dueAt: "2026-03-11T00:00:00.000Z" }, { labels: [FOLLOW_UP_LABEL] });
+    const ticked = followUp(32, { pr: 14, ticked: true }, { labels: [FOLLOW_UP_LABEL, OVERDUE_LABEL], updatedAt: "2026-03-01T00:00:00Z" });
     mockScanReads(mock.api, { reportIssues: [quietReport()], openFollowUps: [notDue, ticked] });
     mock.api.post(`${REPO_PATH}/issues/32/comments`).reply(201, {});
     await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
@@ -365,7 +389,7 @@ describe("ruleset bypasses from rule suites", () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [quietReport()] });
     ruleSuites(mock.api).reply(200, [suite]);
-    mockCreateIssue(mock.api, { label: BYPASS_LABEL, number: 41 });
+    mockCreateIssue(mock.api, { number: 41 });
 
     const summary = await scanRepository(gateway().gw, loadedConfig(), { ...DEFAULT_OPTIONS, canReadRuleSuites: true });
 
@@ -378,15 +402,15 @@ describe("ruleset bypasses from rule suites", () => {
     expect(created.body).toContain("- **When:** 2026-03-05 12:00 UTC");
     expect(created.body).toContain(`- **Before:** ${suite.before_sha}`);
     expect(created.body).toContain("GitHub recorded this push as bypassing the branch's rulesets (rule suite 21).");
-    expect(readStateBlock(created.body)).toMatchObject({ kind: "bypass", bypass: "ruleset bypass", sha: AFTER, actor: "octocat" });
+    expect(createdState(mock.requests, 41, readBypass)).toMatchObject({ bypass: "ruleset bypass", sha: AFTER, actor: "octocat" });
   });
 
   test("a bypass issue for that SHA already there: none is made", async () => {
     const mock = mockGitHub();
-    const existing = issue({ number: 41, title: "Bypass: direct push on master (e5e5e5e)", body: `<!-- pipeline-guard:bypass sha=${AFTER} -->\nx`, labels: [BYPASS_LABEL] });
+    const existing = bypassIssue({ repository: REPO, number: 41 }, bypassState({ kind: "ruleset bypass", sha: AFTER, branch: "master" }));
     mockScanReads(mock.api, { reportIssues: [quietReport()] });
     ruleSuites(mock.api).reply(200, [suite]);
-    mockCreateIssue(mock.api, { label: BYPASS_LABEL, number: 41, existing: [existing] });
+    mockCreateIssue(mock.api, { number: 41, existing: [existing] });
 
     expect((await scanRepository(gateway().gw, loadedConfig(), { ...DEFAULT_OPTIONS, canReadRuleSuites: true })).bypassesMade).toBe(0);
     expectAllCallsMade(mock);
@@ -449,25 +473,24 @@ describe("two production branches that share commits (a release branch cut from 
       .post("/graphql", (b: Json) => b.variables.ref === "refs/heads/release")
       .reply(200, activityReply({ history: [commitNode({ sha: RELEASE_ONLY, message: "Bump release", author: "dave" }), shared, skipTestsPr], withDeployments: false }));
     mockKnownRecords(mock.api);
-    mockCreateIssue(mock.api, { label: FOLLOW_UP_LABEL, number: 30, labels: 2 });
-    mockCreateIssue(mock.api, { label: BYPASS_LABEL, number: 40 });
-    mock.api
-      .get(`${REPO_PATH}/issues`)
-      .query(byKeyQuery(BYPASS_LABEL))
-      .reply(200, [])
-      .post(`${REPO_PATH}/issues`)
-      .reply(201, (_uri: string, body: Json) => issue({ number: 41, title: body.title, body: body.body, labels: body.labels }));
-    mock.api.get(`${REPO_PATH}/issues`).query(openQuery(FOLLOW_UP_LABEL)).reply(200, []);
+    mockCreateIssue(mock.api, { number: 30, labels: 2 });
+    mockCreateIssue(mock.api, { number: 40 });
+    mockCreateIssue(mock.api, { number: 41, labels: 0 });
+    mock.api.get(`${REPO_PATH}/issues`).query(OPEN_QUERY).reply(200, []);
 
     const summary = await scanRepository(gateway().gw, config, DEFAULT_OPTIONS);
 
     expectAllCallsMade(mock);
     expect(summary).toMatchObject({ followUpsMade: 1, bypassesMade: 2 });
     const created = writes(mock.requests).filter((r) => r.path === `${REPO_PATH}/issues`).map(bodyOf);
-    expect(created.map((c) => [c.title, (readStateBlock(c.body) as Json).commits])).toEqual([
-      ["Follow-up: skip-tests in #12 Raise the db timeout [skip-tests]", undefined],
-      ["Bypass: direct push on master (d1d1d1d)", [DIRECT_1]],
-      ["Bypass: direct push on release (f7f7f7f)", [RELEASE_ONLY]],
+    expect(created.map((c) => c.title)).toEqual([
+      "Follow-up: skip-tests in #12 Raise the db timeout [skip-tests]",
+      "Bypass: direct push on master (d1d1d1d)",
+      "Bypass: direct push on release (f7f7f7f)",
     ]);
+    expect(createdState(mock.requests, 30, readFollowUp).commits).toBeUndefined();
+    expect(createdState(mock.requests, 40, readBypass).commits).toEqual([DIRECT_1]);
+    expect(createdState(mock.requests, 41, readBypass).commits).toEqual([RELEASE_ONLY]);
+
   });
 });

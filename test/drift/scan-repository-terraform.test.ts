@@ -1,7 +1,6 @@
 import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   DEFAULT_OPTIONS,
@@ -21,8 +20,7 @@ import {
   terraformFixture,
   withDeclaredSize,
   writes,
-  type Json,
-} from "../helpers/scan-github.js";
+  type Json, stateOf } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -209,7 +207,7 @@ describe("infrastructure drift from the Terraform plan artifact", () => {
     expect(summary.newItems).toEqual(["scan:terraform"]);
     const body: string = bodyOf(writes(mock.requests)[0]).body;
     expect(body).toContain("- **The Terraform plan could not be read (404)**");
-    expect((readStateBlock(body) as Json).items).toEqual({ "scan:terraform": { firstSeen: NOW.toISOString() }, "terraform:aws_instance.web": { firstSeen } });
+    expect(stateOf(body).items).toEqual({ "scan:terraform": { firstSeen: NOW.toISOString() }, "terraform:aws_instance.web": { firstSeen } });
   });
 
   test("dispatch: true dispatches the workflow on the branch after reading the newest run", async () => {

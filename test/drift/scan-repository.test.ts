@@ -1,7 +1,7 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { driftReportBody } from "../helpers/records.js";
 import {
   BASELINE_SNAPSHOT,
   DEFAULT_OPTIONS,
@@ -12,7 +12,7 @@ import {
   REPO_PATH,
   activityReply,
   bodyOf,
-  byKeyQuery,
+  REPORT_QUERY,
   calls,
   classicProtection,
   driftState,
@@ -21,12 +21,11 @@ import {
   loadedConfig,
   mockProtection,
   mockScanReads,
-  openQuery,
+  OPEN_QUERY,
   quietReport,
   reportBody,
   writes,
-  type Json,
-} from "../helpers/scan-github.js";
+  type Json, stateOf } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -39,12 +38,15 @@ const at = (hours: number) => new Date(NOW.getTime() + hours * HOUR);
 function mockCreateReport(api: ReturnType<typeof mockGitHub>["api"], number = 7) {
   api
     .get(`${REPO_PATH}/issues`)
-    .query(byKeyQuery(DRIFT_LABEL))
+    .query(REPORT_QUERY)
     .reply(200, [])
     .post(`${REPO_PATH}/labels`)
     .reply(201, { name: DRIFT_LABEL })
     .post(`${REPO_PATH}/issues`)
-    .reply(201, (_uri: string, body: Json) => issue({ number, title: body.title, body: body.body, labels: body.labels }));
+    .reply(201, (_uri: string, body: Json) => issue({ number, title: body.title, body: body.body, labels: body.labels }))
+    // Signed with its number in a second write (and closed in it, when it only holds the baseline).
+    .patch(`${REPO_PATH}/issues/${number}`)
+    .reply(200, {});
 }
 
 describe("the budget of one scan", () => {
@@ -123,18 +125,17 @@ describe("protection drift against the baseline (drift.protection: {})", () => {
     let mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [] });
     mockCreateReport(mock.api);
-    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {});
     let summary = await scanRepository(gw(), loadedConfig(), { ...DEFAULT_OPTIONS, now: at(0) });
     expectAllCallsMade(mock);
     expect(summary).toMatchObject({ open: 0, newItems: [], report: "baseline recorded" });
-    const [label, created, closed] = writes(mock.requests);
+    const [label, created, signed] = writes(mock.requests);
     expect(bodyOf(label)).toEqual({ name: DRIFT_LABEL, color: "5319e7", description: "Pipeline Guard: production differs from what Git says" });
     expect(bodyOf(created)).toMatchObject({ title: "Configuration drift report", labels: [DRIFT_LABEL], assignees: [] });
-    expect(bodyOf(closed)).toEqual({ state: "closed", state_reason: "completed" });
-    let body: string = bodyOf(created).body;
+    expect(bodyOf(signed)).toMatchObject({ state: "closed", state_reason: "completed" });
+    let body: string = bodyOf(signed).body;
     expect(body.startsWith("<!-- pipeline-guard:drift drift -->\n")).toBe(true);
     expect(body.match(/pipeline-guard:drift drift/g)).toHaveLength(1);
-    expect(readStateBlock(body)).toEqual({ v: 1, items: {}, accepted: {}, baseline: { master: BASELINE_SNAPSHOT } });
+    expect(stateOf(body)).toEqual({ v: 1, items: {}, accepted: {}, baseline: { master: BASELINE_SNAPSHOT }, tampered: {} });
     expect(body).toContain("No open drift in `octo-org/octo-repo`");
 
     // Scan 2: enforce_admins turned off and the `ci` check removed. The closed report is reopened.
@@ -157,7 +158,7 @@ describe("protection drift against the baseline (drift.protection: {})", () => {
     expect(body).toContain("- **`master`: required_status_checks is [`Pipeline Guard`], expected [`Pipeline Guard`, `ci`]**");
     expect(body).toContain("  - No longer required: `ci`");
     // The baseline stays what it was: drift never moves it.
-    expect((readStateBlock(body) as Json).baseline).toEqual({ master: BASELINE_SNAPSHOT });
+    expect(stateOf(body).baseline).toEqual({ master: BASELINE_SNAPSHOT });
     expect(bodyOf(comment).body).toBe(
       [
         "Reopened: production has drifted from Git again (2 items):",
@@ -193,7 +194,7 @@ describe("protection drift against the baseline (drift.protection: {})", () => {
     [update, comment] = writes(mock.requests);
     expect(bodyOf(update)).not.toHaveProperty("state");
     body = bodyOf(update).body;
-    expect((readStateBlock(body) as Json).items).toEqual({
+    expect(stateOf(body).items).toEqual({
       "protection:master:enforce_admins": { firstSeen: at(6).toISOString() },
       "protection:master:required_approving_review_count": { firstSeen: at(18).toISOString() },
       "protection:master:required_status_checks": { firstSeen: at(6).toISOString() },
@@ -217,7 +218,7 @@ describe("protection drift against the baseline (drift.protection: {})", () => {
     expect(summary).toMatchObject({ open: 0, report: "closed" });
     [update, comment] = writes(mock.requests);
     expect(bodyOf(update)).toMatchObject({ state: "closed", state_reason: "completed" });
-    expect(readStateBlock(bodyOf(update).body)).toEqual({ v: 1, items: {}, accepted: {}, baseline: { master: BASELINE_SNAPSHOT } });
+    expect(stateOf(bodyOf(update).body)).toEqual({ v: 1, items: {}, accepted: {}, baseline: { master: BASELINE_SNAPSHOT }, tampered: {} });
     expect(bodyOf(comment).body).toBe("No drift is left: production matches what Git says. Closing this report; it is reopened if drift comes back.");
   });
 
@@ -235,7 +236,7 @@ describe("protection drift against the baseline (drift.protection: {})", () => {
     expectAllCallsMade(mock);
     expect(summary).toMatchObject({ open: 1, newItems: [], report: "updated" });
     const [update] = writes(mock.requests);
-    expect((readStateBlock(bodyOf(update).body) as Json).baseline).toEqual({ master: BASELINE_SNAPSHOT, release: { ...BASELINE_SNAPSHOT, required_approving_review_count: 2 } });
+    expect(stateOf(bodyOf(update).body).baseline).toEqual({ master: BASELINE_SNAPSHOT, release: { ...BASELINE_SNAPSHOT, required_approving_review_count: 2 } });
   });
 });
 
@@ -251,17 +252,18 @@ describe("declared protection (drift.protection)", () => {
 
     expectAllCallsMade(mock);
     expect(summary).toMatchObject({ open: 2, report: "created", newItems: ["protection:master:enforce_admins", "protection:master:required_approving_review_count"] });
-    const created = bodyOf(writes(mock.requests)[1]);
+    const created = bodyOf(writes(mock.requests)[2]);
     expect(created.body).toContain("- **`master`: enforce_admins is false, expected true**");
     expect(created.body).toContain("  - Expected: true (declared in `drift.protection`)\n  - Actual: false");
     expect(created.body).toContain("- **`master`: required_approving_review_count is 0, expected 1**");
     expect(created.body).toContain("change `drift.protection` in `.github/pipeline-guard.yml` through a pull request");
     // Declared protection needs no baseline.
-    expect(readStateBlock(created.body)).toEqual({
+    expect(stateOf(created.body)).toEqual({
       v: 1,
       items: { "protection:master:enforce_admins": { firstSeen: NOW.toISOString() }, "protection:master:required_approving_review_count": { firstSeen: NOW.toISOString() } },
       accepted: {},
       baseline: {},
+      tampered: {},
     });
   });
 
@@ -324,7 +326,7 @@ describe("declared protection (drift.protection)", () => {
     const [update, comment] = writes(mock.requests);
     expect(bodyOf(update).body).toContain("- **The protection of master could not be read (403)**");
     expect(bodyOf(update).body).toContain("How to fix: Grant the app `administration: read`, as `app.yml` asks.");
-    expect((readStateBlock(bodyOf(update).body) as Json).items).toEqual({
+    expect(stateOf(bodyOf(update).body).items).toEqual({
       "protection:master:enforce_admins": { firstSeen },
       "scan:protection:master": { firstSeen: NOW.toISOString() },
     });
@@ -338,7 +340,7 @@ describe("declared protection (drift.protection)", () => {
     const again = await scanRepository(gw(), loadedConfig(declared), { ...DEFAULT_OPTIONS, now: at(6) });
     expectAllCallsMade(next);
     expect(again).toMatchObject({ open: 1, newItems: [], report: "updated" });
-    expect((readStateBlock(bodyOf(writes(next.requests)[0]).body) as Json).items).toEqual({ "protection:master:enforce_admins": { firstSeen } });
+    expect((stateOf(bodyOf(writes(next.requests)[0]).body) as Json).items).toEqual({ "protection:master:enforce_admins": { firstSeen } });
   });
 
   test("a 500 on protection is not drift: the scan fails and writes nothing", async () => {
@@ -347,10 +349,10 @@ describe("declared protection (drift.protection)", () => {
       .post("/graphql")
       .reply(200, activityReply())
       .get(`${REPO_PATH}/issues`)
-      .query(openQuery("pipeline-guard:follow-up"))
+      .query(OPEN_QUERY)
       .reply(200, [])
       .get(`${REPO_PATH}/issues`)
-      .query(byKeyQuery(DRIFT_LABEL))
+      .query(REPORT_QUERY)
       .reply(200, [])
       .get(`${REPO_PATH}/branches/master/protection`)
       .reply(502, { message: "Server Error" });
@@ -362,44 +364,61 @@ describe("declared protection (drift.protection)", () => {
 });
 
 describe("the report's state", () => {
-  test("a state block damaged by hand is rebuilt: a scan:state item, the baseline recorded again, no crash", async () => {
+  test("attack: an acceptance typed into the report's block by hand does not verify: nothing in it counts, the tampering is an item, the report is rebuilt and signed", async () => {
     const mock = mockGitHub();
-    const damaged = ["<!-- pipeline-guard:drift drift -->", "Someone edited this.", "", '<!-- pipeline-guard:state {"v":1,"items":{"protection:master:enf -->'].join("\n");
-    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: damaged, labels: [DRIFT_LABEL] })] });
+    const honest = reportBody(driftState());
+    const forged = honest.replace('"accepted":{}', '"accepted":{"protection:master:enforce_admins":{"by":"mallory","reason":"fine","until":null,"at":"2026-03-01T00:00:00.000Z"}}');
+    expect(forged).not.toBe(honest);
+    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: forged, labels: [DRIFT_LABEL] })], protection: classicProtection({ enforceAdmins: false }) });
     mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
 
-    const summary = await scanRepository(gw(), loadedConfig(), DEFAULT_OPTIONS);
+    const summary = await scanRepository(gw(), loadedConfig({ drift: { protection: { enforce_admins: true } } }), DEFAULT_OPTIONS);
 
     expectAllCallsMade(mock);
-    expect(summary).toMatchObject({ open: 1, newItems: ["scan:state"], report: "updated" });
+    expect(summary).toMatchObject({ open: 2, accepted: 0, newItems: ["record:tampered:#7", "protection:master:enforce_admins"], report: "updated" });
     const [update, comment] = writes(mock.requests);
-    expect(bodyOf(update).body).toContain("The report's hidden state block was damaged (edited by hand?) and has been rebuilt");
-    expect(readStateBlock(bodyOf(update).body)).toEqual({ v: 1, items: { "scan:state": { firstSeen: NOW.toISOString() } }, accepted: {}, baseline: { master: BASELINE_SNAPSHOT } });
-    expect(bodyOf(comment).body).toContain("(`scan:state`)");
+    const body = String(bodyOf(update).body);
+    expect(body).toContain("## Records tampered with");
+    expect(body).toContain("Issue #7, a record of Pipeline Guard, was changed by someone else: the record block's signature does not verify (the drift report itself: its acceptances and baseline were dropped)");
+    const saved = stateOf(body);
+    expect(saved.accepted).toEqual({});
+    expect(saved.tampered).toEqual({ "7": { seenAt: NOW.toISOString(), reason: expect.stringContaining("does not verify") } });
+    expect(bodyOf(comment).body).toContain("(`record:tampered:#7`)");
 
-    // The rebuilt block reads back whole: the next scan finds nothing damaged, and the item goes.
+    // The rebuilt report verifies; the tampering stays listed until someone accepts it.
     const next = mockGitHub();
-    mockScanReads(next.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: bodyOf(update).body, labels: [DRIFT_LABEL] })] });
-    next.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
-    const again = await scanRepository(gw(), loadedConfig(), { ...DEFAULT_OPTIONS, now: at(6) });
+    mockScanReads(next.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body, labels: [DRIFT_LABEL] })], protection: classicProtection({ enforceAdmins: false }) });
+    const again = await scanRepository(gw(), loadedConfig({ drift: { protection: { enforce_admins: true } } }), { ...DEFAULT_OPTIONS, now: at(6) });
     expectAllCallsMade(next);
-    expect(again).toMatchObject({ open: 0, newItems: [], report: "closed" });
-    expect(readStateBlock(bodyOf(writes(next.requests)[0]).body)).toEqual({ v: 1, items: {}, accepted: {}, baseline: { master: BASELINE_SNAPSHOT } });
+    expect(again).toMatchObject({ open: 2, newItems: [], report: "unchanged" });
   });
 
-  test("one bad entry is dropped, the rest (an acceptance) is kept", async () => {
+  test("attack: another repository's report pasted in (its acceptance signed for there) does not verify here", async () => {
     const mock = mockGitHub();
-    const acceptance = { by: "carol", reason: "migrating to rulesets", until: "2026-04-01", at: "2026-03-05T09:00:00Z" };
-    const state = driftState({ items: { "protection:master:enforce_admins": { firstSeen: "yesterday" } }, accepted: { "protection:master:enforce_admins": acceptance } });
-    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: reportBody(state), labels: [DRIFT_LABEL], state: "closed" })], protection: classicProtection({ enforceAdmins: false }) });
+    const acceptance = { by: "carol", reason: "migrating to rulesets", until: null, at: "2026-03-05T09:00:00.000Z" };
+    const theirs = driftReportBody({ repository: "other-org/other-repo", number: 7 }, driftState({ accepted: { "protection:master:enforce_admins": acceptance } }) as never);
+    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: theirs, labels: [DRIFT_LABEL] })], protection: classicProtection({ enforceAdmins: false }) });
+    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
+
+    const summary = await scanRepository(gw(), loadedConfig({ drift: { protection: { enforce_admins: true } } }), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(summary).toMatchObject({ accepted: 0, newItems: ["record:tampered:#7", "protection:master:enforce_admins"] });
+    expect(stateOf(bodyOf(writes(mock.requests)[0]).body).accepted).toEqual({});
+  });
+
+  test("attack: the report's label removed, then protection weakened: the report is still found by its author, the baseline stands, the weakening is drift", async () => {
+    const mock = mockGitHub();
+    const state = driftState();
+    // The label is gone: the app never looked it up by label.
+    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: reportBody(state), labels: [], state: "closed" })], protection: classicProtection({ enforceAdmins: false }) });
     mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
 
     const summary = await scanRepository(gw(), loadedConfig(), DEFAULT_OPTIONS);
 
     expectAllCallsMade(mock);
-    expect(summary).toMatchObject({ open: 1, accepted: 1, newItems: ["scan:state"], report: "reopened" });
-    const saved = readStateBlock(bodyOf(writes(mock.requests)[0]).body) as Json;
-    expect(saved.accepted).toEqual({ "protection:master:enforce_admins": acceptance });
+    expect(summary).toMatchObject({ open: 1, newItems: ["protection:master:enforce_admins"], report: "reopened" });
+    expect(stateOf(bodyOf(writes(mock.requests)[0]).body).baseline).toEqual({ master: BASELINE_SNAPSHOT });
   });
 
   test("an accepted item is listed apart and not counted open; a closed report is only rewritten", async () => {
@@ -435,7 +454,7 @@ describe("the report's state", () => {
     expect(summary).toMatchObject({ open: 1, accepted: 0, newItems: ["protection:master:enforce_admins"], report: "reopened" });
     const [update, comment] = writes(mock.requests);
     expect(bodyOf(update).state).toBe("open");
-    expect(readStateBlock(bodyOf(update).body)).toMatchObject({ items: { "protection:master:enforce_admins": { firstSeen: "2026-02-19T00:00:00.000Z" } }, accepted: {} });
+    expect(stateOf(bodyOf(update).body)).toMatchObject({ items: { "protection:master:enforce_admins": { firstSeen: "2026-02-19T00:00:00.000Z" } }, accepted: {} });
     expect(bodyOf(comment).body).toContain("- `master`: enforce_admins is false, expected true (`protection:master:enforce_admins`)");
   });
 
@@ -443,7 +462,7 @@ describe("the report's state", () => {
     const mock = mockGitHub();
     const planted = issue({ number: 3, title: "Configuration drift report", body: reportBody(driftState()), labels: [DRIFT_LABEL], user: { login: "mallory", id: 66, type: "User" } });
     mockScanReads(mock.api, { reportIssues: [planted], protection: classicProtection({ enforceAdmins: false }) });
-    mock.api.get(`${REPO_PATH}/issues`).query(byKeyQuery(DRIFT_LABEL)).reply(200, [planted]);
+    mock.api.get(`${REPO_PATH}/issues`).query(REPORT_QUERY).reply(200, [planted]);
     mock.api.post(`${REPO_PATH}/labels`).reply(422, { message: "Validation Failed", errors: [{ code: "already_exists" }] });
     mock.api.post(`${REPO_PATH}/issues`).reply(201, (_uri: string, body: Json) => issue({ number: 8, title: body.title, body: body.body, labels: body.labels }));
     mock.api.patch(`${REPO_PATH}/issues/8`).reply(200, {});
@@ -475,7 +494,7 @@ describe("the report's state", () => {
   test("drift.enabled: false reads no protection and no report (2 reads)", async () => {
     const mock = mockGitHub();
     mock.api.post("/graphql", (b: Json) => b.variables?.withDeployments === false).reply(200, activityReply({ withDeployments: false }));
-    mock.api.get(`${REPO_PATH}/issues`).query(openQuery("pipeline-guard:follow-up")).reply(200, []);
+    mock.api.get(`${REPO_PATH}/issues`).query(OPEN_QUERY).reply(200, []);
 
     const summary = await scanRepository(gw(), loadedConfig({ drift: { enabled: false } }), DEFAULT_OPTIONS);
 
@@ -487,7 +506,7 @@ describe("the report's state", () => {
   test("DRY_RUN: every write is logged, none is made", async () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [], protection: null });
-    mock.api.get(`${REPO_PATH}/issues`).query(byKeyQuery(DRIFT_LABEL)).reply(200, []);
+    mock.api.get(`${REPO_PATH}/issues`).query(REPORT_QUERY).reply(200, []);
     const { gw: dry, logs } = gateway({ dryRun: true });
 
     const summary = await scanRepository(dry, loadedConfig({ drift: { protection: { enforce_admins: true } } }), DEFAULT_OPTIONS);

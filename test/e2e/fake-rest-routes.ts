@@ -101,12 +101,14 @@ function listIssues(ctx: RouteContext): FakeResponse {
     .map((l) => l.trim().toLowerCase())
     .filter(Boolean);
   const since = q.get("since");
+  const creator = q.get("creator")?.toLowerCase();
   const sort = q.get("sort") ?? "created";
   const direction = q.get("direction") ?? "desc";
   const key = (i: FakeIssue) => (sort === "updated" ? i.updatedAt : i.createdAt) + String(i.number).padStart(8, "0");
   const issues = ctx.repo.issues
     .filter((i) => state === "all" || i.state === state)
     .filter((i) => labels.every((wanted) => i.labels.some((l) => l.toLowerCase() === wanted)))
+    .filter((i) => !creator || i.user.login.toLowerCase() === creator)
     .filter((i) => !since || i.updatedAt >= since)
     .sort((a, b) => (key(a) < key(b) ? -1 : 1) * (direction === "asc" ? 1 : -1));
   return paginate(ctx.url, issues.map((i) => ctx.shapes.issue(ctx.repo, i)));

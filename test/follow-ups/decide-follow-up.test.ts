@@ -1,7 +1,8 @@
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { decideOnFollowUpClosed, decideOnFollowUpEdited } from "../../src/follow-ups/decide-follow-up.js";
-import { itemTag, newlyTicked, parseChecklist, setChecklistItem, uncheckedItems } from "../../src/follow-ups/checklist.js";
-import { renderFollowUpIssue, type OverrideRecord } from "../../src/follow-ups/render-follow-up-issue.js";
+import { decideFollowUpEdit, decideOnFollowUpClosed } from "../../src/follow-ups/decide-follow-up.js";
+import { itemTag, parseChecklist } from "../../src/follow-ups/checklist.js";
+import { newFollowUpState, type FollowUpState, type OverrideRecord } from "../../src/follow-ups/record.js";
+import { renderFollowUpBody } from "../../src/follow-ups/render-follow-up-issue.js";
 
 const RECORD: OverrideRecord = {
   pr: { number: 12, title: "Fix it" },
@@ -17,9 +18,14 @@ const RECORD: OverrideRecord = {
   unmet: [],
 };
 
-const BODY = renderFollowUpIssue(RECORD, DEFAULT_CONFIG).body;
-const tick = (body: string, ...items: Array<"retest" | "postmortem" | "review">) =>
-  items.reduce((b, item) => setChecklistItem(b, item, true), body);
+const STATE = newFollowUpState(RECORD, DEFAULT_CONFIG);
+const BODY = renderFollowUpBody(STATE, { key: "pr=12", block: "" });
+const NOW = new Date("2026-11-21T09:00:00Z");
+type Item = "retest" | "postmortem" | "review";
+const ticked = (state: FollowUpState, ...items: Item[]): FollowUpState => ({
+  ...state,
+  ticks: { ...state.ticks, ...Object.fromEntries(items.map((i) => [i, { by: "carol", at: "2026-11-20T12:00:00.000Z" }])) },
+});
 
 describe("follow-up checklist", () => {
   test("a rendered body parses to every item unticked", () => {
@@ -45,46 +51,21 @@ describe("follow-up checklist", () => {
   test("a tag of an unknown item is ignored", () => {
     expect(parseChecklist("- [x] hi <!-- pipeline-guard:item bogus -->")).toEqual({});
   });
-
-  test("setChecklistItem sets one box and leaves the rest of the body as it is", () => {
-    const ticked = setChecklistItem(BODY, "postmortem", true);
-    expect(parseChecklist(ticked)).toEqual({ retest: false, postmortem: true, review: false });
-    const changed = BODY.split("\n").filter((line, i) => ticked.split("\n")[i] !== line);
-    expect(changed).toHaveLength(1);
-    expect(changed[0]).toContain(itemTag("postmortem"));
-    expect(setChecklistItem(ticked, "postmortem", false)).toBe(BODY);
-  });
-
-  test("setChecklistItem keeps CRLF line endings (a body edited in the browser)", () => {
-    const crlf = BODY.replace(/\n/g, "\r\n");
-    const ticked = setChecklistItem(crlf, "review", true);
-    expect(parseChecklist(ticked).review).toBe(true);
-    expect(ticked.replace(/\r\n/g, "\n")).toBe(setChecklistItem(BODY, "review", true));
-    expect(ticked.split("\r\n")).toHaveLength(crlf.split("\r\n").length);
-  });
-
-  test("uncheckedItems in the fixed order; newlyTicked between two versions", () => {
-    expect(uncheckedItems({ review: false, retest: false, postmortem: true })).toEqual(["retest", "review"]);
-    expect(uncheckedItems({ review: true })).toEqual([]);
-    expect(newlyTicked({ retest: true, review: false }, { retest: true, review: true, postmortem: true })).toEqual(["postmortem", "review"]);
-    expect(newlyTicked({ review: true }, { review: true })).toEqual([]);
-    expect(newlyTicked({ review: true }, { review: false })).toEqual([]);
-  });
 });
 
 describe("decideOnFollowUpClosed", () => {
   const closed = (partial: Partial<Parameters<typeof decideOnFollowUpClosed>[0]> = {}) =>
-    decideOnFollowUpClosed({ body: BODY, stateReason: "completed", closer: "carol", closerMayDismiss: false, mode: "enforce", ...partial });
+    decideOnFollowUpClosed({ state: STATE, stateReason: "completed", closerMayDismiss: false, mode: "enforce", ...partial });
 
-  test("closed with boxes unticked: reopened, with a comment naming them", () => {
-    const action = closed({ body: tick(BODY, "retest") });
-    expect(action?.type).toBe("reopen");
+  test("closed with boxes unticked in the state: reopened, with a comment naming them", () => {
+    const action = closed({ state: ticked(STATE, "retest") });
+    expect(action?.reopen).toBe(true);
     expect(action?.comment).toContain("Reopened: **postmortem**, **review** are not ticked yet.");
     expect(action?.comment).not.toContain("**retest**");
   });
 
   test("one box left: 'is'", () => {
-    expect(closed({ body: tick(BODY, "retest", "postmortem") })?.comment).toContain("Reopened: **review** is not ticked yet.");
+    expect(closed({ state: ticked(STATE, "retest", "postmortem") })?.comment).toContain("Reopened: **review** is not ticked yet.");
   });
 
   test("closed as not planned by someone allowed: left closed", () => {
@@ -92,84 +73,95 @@ describe("decideOnFollowUpClosed", () => {
   });
 
   test("closed as not planned by someone not allowed: reopened", () => {
-    expect(closed({ stateReason: "not_planned", closerMayDismiss: false })?.type).toBe("reopen");
+    expect(closed({ stateReason: "not_planned", closerMayDismiss: false })?.reopen).toBe(true);
   });
 
   test("closed as completed by someone allowed still needs every box", () => {
-    expect(closed({ stateReason: "completed", closerMayDismiss: true })?.type).toBe("reopen");
+    expect(closed({ stateReason: "completed", closerMayDismiss: true })?.reopen).toBe(true);
   });
 
   test("report mode: a comment only, saying what enforce mode would do", () => {
-    const action = closed({ mode: "report" });
-    expect(action).toEqual({
-      type: "comment",
+    expect(closed({ mode: "report" })).toEqual({
+      reopen: false,
       comment: "This follow-up was closed with **retest**, **postmortem**, **review** unticked. In enforce mode Pipeline Guard would reopen it.",
     });
   });
 
-  test("every box ticked: nothing to do", () => {
-    expect(closed({ body: tick(BODY, "retest", "postmortem", "review") })).toBeNull();
+  test("every box ticked in the state: nothing to do", () => {
+    expect(closed({ state: ticked(STATE, "retest", "postmortem", "review") })).toBeNull();
   });
 });
 
-describe("decideOnFollowUpEdited", () => {
-  const edited = (partial: Partial<Parameters<typeof decideOnFollowUpEdited>[0]> = {}) =>
-    decideOnFollowUpEdited({ body: tick(BODY, "review"), previousBody: BODY, editor: "alice", state: { author: "alice" }, issueOpen: true, mode: "enforce", ...partial });
+describe("decideFollowUpEdit", () => {
+  const edit = (partial: Partial<Parameters<typeof decideFollowUpEdit>[0]> = {}) =>
+    decideFollowUpEdit({ state: STATE, boxes: {}, editor: { login: "bob", isBot: false }, otherChanges: [], issueOpen: true, mode: "enforce", now: NOW, ...partial });
 
-  test("the change's author ticks review: the body goes back with review unticked, and a comment says why", () => {
-    const actions = edited({ body: tick(BODY, "retest", "review"), previousBody: tick(BODY, "retest") });
-    expect(actions).toHaveLength(1);
-    const action = actions[0];
-    if (action?.type !== "update-body") throw new Error(`expected update-body, got ${action?.type}`);
-    expect(parseChecklist(action.body)).toEqual({ retest: true, postmortem: false, review: false });
-    expect(action.body).toBe(tick(BODY, "retest"));
-    expect(action.comment).toContain("Unticked **review**");
+  test("a box ticked by someone is recorded with who and when", () => {
+    const result = edit({ boxes: { postmortem: true } });
+    expect(result.state.ticks).toEqual({ postmortem: { by: "bob", at: NOW.toISOString() } });
+    expect(result.comments).toEqual([]);
+    expect(result.close).toBe(false);
   });
 
-  test("the author is matched without regard to case", () => {
-    expect(edited({ editor: "ALICE" }).map((a) => a.type)).toEqual(["update-body"]);
+  test("a box unticked leaves the state; a box as it was changes nothing", () => {
+    const result = edit({ state: ticked(STATE, "retest", "postmortem"), boxes: { retest: false, postmortem: true, review: false } });
+    expect(result.state.ticks).toEqual({ postmortem: { by: "carol", at: "2026-11-20T12:00:00.000Z" } });
   });
 
-  test("report mode: a comment only; the body stays", () => {
-    const actions = edited({ mode: "report" });
-    expect(actions).toHaveLength(1);
-    expect(actions[0]?.type).toBe("comment");
-    expect(actions[0]?.comment).toContain("@alice ticked **review** on their own change");
-    expect(actions[0]?.comment).toContain("In enforce mode it would be unticked.");
+  test("a line deleted ticks nothing: the box is not in the edited body, so its state stands", () => {
+    const result = edit({ state: ticked(STATE, "retest"), boxes: { postmortem: false } });
+    expect(result.state.ticks).toEqual(ticked(STATE, "retest").ticks);
+    expect(result.close).toBe(false);
   });
 
-  test("someone else ticks review: it counts", () => {
-    expect(edited({ editor: "bob" })).toEqual([]);
+  test("the change's author ticks review: not recorded, and a comment says why", () => {
+    const result = edit({ editor: { login: "ALICE", isBot: false }, boxes: { review: true } });
+    expect(result.state.ticks).toEqual({});
+    expect(result.comments).toEqual([
+      "`ALICE` ticked **review**, which was not recorded: the **review** box counts only when someone other than the change's author ticks it; please ask a second person to review the change.",
+    ]);
   });
 
-  test("the author ticks another item: it counts", () => {
-    expect(edited({ body: tick(BODY, "postmortem") })).toEqual([]);
+  test("another bot ticks review: not recorded (a bot is never the second reviewer); it may tick other boxes", () => {
+    const result = edit({ editor: { login: "renovate[bot]", isBot: true }, boxes: { review: true, postmortem: true } });
+    expect(Object.keys(result.state.ticks)).toEqual(["postmortem"]);
+    expect(result.comments[0]).toContain("a bot is never the second reviewer");
   });
 
-  test("review already ticked before this edit is not unticked again", () => {
-    expect(edited({ body: tick(BODY, "review", "retest"), previousBody: tick(BODY, "review") })).toEqual([]);
+  test("report mode: the author's review tick is recorded, and the comment says what enforce mode would do", () => {
+    const result = edit({ editor: { login: "alice", isBot: false }, boxes: { review: true }, mode: "report" });
+    expect(result.state.ticks.review?.by).toBe("alice");
+    expect(result.comments[0]).toContain("In enforce mode it would be unticked.");
   });
 
-  test("no previous body (not a body edit): nothing is unticked", () => {
-    expect(edited({ previousBody: null })).toEqual([]);
-    expect(edited({ previousBody: undefined })).toEqual([]);
+  test("other changes are named in the comment, with who made them", () => {
+    const result = edit({ otherChanges: ["its text", "its hidden record block"] });
+    expect(result.comments).toEqual([
+      "`bob` changed its text, its hidden record block of this follow-up: the change was undone. Pipeline Guard keeps this record; only the checklist's boxes are yours to tick or untick, and it records who did.",
+    ]);
   });
 
   test("the last box ticked by someone else: close", () => {
-    const actions = edited({ editor: "bob", body: tick(BODY, "retest", "postmortem", "review"), previousBody: tick(BODY, "retest", "postmortem") });
-    expect(actions).toEqual([{ type: "close", comment: "Every follow-up item is done: closing. Thank you." }]);
+    const result = edit({ state: ticked(STATE, "retest", "postmortem"), boxes: { retest: true, postmortem: true, review: true } });
+    expect(result.close).toBe(true);
+    expect(result.comments).toEqual(["Every follow-up item is done: closing. Thank you."]);
   });
 
-  test("the last box ticked by the author is review: unticked, not closed", () => {
-    const actions = edited({ body: tick(BODY, "retest", "postmortem", "review"), previousBody: tick(BODY, "retest", "postmortem") });
-    expect(actions.map((a) => a.type)).toEqual(["update-body"]);
+  test("the last box ticked by the author is review: not recorded, not closed", () => {
+    const result = edit({ state: ticked(STATE, "retest", "postmortem"), editor: { login: "alice", isBot: false }, boxes: { review: true } });
+    expect(result.close).toBe(false);
   });
 
-  test("every box ticked on a closed issue: no close action", () => {
-    expect(edited({ editor: "bob", body: tick(BODY, "retest", "postmortem", "review"), previousBody: tick(BODY, "retest"), issueOpen: false })).toEqual([]);
+  test("every box ticked on a closed issue: no close", () => {
+    expect(edit({ boxes: { retest: true, postmortem: true, review: true }, issueOpen: false }).close).toBe(false);
   });
 
-  test("a body without a checklist is never closed", () => {
-    expect(edited({ body: "no list", previousBody: "", editor: "bob" })).toEqual([]);
+  test("a follow-up without items is never closed by an edit", () => {
+    expect(edit({ state: { ...STATE, items: [] }, boxes: {} }).close).toBe(false);
+  });
+
+  test("the rendered body's boxes read back as the state's", () => {
+    expect(parseChecklist(BODY)).toEqual({ retest: false, postmortem: false, review: false });
+    expect(BODY).toContain(itemTag("review"));
   });
 });

@@ -1,26 +1,36 @@
 import { overdueActions, renderReminder } from "../../src/follow-ups/overdue.js";
+import type { FollowUpState } from "../../src/follow-ups/record.js";
 import type { IssueSummary } from "../../src/github/issues.js";
-import { stateBlock } from "../../src/markdown/hidden-block.js";
+import { followUpState } from "../helpers/records.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
-const CHECKLIST = [
-  "- [ ] **Retest** <!-- pipeline-guard:item retest -->",
-  "- [x] **Postmortem** <!-- pipeline-guard:item postmortem -->",
-  "- [ ] **Review** <!-- pipeline-guard:item review -->",
-].join("\n");
 
-function followUp(changes: Partial<IssueSummary> & { dueAt?: string; checklist?: string; state?: string } = {}): IssueSummary {
-  const state = { kind: "follow-up", author: "alice", markers: ["skip-tests"], sha: "abc", pr: 1, dueAt: changes.dueAt ?? "2026-03-10T00:00:00.000Z" };
+type Changes = Partial<IssueSummary> & { dueAt?: string; ticks?: FollowUpState["ticks"]; items?: FollowUpState["items"] };
+
+/** An open follow-up (its issue and its verified state) whose postmortem box is ticked. */
+function followUp(changes: Changes = {}): { issue: IssueSummary; state: FollowUpState } {
+  const { dueAt, ticks, items, ...issue } = changes;
+  const state = followUpState({}, {
+    dueAt: dueAt ?? "2026-03-10T00:00:00.000Z",
+    items: items ?? ["retest", "postmortem", "review"],
+    ticks: ticks ?? { postmortem: { by: "carol", at: "2026-03-05T00:00:00.000Z" } },
+  });
   return {
-    number: 5,
-    title: "Follow-up",
-    body: `${changes.checklist ?? CHECKLIST}\n${stateBlock(state)}`,
-    state: "open",
-    html_url: "",
-    labels: ["pipeline-guard:follow-up"],
-    createdAt: "2026-03-01T00:00:00Z",
-    updatedAt: "2026-03-10T11:00:00Z",
-    ...changes,
+    state,
+    issue: {
+      number: 5,
+      title: "Follow-up",
+      body: "(rendered from the state)",
+      state: "open",
+      stateReason: null,
+      html_url: "",
+      labels: ["pipeline-guard:follow-up"],
+      author: "pipeline-guard[bot]",
+      createdAt: "2026-03-01T00:00:00Z",
+      updatedAt: "2026-03-10T11:00:00Z",
+      closedAt: null,
+      ...issue,
+    },
   };
 }
 
@@ -33,24 +43,22 @@ describe("overdueActions", () => {
     ["past due, labelled, no updated_at", { labels: ["pipeline-guard:overdue"], updatedAt: "" }, { addLabel: false, remind: true }],
     ["due now exactly", { dueAt: "2026-03-10T12:00:00.000Z" }, "none"],
     ["not yet due", { dueAt: "2026-03-11T00:00:00.000Z" }, "none"],
-    ["due date unreadable", { dueAt: "soon" }, "none"],
     ["closed", { state: "closed" }, "none"],
-    ["no state block", { body: "a follow-up written by hand" }, "none"],
   ])("%s", (_name, changes, expected) => {
-    const actions = overdueActions([followUp(changes as never)], NOW);
+    const actions = overdueActions([followUp(changes as Changes)], NOW);
     if (expected === "none") expect(actions).toEqual([]);
     else if (expected === null) expect(actions).toEqual([expect.objectContaining({ addLabel: false, remind: false })]);
     else expect(actions).toEqual([expect.objectContaining(expected)]);
   });
 
-  test("the open items are the unticked boxes", () => {
-    const [action] = overdueActions([followUp()], NOW);
+  test("the open items are the state's unticked boxes, whatever the body shows", () => {
+    const [action] = overdueActions([followUp({ body: "- [x] **Retest** <!-- pipeline-guard:item retest -->" })], NOW);
     expect(action?.openItems).toEqual(["retest", "review"]);
     expect(renderReminder(action!)).toBe("This follow-up is past its due date. Still to do: **retest**, **review**. Tick each box when it is done.");
   });
 
-  test("without a checklist the reminder asks for the checklist", () => {
-    const [action] = overdueActions([followUp({ checklist: "_no boxes_" })], NOW);
+  test("without items the reminder asks for the checklist", () => {
+    const [action] = overdueActions([followUp({ items: [], ticks: {} })], NOW);
     expect(renderReminder(action!)).toBe("This follow-up is past its due date. Still to do: the checklist. Tick each box when it is done.");
   });
 

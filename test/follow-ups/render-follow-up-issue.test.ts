@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG, type Config } from "../../src/config/schema.js";
 import { itemTag, parseChecklist } from "../../src/follow-ups/checklist.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
-import { followUpKey, renderFollowUpIssue, type OverrideRecord } from "../../src/follow-ups/render-follow-up-issue.js";
+import { followUpAssignees, followUpKey, newFollowUpState, type FollowUpState, type OverrideRecord } from "../../src/follow-ups/record.js";
+import { followUpTitle, renderFollowUpBody } from "../../src/follow-ups/render-follow-up-issue.js";
 
 const SHA = "abc1234def5678abc1234def5678abc1234def56";
 const MENTION = /(^|[^\w])@[A-Za-z0-9]/;
@@ -27,8 +27,14 @@ function config(followUp: Partial<Config["follow_up"]> = {}): Pick<Config, "foll
   return { follow_up: { ...DEFAULT_CONFIG.follow_up, ...followUp } };
 }
 
-/** The body up to the state block: what a person reads. */
-const visible = (body: string) => body.slice(0, body.indexOf("<!-- pipeline-guard:state"));
+const BLOCK = "<!-- pipeline-guard:record (the signed block) -->";
+
+/** What the old single renderer returned, from the new pieces: the title, the body, the key, assignees and labels. */
+function renderFollowUpIssue(input: OverrideRecord, cfg: Pick<Config, "follow_up">, ticks: FollowUpState["ticks"] = {}) {
+  const state = { ...newFollowUpState(input, cfg), ticks };
+  const key = followUpKey(state);
+  return { state, key, title: followUpTitle(state), body: renderFollowUpBody(state, { key, block: BLOCK }), assignees: followUpAssignees(state, cfg.follow_up.assignees), labels: state.labels };
+}
 
 describe("renderFollowUpIssue", () => {
   test("title for a PR", () => {
@@ -77,7 +83,7 @@ describe("renderFollowUpIssue", () => {
     const { body } = renderFollowUpIssue(record(), config({ due_hours: 30 }));
     expect(body).toContain("- **At:** 2026-11-20 10:07 UTC");
     expect(body).toContain("- **Due:** 2026-11-21 16:07 UTC (30 h after the change)");
-    expect(readStateBlock(body)).toMatchObject({ dueAt: "2026-11-21T16:07:00.000Z" });
+    expect(renderFollowUpIssue(record(), config({ due_hours: 30 })).state).toMatchObject({ dueAt: "2026-11-21T16:07:00.000Z", dueHours: 30 });
   });
 
   test("the justification is quoted and escaped: an @mention in it is neutralised", () => {
@@ -108,22 +114,47 @@ describe("renderFollowUpIssue", () => {
     expect(renderFollowUpIssue(record({ pr: undefined }), config()).body).toContain("through a direct push by @bob:");
   });
 
-  test("the state block: author, markers, sha, pr, dueAt", () => {
-    expect(readStateBlock(renderFollowUpIssue(record(), config()).body)).toEqual({
-      kind: "follow-up",
-      author: "alice",
-      markers: ["emergency-deploy", "skip-tests"],
+  test("the state: everything the body shows, so that the body can always be rendered again", () => {
+    expect(renderFollowUpIssue(record(), config()).state).toEqual({
+      v: 1,
+      pr: { number: 12, title: "Fix it" },
       sha: SHA,
-      pr: 12,
+      branch: "main",
+      markers: ["emergency-deploy", "skip-tests"],
+      labels: ["emergency-deploy", "skip-tests"],
+      items: ["retest", "postmortem", "review"],
+      author: "alice",
+      merger: "bob",
+      at: "2026-11-20T10:07:00.000Z",
       dueAt: "2026-11-22T10:07:00.000Z",
+      dueHours: 48,
+      justification: "The database is down.",
+      unmet: [],
+      retestWorkflow: "",
+      ticks: {},
     });
-    expect(readStateBlock(renderFollowUpIssue(record({ pr: undefined }), config()).body)).not.toHaveProperty("pr");
+    expect(renderFollowUpIssue(record({ pr: undefined }), config()).state).not.toHaveProperty("pr");
   });
 
-  test("the state block is hidden and last", () => {
+  test("the key line comes first, the signed block last", () => {
     const { body } = renderFollowUpIssue(record(), config());
-    expect(body.trimEnd().endsWith(" -->")).toBe(true);
-    expect(visible(body)).not.toContain("pipeline-guard:state");
+    expect(body.split("\n")[0]).toBe("<!-- pipeline-guard:follow-up pr=12 -->");
+    expect(body.endsWith(BLOCK)).toBe(true);
+  });
+
+  test("a ticked box says who ticked it and when, without notifying them", () => {
+    const { body } = renderFollowUpIssue(record(), config(), { postmortem: { by: "carol", at: "2026-11-21T08:00:00.000Z" } });
+    const line = body.split("\n").find((l) => l.includes(itemTag("postmortem")));
+    expect(line).toMatch(/^- \[x\] \*\*Postmortem\*\*/);
+    expect(line).toContain("(ticked by `carol` on 2026-11-21 08:00 UTC)");
+    expect(parseChecklist(body)).toEqual({ retest: false, postmortem: true, review: false });
+  });
+
+  test("a branch name is quoted safely: a legal ref name with a backtick and an @ cannot close the span or mention a team", () => {
+    const { body } = renderFollowUpIssue(record({ branch: "release/x`@acme/security-team" }), config());
+    const line = body.split("\n")[1]!;
+    expect(line).toContain("release/x\\`@\u200bacme/security-team");
+    expect(line).not.toContain("@acme");
   });
 
   test("labels are the markers' labels", () => {

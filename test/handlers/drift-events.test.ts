@@ -2,19 +2,18 @@ import examples from "@octokit/webhooks-examples/api.github.com/index.json" with
 import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { createPipelineGuard } from "../../src/index.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { driftStateOf } from "../helpers/records.js";
 import {
   BASELINE_SNAPSHOT,
-  DRIFT_LABEL,
   activityReply,
   bodyOf,
-  byKeyQuery,
+  REPORT_QUERY,
   calls,
   classicProtection,
   driftState,
   issue,
-  openQuery,
+  OPEN_QUERY,
   quietReport,
   writes,
   type Json,
@@ -45,10 +44,10 @@ function mockRepositoryScan(api: nock.Scope, repo: string, params: { config?: st
     .post("/graphql", (b: Json) => `${b.variables?.owner}/${b.variables?.repo}` === repo)
     .reply(200, activityReply())
     .get(`${path}/issues`)
-    .query(openQuery("pipeline-guard:follow-up"))
+    .query(OPEN_QUERY)
     .reply(200, []);
   if (params.ruleSuites) api.get(`${path}/rulesets/rule-suites`).query(true).reply(200, []);
-  api.get(`${path}/issues`).query(byKeyQuery(DRIFT_LABEL)).reply(200, params.reportIssues ?? []);
+  api.get(`${path}/issues`).query(REPORT_QUERY).reply(200, params.reportIssues ?? []);
   api.get(`${path}/branches/${branch}/protection`).reply(200, classicProtection());
   api.get(`${path}/rules/branches/${branch}`).query(true).reply(200, []);
 }
@@ -59,11 +58,10 @@ describe("installation_repositories.added", () => {
     const mock = mockGitHub();
     const payload = example("installation_repositories", "added");
     expect(payload.installation.permissions.administration).toBe("write");
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     mockRepositoryScan(mock.api, "Codertocat/Space", { config: "mode: enforce\n", ruleSuites: true });
     mock.api
       .get("/repos/Codertocat/Space/issues")
-      .query(byKeyQuery(DRIFT_LABEL))
+      .query(REPORT_QUERY)
       .reply(200, [])
       .post("/repos/Codertocat/Space/labels")
       .reply(201, {})
@@ -77,10 +75,11 @@ describe("installation_repositories.added", () => {
     expectAllCallsMade(mock);
     // administration: write lets the scan read rule suites; the installation is from 2019, so the look-back is 30 days.
     expect(calls(mock.requests)).toContain("GET /repos/Codertocat/Space/rulesets/rule-suites");
-    const [, created, closed] = writes(mock.requests);
+    // Created with a pending signature, then signed with its number and closed in one write.
+    const [, created, signed] = writes(mock.requests);
     expect(bodyOf(created).title).toBe("Configuration drift report");
-    expect(readStateBlock(bodyOf(created).body)).toMatchObject({ baseline: { master: BASELINE_SNAPSHOT } });
-    expect(bodyOf(closed)).toEqual({ state: "closed", state_reason: "completed" });
+    expect(driftStateOf({ owner: "Codertocat", repo: "Space", number: 1 }, bodyOf(signed).body)).toMatchObject({ baseline: { master: BASELINE_SNAPSHOT } });
+    expect(bodyOf(signed)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(logs.find((l) => l.msg === "drift scan done")).toMatchObject({ repository: "Codertocat/Space", report: "baseline recorded" });
   });
 
@@ -90,7 +89,6 @@ describe("installation_repositories.added", () => {
     const payload = example("installation_repositories", "added");
     payload.installation.permissions = { administration: "read", contents: "read", issues: "write", metadata: "read" };
     payload.repositories_added.push({ id: 1296269, node_id: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", name: "Hello-World", full_name: "Codertocat/Hello-World", private: false });
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     mockRepositoryScan(mock.api, "Codertocat/Space");
     mockRepositoryScan(mock.api, "Codertocat/Hello-World");
 
@@ -110,7 +108,6 @@ describe("installation_repositories.added", () => {
     expect(typeof payload.installation.created_at).toBe("number");
     const installedAt = Math.floor(Date.now() / 1000) - 3600;
     payload.installation.created_at = installedAt;
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     mockRepositoryScan(mock.api, "Codertocat/Hello-World", { ruleSuites: true });
 
     await probot.receive(event("installation", payload));
@@ -133,8 +130,6 @@ describe("branch_protection_rule", () => {
     const report = quietReport(driftState({ baseline: { main: BASELINE_SNAPSHOT } }), 4);
     const path = "/repos/octo-org/octo-repo";
     mock.api
-      .get("/app")
-      .reply(200, { slug: "pipeline-guard" })
       .get(CONFIG_PATH("octo-org/octo-repo"))
       .reply(404, { message: "Not Found" })
       .get(CONFIG_PATH("octo-org/.github"))
@@ -142,10 +137,10 @@ describe("branch_protection_rule", () => {
       .post("/graphql", (b: Json) => b.variables?.ref === "refs/heads/main")
       .reply(200, activityReply())
       .get(`${path}/issues`)
-      .query(openQuery("pipeline-guard:follow-up"))
+      .query(OPEN_QUERY)
       .reply(200, [])
       .get(`${path}/issues`)
-      .query(byKeyQuery(DRIFT_LABEL))
+      .query(REPORT_QUERY)
       .reply(200, [report]);
     mock.api.get(`${path}/branches/main/protection`).reply(200, classicProtection({ enforceAdmins: false }));
     mock.api.get(`${path}/rules/branches/main`).query(true).reply(200, []);
@@ -177,7 +172,6 @@ describe("branch_protection_rule", () => {
     const mock = mockGitHub();
     const payload = example("branch_protection_rule", "edited");
     payload.installation = { id: 2 };
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     mockRepositoryScan(mock.api, "octo-org/octo-repo", { defaultBranch: "main", reportIssues: [] });
 
     await probot.receive(event("branch_protection_rule", payload));
@@ -189,7 +183,6 @@ describe("branch_protection_rule", () => {
   test("without an installation in the payload: no call", async () => {
     const { probot } = app();
     const mock = mockGitHub();
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     await probot.receive(event("branch_protection_rule", example("branch_protection_rule", "deleted")));
     expect(mock.unmatched).toEqual([]);
     expect(mock.requests.filter((r) => r.path !== "/app")).toEqual([]);
@@ -201,7 +194,6 @@ describe("branch_protection_rule", () => {
     const payload = example("branch_protection_rule", "edited");
     payload.installation = { id: 2 };
     payload.repository.archived = true;
-    mock.api.get("/app").reply(200, { slug: "pipeline-guard" });
     await probot.receive(event("branch_protection_rule", payload));
     expectAllCallsMade(mock);
     expect(calls(mock.requests)).toEqual(["GET /app"]);

@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { COMMAND_HELP } from "../../src/commands/parse-command.js";
-import { readStateBlock } from "../../src/markdown/hidden-block.js";
+import type { DriftState } from "../../src/drift/record.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
 import { bodies, callList, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
-import { BASELINE_SNAPSHOT, activityReply, classicProtection, issue, reportBody } from "../helpers/scan-github.js";
+import { BASELINE_SNAPSHOT, activityReply, classicProtection } from "../helpers/scan-github.js";
+import { driftReportIssue, driftState, driftStateOf } from "../helpers/records.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -14,7 +15,6 @@ const REPO = "Codertocat/Hello-World";
 const R = `/repos/${REPO}`;
 const COMMENT_ID = 492700400;
 const REACTIONS = `${R}/issues/comments/${COMMENT_ID}/reactions`;
-const DRIFT_LABEL = "pipeline-guard:drift";
 const ALLOW_CODERTOCAT = "commands:\n  allowed:\n    users: [codertocat]\n";
 
 /** An `issue_comment.created` event of the real example (Codertocat/Hello-World, issue #1; PR #2 with `pr`). */
@@ -337,14 +337,13 @@ const ENFORCE_ADMINS = "protection:master:enforce_admins";
 const FORCE_PUSHES = "protection:master:allow_force_pushes";
 
 /** The drift report the app made earlier: both protection items open, the baseline of a well protected master. */
+/** The repository's drift report, #7, signed for this repository: two items open. */
 function driftReport() {
-  const state = {
-    v: 1,
+  const state = driftState({
     items: { [ENFORCE_ADMINS]: { firstSeen: "2026-11-01T00:00:00.000Z" }, [FORCE_PUSHES]: { firstSeen: "2026-11-02T00:00:00.000Z" } },
-    accepted: {},
-    baseline: { master: BASELINE_SNAPSHOT },
-  };
-  return issue({ number: 7, title: "Configuration drift report", body: reportBody(state, "**2 open drift items**"), labels: [DRIFT_LABEL] });
+    baseline: { master: BASELINE_SNAPSHOT as DriftState["baseline"][string] },
+  });
+  return driftReportIssue({ repository: REPO, number: 7 }, state);
 }
 
 /**
@@ -358,13 +357,11 @@ function scanReads(mock: ReturnType<typeof mockGitHub>, params: { report: Json |
     .persist()
     .get(CONFIG_PATH(REPO))
     .reply(200, params.config ?? ALLOW_CODERTOCAT, RAW)
-    .get("/app")
-    .reply(200, { slug: "pipeline-guard", id: 1 })
     .post("/graphql")
     .reply(200, activityReply())
     .get(`${R}/issues`)
     .query(true)
-    .reply((uri) => [200, new URL(uri, "https://api.github.com").searchParams.get("labels") === DRIFT_LABEL && params.report ? [params.report] : []])
+    .reply(() => [200, params.report ? [params.report] : []])
     .get(`${R}/branches/master/protection`)
     .reply(200, classicProtection({ enforceAdmins: false, forcePushes: true }))
     .get(`${R}/rules/branches/master`)
@@ -407,8 +404,6 @@ describe("issue_comment: rescan", () => {
       .reply(200, ALLOW_CODERTOCAT, RAW)
       .post(REACTIONS)
       .reply(201, {})
-      .get("/app")
-      .reply(200, { slug: "pipeline-guard", id: 1 })
       .post(`${R}/issues/1/comments`)
       .reply(201, { id: 2 });
     const event = commentEvent("/pipeline-guard rescan");
@@ -431,7 +426,7 @@ describe("issue_comment: accept", () => {
       .post(REACTIONS)
       .reply(201, {})
       .get(`${R}/issues`)
-      .query({ labels: DRIFT_LABEL, state: "all", sort: "created", direction: "desc", per_page: 100 })
+      .query({ creator: "pipeline-guard[bot]", state: "all", sort: "created", direction: "asc", per_page: 100 })
       .reply(200, [driftReport()])
       .post(`${R}/issues/1/comments`)
       .reply(201, { id: 2 });
@@ -478,11 +473,11 @@ describe("issue_comment: accept", () => {
     expect(callList(mock.requests)).toEqual([
       `GET ${R}/contents/.github/pipeline-guard.yml`,
       `POST ${REACTIONS}`,
+      "GET /app", // the app's own login: its records are the issues it opened
       `GET ${R}/issues`, // the report's item ids
-      "GET /app",
       `GET ${R}/contents/.github/pipeline-guard.yml`, // the scan's own read, through app.auth(installation)
       "POST /graphql",
-      `GET ${R}/issues`, // open follow-ups
+      `GET ${R}/issues`, // the app's open issues
       `GET ${R}/issues`, // the report
       `GET ${R}/branches/master/protection`,
       `GET ${R}/rules/branches/master`,
@@ -497,7 +492,7 @@ describe("issue_comment: accept", () => {
     expect(open).not.toContain(ENFORCE_ADMINS);
     expect(accepted).toContain(ENFORCE_ADMINS);
     expect(accepted).toMatch(/Accepted by `Codertocat` on \d{4}-\d\d-\d\d \d\d:\d\d UTC, until 2099-12-31 \(inclusive\): admins need it during the migration/);
-    const state = readStateBlock(body) as Json;
+    const state = driftStateOf({ owner: "Codertocat", repo: "Hello-World", number: 7 }, body) as Json;
     expect(state.accepted[ENFORCE_ADMINS]).toMatchObject({ by: "Codertocat", reason: "admins need it during the migration", until: "2099-12-31" });
     expect(Date.parse(state.accepted[ENFORCE_ADMINS].at)).toBeGreaterThanOrEqual(before - 1000);
     expect(state.items[ENFORCE_ADMINS]).toEqual({ firstSeen: "2026-11-01T00:00:00.000Z" });

@@ -1,10 +1,11 @@
 import type { Probot } from "probot";
-import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { parseChecklist, setChecklistItem } from "../../src/follow-ups/checklist.js";
-import { hiddenKey, readStateBlock } from "../../src/markdown/hidden-block.js";
-import { renderFollowUpIssue } from "../../src/follow-ups/render-follow-up-issue.js";
+import { parseChecklist } from "../../src/follow-ups/checklist.js";
+import { readFollowUp, type FollowUpState } from "../../src/follow-ups/record.js";
+import { readBypass } from "../../src/bypasses/record.js";
+import { readDriftReport } from "../../src/drift/record.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { MERGE_SHA, REPO, fixture } from "../helpers/payloads.js";
+import { REPO, fixture } from "../helpers/payloads.js";
+import { bypassBody, bypassState, driftReportBody, driftState, followUpBody, followUpState, issueSummary } from "../helpers/records.js";
 
 setUpNock();
 
@@ -16,93 +17,111 @@ const ISSUE = 1;
 const ISSUE_PATH = `/repos/${REPO}/issues/${ISSUE}`;
 const ENFORCE = "mode: enforce\n";
 const REPORT = "mode: report\n";
+const PLACE = { repository: REPO, number: ISSUE };
+const [OWNER = "", NAME = ""] = REPO.split("/");
+const GW = { owner: OWNER, repo: NAME };
+const EARLIER = "2026-11-20T12:00:00.000Z";
 
-/** The body the app gave the follow-up of PR #12 by alice (all three items), with the key line. */
-const RENDERED = renderFollowUpIssue(
-  {
-    pr: { number: 12, title: "Fix it" },
-    sha: MERGE_SHA,
-    branch: "master",
-    markers: ["emergency-deploy", "skip-tests"],
-    labels: ["emergency-deploy", "skip-tests"],
-    items: ["retest", "postmortem", "review"],
-    author: "alice",
-    merger: "bob",
-    at: new Date("2026-11-20T10:00:00Z"),
-    justification: "The database is down.",
-    unmet: [],
-  },
-  DEFAULT_CONFIG,
-);
-const BODY = `${hiddenKey("follow-up", RENDERED.key)}\n${RENDERED.body}`;
-const tick = (body: string, ...items: Item[]) => items.reduce((b, item) => setChecklistItem(b, item, true), body);
+/** The follow-up of PR #12 by alice (all three items), its `ticked` boxes ticked by carol. */
+function state(...ticked: Item[]): FollowUpState {
+  return followUpState({ branch: "master" }, { ticks: Object.fromEntries(ticked.map((item) => [item, { by: "carol", at: EARLIER }])) });
+}
+const body = (...ticked: Item[]) => followUpBody(PLACE, state(...ticked));
+/** The body as a person leaves it after ticking boxes in GitHub's editor: only the marks change. */
+function ticks(text: string, ...items: Item[]): string {
+  return text
+    .split("\n")
+    .map((line) => (items.some((item) => line.includes(`<!-- pipeline-guard:item ${item} -->`)) ? line.replace("- [ ]", "- [x]") : line))
+    .join("\n");
+}
+const BODY = body();
 
 interface IssueOptions {
-  action: "closed" | "edited";
+  action: "closed" | "edited" | "unlabeled";
   body?: string;
-  previousBody?: string;
+  previousBody?: string | null;
   titleEdit?: boolean;
   stateReason?: "completed" | "not_planned" | null;
   sender?: string;
+  senderType?: string;
   labels?: string[];
+  removedLabel?: string;
+  user?: string;
   userType?: string;
   state?: "open" | "closed";
 }
 
-/** An `issues` event of the real example's shape (Codertocat/Hello-World), on a follow-up issue. */
+/** An `issues` event of the real example's shape (Codertocat/Hello-World), on the app's issue #1. */
 function issueEvent(options: IssueOptions): Event {
   const payload = fixture<Json>("issues.edited.json");
   payload.action = options.action;
   const issue = payload.issue;
   issue.number = ISSUE;
-  issue.user = { ...issue.user, login: "pipeline-guard[bot]", type: options.userType ?? "Bot" };
+  issue.user = { ...issue.user, login: options.user ?? "pipeline-guard[bot]", type: options.userType ?? "Bot" };
   issue.labels = (options.labels ?? ["pipeline-guard:follow-up", "skip-tests"]).map((name, i) => ({ id: i + 1, name, color: "fbca04", default: false }));
   issue.body = options.body ?? BODY;
   issue.state = options.state ?? (options.action === "closed" ? "closed" : "open");
   issue.state_reason = options.action === "closed" ? (options.stateReason === undefined ? "completed" : options.stateReason) : null;
-  payload.changes =
-    options.action === "edited" ? (options.titleEdit ? { title: { from: "Old title" } } : { body: { from: options.previousBody ?? BODY } }) : undefined;
-  if (payload.changes === undefined) delete payload.changes;
-  payload.sender = { ...payload.sender, login: options.sender ?? "carol", type: "User" };
+  if (options.action === "edited") payload.changes = options.titleEdit ? { title: { from: "Old title" } } : { body: { from: options.previousBody === undefined ? BODY : options.previousBody } };
+  else delete payload.changes;
+  if (options.action === "unlabeled") payload.label = { id: 9, name: options.removedLabel ?? "pipeline-guard:follow-up", color: "fbca04" };
+  payload.sender = { ...payload.sender, login: options.sender ?? "carol", type: options.senderType ?? "User" };
   payload.installation = { id: 2, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==" };
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "issues", payload } as unknown as Event;
 }
 
 const bodyOf = (request: { body: unknown } | undefined) => request?.body as Json;
+const calls = (mock: ReturnType<typeof mockGitHub>) => mock.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
 
-describe("issues.closed on a follow-up", () => {
-  test("closed with boxes unticked: reopened, and a comment names them (config, PATCH, comment)", async () => {
+
+/** The follow-up's state as the app wrote it in a PATCH: it must verify in issue #1 of this repository. */
+function writtenState(request: { body: unknown } | undefined): FollowUpState {
+  const reading = readFollowUp(GW, issueSummary(ISSUE, String(bodyOf(request).body)));
+  if (reading?.status !== "verified") throw new Error("the app wrote a follow-up that does not verify");
+  return reading.state;
+}
+
+describe("issues.closed on a follow-up: done only when its state says so", () => {
+  test("closed with boxes open in the state: reopened, and a comment names them", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
 
-    await probot.receive(issueEvent({ action: "closed", body: tick(BODY, "retest") }));
+    await probot.receive(issueEvent({ action: "closed", body: body("retest") }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
-      `GET ${CONFIG_PATH(REPO)}`,
-      `PATCH ${ISSUE_PATH}`,
-      `POST ${ISSUE_PATH}/comments`,
-    ]);
-    expect(bodyOf(mock.requests[1])).toEqual({ state: "open" });
-    const comment = bodyOf(mock.requests[2]).body as string;
+    expect(calls(mock)).toEqual(["GET /app", `GET ${CONFIG_PATH(REPO)}`, `PATCH ${ISSUE_PATH}`, `POST ${ISSUE_PATH}/comments`]);
+    expect(bodyOf(mock.requests[2])).toEqual({ state: "open" });
+    const comment = bodyOf(mock.requests[3]).body as string;
     expect(comment).toContain("Reopened: **postmortem**, **review** are not ticked yet.");
     expect(comment).not.toContain("**retest**");
   });
 
-  test("closed as not planned by someone allowed (maintain): left closed, no write (config, permission)", async () => {
+  test("attack: the Review line deleted and the other boxes ticked by hand (webhook missed), then closed: still reopened", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, ENFORCE, RAW)
-      .get(`/repos/${REPO}/collaborators/carol/permission`)
-      .reply(200, { permission: "write", role_name: "maintain" });
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const doctored = ticks(BODY, "retest", "postmortem")
+      .split("\n")
+      .filter((line) => !line.includes("pipeline-guard:item review"))
+      .join("\n");
+    expect(parseChecklist(doctored)).toEqual({ retest: true, postmortem: true });
+
+    await probot.receive(issueEvent({ action: "closed", body: doctored }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ state: "open" });
+    expect(bodyOf(mock.requests[3]).body).toContain("Reopened: **retest**, **postmortem**, **review** are not ticked yet.");
+  });
+
+  test("closed as not planned by someone allowed (maintain): left closed, no write", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).get(`/repos/${REPO}/collaborators/carol/permission`).reply(200, { permission: "write", role_name: "maintain" });
 
     await probot.receive(issueEvent({ action: "closed", stateReason: "not_planned", sender: "carol" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(2);
     expect(mock.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
@@ -122,57 +141,29 @@ describe("issues.closed on a follow-up", () => {
     await probot.receive(issueEvent({ action: "closed", stateReason: "not_planned", sender: "dave" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(4);
-    expect(bodyOf(mock.requests[2])).toEqual({ state: "open" });
-    expect(bodyOf(mock.requests[3]).body).toContain("Reopened: **retest**, **postmortem**, **review** are not ticked yet.");
+    expect(bodyOf(mock.requests[3])).toEqual({ state: "open" });
+    expect(bodyOf(mock.requests[4]).body).toContain("Reopened: **retest**, **postmortem**, **review** are not ticked yet.");
   });
 
-  test("closed as not planned by a user listed in commands.allowed.users: no permission look-up, no write", async () => {
-    const { probot } = createTestApp();
-    const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, "commands:\n  allowed:\n    users: [Dave]\n", RAW);
-
-    await probot.receive(issueEvent({ action: "closed", stateReason: "not_planned", sender: "dave" }));
-
-    expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(1);
-  });
-
-  test("closed as not planned by a bot: reopened without a permission look-up", async () => {
+  test("closed as not planned by another bot: reopened without a permission look-up (a bot is an ordinary actor, never the app)", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
 
-    const event = issueEvent({ action: "closed", stateReason: "not_planned", sender: "stale[bot]" }) as unknown as { payload: Json };
-    event.payload.sender.type = "Bot";
-    await probot.receive(event as unknown as Event);
+    await probot.receive(issueEvent({ action: "closed", stateReason: "not_planned", sender: "stale[bot]", senderType: "Bot" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "POST"]);
-    expect(bodyOf(mock.requests[1])).toEqual({ state: "open" });
+    expect(calls(mock)).toEqual(["GET /app", `GET ${CONFIG_PATH(REPO)}`, `PATCH ${ISSUE_PATH}`, `POST ${ISSUE_PATH}/comments`]);
   });
 
-  test("the app's own edit (its retest tick) coming back as issues.edited: no call, so the issue is not closed twice", async () => {
+  test("closed with every box ticked in the state: nothing more than the app's login", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
 
-    const before = tick(BODY, "postmortem", "review");
-    const event = issueEvent({ action: "edited", previousBody: before, body: tick(before, "retest"), sender: "pipeline-guard[bot]" }) as unknown as { payload: Json };
-    event.payload.sender.type = "Bot";
-    await probot.receive(event as unknown as Event);
+    await probot.receive(issueEvent({ action: "closed", body: body("retest", "postmortem", "review") }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toEqual([]);
-  });
-
-  test("closed with every box ticked: no call at all, not even the config", async () => {
-    const { probot } = createTestApp();
-    const mock = mockGitHub();
-
-    await probot.receive(issueEvent({ action: "closed", body: tick(BODY, "retest", "postmortem", "review") }));
-
-    expectAllCallsMade(mock);
-    expect(mock.requests).toEqual([]);
+    expect(calls(mock)).toEqual(["GET /app"]);
   });
 
   test("report mode: a comment only, no PATCH", async () => {
@@ -183,134 +174,283 @@ describe("issues.closed on a follow-up", () => {
     await probot.receive(issueEvent({ action: "closed" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET", "POST"]);
-    expect(bodyOf(mock.requests[1]).body).toBe(
-      "This follow-up was closed with **retest**, **postmortem**, **review** unticked. In enforce mode Pipeline Guard would reopen it.",
-    );
+    expect(bodyOf(mock.requests[2]).body).toBe("This follow-up was closed with **retest**, **postmortem**, **review** unticked. In enforce mode Pipeline Guard would reopen it.");
   });
 
   test.each([
-    ["without our label", { labels: ["bug"] }],
-    ["not opened by a bot", { userType: "User" }],
-    ["with a damaged state block", { body: BODY.replace('"author":"alice"', '"author":') }],
-    ["without a state block", { body: BODY.replace(/<!-- pipeline-guard:state .* -->/, "") }],
-    ["with a state block of another kind", { body: BODY.replace('"kind":"follow-up"', '"kind":"drift"') }],
-  ])("an issue %s: no call", async (_name, options) => {
+    ["a block that does not verify (edited)", { body: BODY.replace('"author":"alice"', '"author":"mallory"') }],
+    ["no record block at all", { body: "a follow-up written by hand" }],
+    ["a block copied from another issue", { body: followUpBody({ repository: REPO, number: 2 }, state()) }],
+    ["another bot's issue", { user: "renovate[bot]" }],
+  ])("closing %s: it counts for nothing here, no write", async (_name, options) => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
 
     await probot.receive(issueEvent({ action: "closed", ...options }));
 
     expectAllCallsMade(mock);
+    expect(calls(mock)).toEqual(["GET /app"]);
+  });
+
+  test("an issue a person opened: no call at all", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    await probot.receive(issueEvent({ action: "closed", user: "mallory", userType: "User" }));
+    expectAllCallsMade(mock);
     expect(mock.requests).toEqual([]);
   });
 });
 
-describe("issues.edited on a follow-up", () => {
-  test("the change's author ticks review: the body goes back with review unticked, and a comment says why", async () => {
+describe("issues.edited on a follow-up: ticks are input, every other change is undone", () => {
+  test("someone ticks postmortem: recorded in the signed state with who and when; no configuration read", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    mock.api.patch(ISSUE_PATH).reply(200, {});
 
-    const before = tick(BODY, "retest");
-    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: tick(before, "review"), sender: "alice" }));
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: ticks(BODY, "postmortem"), sender: "bob" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "POST"]);
-    const patch = bodyOf(mock.requests[1]);
-    expect(Object.keys(patch)).toEqual(["body"]);
-    expect(patch.body).toBe(before);
-    expect(parseChecklist(patch.body as string)).toEqual({ retest: true, postmortem: false, review: false });
-    expect(bodyOf(mock.requests[2]).body).toContain("Unticked **review**: the **review** box counts only when someone other than the change's author ticks it");
+    expect(calls(mock)).toEqual(["GET /app", `PATCH ${ISSUE_PATH}`]);
+    expect(writtenState(mock.requests[1]).ticks).toEqual({ postmortem: { by: "bob", at: expect.any(String) } });
+    expect(String(bodyOf(mock.requests[1]).body)).toMatch(/- \[x\] \*\*Postmortem\*\*.*\(ticked by `bob` on /);
   });
 
-  test("report mode: the author's tick of review gets a comment only", async () => {
+  test("someone else ticks the last box: recorded, closed as completed in the same write, with a comment", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, REPORT, RAW).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const before = body("retest", "postmortem");
 
-    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: tick(BODY, "review"), sender: "alice" }));
-
-    expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET", "POST"]);
-    expect(bodyOf(mock.requests[1]).body).toContain("In enforce mode it would be unticked.");
-  });
-
-  test("someone else ticks review and it was the last box: closed as completed, with a comment", async () => {
-    const { probot } = createTestApp();
-    const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
-
-    const before = tick(BODY, "retest", "postmortem");
-    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: tick(before, "review"), sender: "bob" }));
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: ticks(before, "review"), sender: "bob" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "POST"]);
-    expect(bodyOf(mock.requests[1])).toEqual({ state: "closed", state_reason: "completed" });
+    expect(bodyOf(mock.requests[1])).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(writtenState(mock.requests[1]).ticks.review?.by).toBe("bob");
     expect(bodyOf(mock.requests[2])).toEqual({ body: "Every follow-up item is done: closing. Thank you." });
   });
 
-  test("someone else ticks review with boxes left: no call at all (not even the config)", async () => {
+  test("the change's author ticks review: not recorded, the box goes back, and a comment says why", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const before = body("retest");
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: ticks(before, "review"), sender: "alice" }));
+
+    expectAllCallsMade(mock);
+    expect(calls(mock)).toEqual(["GET /app", `GET ${CONFIG_PATH(REPO)}`, `PATCH ${ISSUE_PATH}`, `POST ${ISSUE_PATH}/comments`]);
+    expect(bodyOf(mock.requests[2])).toEqual({ body: before });
+    expect(bodyOf(mock.requests[3]).body).toContain("`alice` ticked **review**, which was not recorded");
+  });
+
+  test("report mode: the author's tick of review is recorded, with a comment saying what enforce mode would do", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, REPORT, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: ticks(BODY, "review"), sender: "alice" }));
+
+    expectAllCallsMade(mock);
+    expect(writtenState(mock.requests[2]).ticks.review?.by).toBe("alice");
+    expect(bodyOf(mock.requests[3]).body).toContain("In enforce mode it would be unticked.");
+  });
+
+  test("another bot's edit is handled like a person's: its review tick never counts", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: ticks(BODY, "review"), sender: "github-actions[bot]", senderType: "Bot" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ body: BODY });
+    expect(bodyOf(mock.requests[3]).body).toContain("a bot is never the second reviewer");
+  });
+
+  test("attack: the Review line deleted: it ticks nothing, the line comes back, and the comment names who changed the text", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const before = body("retest", "postmortem");
+    const withoutReview = before
+      .split("\n")
+      .filter((line) => !line.includes("pipeline-guard:item review"))
+      .join("\n");
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: withoutReview, sender: "alice" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[1])).toEqual({ body: before });
+    expect(writtenState(mock.requests[1]).ticks.review).toBeUndefined();
+    expect(bodyOf(mock.requests[2]).body).toBe(
+      "`alice` changed its text of this follow-up: the change was undone. Pipeline Guard keeps this record; only the checklist's boxes are yours to tick or untick, and it records who did.",
+    );
+  });
+
+  test("attack: the author rewrites the hidden block to name someone else, then ticks review: the block is restored and the tick refused", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const forged = ticks(BODY, "review").replace('"author":"alice"', '"author":"someone-else"');
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: forged, sender: "alice" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ body: BODY });
+    const comment = String(bodyOf(mock.requests[3]).body);
+    expect(comment).toContain("`alice` ticked **review**, which was not recorded");
+    expect(comment).toContain("`alice` changed its hidden record block of this follow-up: the change was undone.");
+  });
+
+  test("attack: another issue's body pasted in (its block verifies only there): restored from the previous body", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    // Another follow-up of the repository, which asks for nothing: its signed block says so, for issue #2 only.
+    const pasted = followUpBody({ repository: REPO, number: 2 }, followUpState({ branch: "master", items: [], justification: "Nothing to do here." }));
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: pasted, sender: "mallory" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[1])).toEqual({ body: BODY });
+    expect(bodyOf(mock.requests[2]).body).toContain("`mallory` changed");
+  });
+
+  test("the previous body is not the app's (a second edit in a row): the body's own block holds the state, and the text is rendered again from it", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const edited = BODY.replace("The database is down.", "All good, nothing to see.");
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: "someone's earlier edit, no block", body: edited, sender: "mallory" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[1])).toEqual({ body: BODY });
+    expect(bodyOf(mock.requests[2]).body).toContain("`mallory` changed its text");
+  });
+
+  test("no version whose block verifies: nothing to restore here (the scan reports it); no write", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    const forged = BODY.replace('"author":"alice"', '"author":"x"');
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: forged, body: forged.replace("x", "y"), sender: "mallory" }));
+
+    expectAllCallsMade(mock);
+    expect(calls(mock)).toEqual(["GET /app"]);
+  });
+
+  test("the app's own edit coming back as issues.edited: only its login is asked, nothing is written", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
 
-    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: tick(BODY, "review"), sender: "bob" }));
+    await probot.receive(issueEvent({ action: "edited", previousBody: body("postmortem"), body: body("postmortem", "retest"), sender: "pipeline-guard[bot]", senderType: "Bot" }));
 
+    expectAllCallsMade(mock);
+    expect(calls(mock)).toEqual(["GET /app"]);
+  });
+
+  test("a title edit (no changes.body) and an issue a person opened: no call", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    await probot.receive(issueEvent({ action: "edited", titleEdit: true, sender: "alice" }));
+    await probot.receive(issueEvent({ action: "edited", user: "mallory", userType: "User", body: ticks(BODY, "review") }));
     expectAllCallsMade(mock);
     expect(mock.requests).toEqual([]);
   });
+});
 
-  test("the author rewrites the hidden state to name someone else, then ticks review: the state is restored and the tick undone", async () => {
+describe("issues.edited on the other records", () => {
+  test("a bypass record's text changed: rendered again from its state, with a comment naming who", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
-    const author = String((readStateBlock(BODY) as { author: string }).author);
-    const forged = tick(BODY, "review").replace(`"author":"${author}"`, '"author":"someone-else"');
-    expect(forged).not.toEqual(tick(BODY, "review"));
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const original = bypassBody(PLACE, bypassState({ actor: "mallory", branch: "master" }));
+    const edited = original.replace("- **Who:** @mallory", "- **Who:** @release-bot");
 
-    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: forged, sender: author }));
+    await probot.receive(issueEvent({ action: "edited", labels: ["pipeline-guard:bypass"], previousBody: original, body: edited, sender: "mallory" }));
 
     expectAllCallsMade(mock);
-    const patched = String(bodyOf(mock.requests[1]).body);
-    expect(readStateBlock(patched)).toEqual(readStateBlock(BODY));
-    expect(parseChecklist(patched).review).toBe(false);
-    expect(String(bodyOf(mock.requests[2]).body)).toContain("Unticked **review**");
+    expect(bodyOf(mock.requests[1])).toEqual({ body: original });
+    expect(readBypass(GW, issueSummary(ISSUE, original))?.status).toBe("verified");
+    expect(bodyOf(mock.requests[2]).body).toBe("`mallory` changed its text of this bypass record: the change was undone. Pipeline Guard keeps this record as it was written; discuss it in a comment.");
   });
 
-  test("a person's edit of the hidden state alone is undone", async () => {
+  test("attack: another repository's drift report pasted in (an acceptance in it): the app's last body is put back", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, ENFORCE, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
-    const forged = BODY.replace('"kind":"follow-up"', '"kind":"follow-up","extra":1');
+    mock.api.patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const ours = driftReportBody(PLACE, driftState());
+    const accepted = driftState({ accepted: { "protection:master:enforce_admins": { by: "mallory", reason: "fine", until: null, at: EARLIER } } });
+    const theirs = driftReportBody({ repository: "other-org/other", number: ISSUE }, accepted);
 
-    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: forged, sender: "bob" }));
+    await probot.receive(issueEvent({ action: "edited", labels: ["pipeline-guard:drift"], previousBody: ours, body: theirs, sender: "mallory" }));
 
     expectAllCallsMade(mock);
-    expect(readStateBlock(String(bodyOf(mock.requests[1]).body))).toEqual(readStateBlock(BODY));
-    expect(String(bodyOf(mock.requests[2]).body)).toContain("the change to it was undone");
+    expect(bodyOf(mock.requests[1])).toEqual({ body: ours });
+    expect(readDriftReport(GW, issueSummary(ISSUE, theirs))?.status).toBe("invalid");
+    expect(bodyOf(mock.requests[2]).body).toContain("`mallory` changed its text and its hidden record block: the change was undone.");
+  });
+
+  test("the drift report's text changed after an edit that was not the app's: the block still holds the state; the next scan writes the text", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const ours = driftReportBody(PLACE, driftState());
+
+    await probot.receive(issueEvent({ action: "edited", labels: [], previousBody: null, body: ours.replace("No open drift", "Nothing wrong"), sender: "mallory" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[1]).body).toContain("the next scan (or `/pipeline-guard rescan`) writes the report again");
+  });
+});
+
+describe("issues.unlabeled on a record: the label is put back", () => {
+  test("a follow-up's kind label removed: put back (found by author and key, never by label), with a comment", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .post(`/repos/${REPO}/labels`)
+      .reply(422, { message: "Validation Failed" })
+      .post(`${ISSUE_PATH}/labels`)
+      .reply(200, [])
+      .post(`${ISSUE_PATH}/comments`)
+      .reply(201, { id: 9 });
+
+    await probot.receive(issueEvent({ action: "unlabeled", removedLabel: "pipeline-guard:follow-up", labels: ["skip-tests"], sender: "mallory" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ labels: ["pipeline-guard:follow-up"] });
+    expect(bodyOf(mock.requests[3]).body).toBe("`mallory` removed the label `pipeline-guard:follow-up`: Pipeline Guard keeps its records' labels, and put it back.");
+  });
+
+  test("a marker label of a follow-up removed: put back too", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.post(`/repos/${REPO}/labels`).reply(201, {}).post(`${ISSUE_PATH}/labels`).reply(200, []).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    await probot.receive(issueEvent({ action: "unlabeled", removedLabel: "skip-tests", sender: "mallory" }));
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ labels: ["skip-tests"] });
+  });
+
+  test("the drift report's label removed: put back", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.post(`/repos/${REPO}/labels`).reply(201, {}).post(`${ISSUE_PATH}/labels`).reply(200, []).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    await probot.receive(issueEvent({ action: "unlabeled", removedLabel: "pipeline-guard:drift", labels: [], body: driftReportBody(PLACE, driftState()), sender: "mallory" }));
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests[2])).toEqual({ labels: ["pipeline-guard:drift"] });
   });
 
   test.each([
-    ["without our label", { labels: ["bug"] }],
-    ["not opened by a bot", { userType: "User" }],
-    ["with a damaged state block", { body: tick(BODY, "review").replace('"author":"alice"', '"author":') }],
-  ])("an issue %s: no call", async (_name, options) => {
+    ["a label the record does not carry (overdue, set by the scan)", { removedLabel: "pipeline-guard:overdue" }],
+    ["a record whose block does not verify", { body: BODY.replace('"author":"alice"', '"author":"x"') }],
+    ["the app's own removal", { sender: "pipeline-guard[bot]", senderType: "Bot" }],
+  ])("%s: nothing put back", async (_name, options) => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-
-    await probot.receive(issueEvent({ action: "edited", previousBody: BODY, body: tick(BODY, "review"), sender: "alice", ...options }));
-
+    await probot.receive(issueEvent({ action: "unlabeled", ...options }));
     expectAllCallsMade(mock);
-    expect(mock.requests).toEqual([]);
-  });
-
-  test("a title edit (no changes.body): no call", async () => {
-    const { probot } = createTestApp();
-    const mock = mockGitHub();
-
-    await probot.receive(issueEvent({ action: "edited", titleEdit: true, body: tick(BODY, "retest", "postmortem", "review"), sender: "alice" }));
-
-    expectAllCallsMade(mock);
-    expect(mock.requests).toEqual([]);
+    expect(calls(mock)).toEqual(["GET /app"]);
   });
 });

@@ -1,6 +1,6 @@
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { callList, issuesByLabel, requiredChecksResponse } from "../helpers/github-replies.js";
+import { callList, RECORD_LOOKUP, requiredChecksResponse } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -47,7 +47,7 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       .get(`/repos/${REPO}/collaborators/alice/permission`)
       .reply(200, { permission: "write", role_name: "write" })
       .get(`/repos/${REPO}/issues`)
-      .query(issuesByLabel("pipeline-guard:follow-up"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .get(`/repos/${REPO}/issues/2/comments`)
       .query(true)
@@ -55,7 +55,7 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       .post("/graphql")
       .reply(200, requiredChecksResponse({ required: ["ci"], results: { ci: "FAILURE" } }))
       .get(`/repos/${REPO}/issues`)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, []);
 
     await probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] x", body: JUSTIFIED, labels: ["skip-tests"] }));

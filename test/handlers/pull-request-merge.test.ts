@@ -7,7 +7,7 @@ import {
   botComment,
   callList,
   issueResponse,
-  issuesByLabel,
+  RECORD_LOOKUP,
   requestsTo,
   requiredChecksResponse,
   type Json,
@@ -32,7 +32,6 @@ const merged = (options: PullRequestOptions = {}) =>
 function fakeGitHub(api: nock.Scope, params: { times?: number; comment?: string | null } = {}) {
   const times = params.times ?? 1;
   const state = { comment: params.comment ?? null, issues: [] as Json[], nextIssue: 42, checkRuns: [] as Json[] };
-  const listIssues = (label: string) => state.issues.filter((i) => (i.labels as Json[]).some((l) => l.name === label)).reverse();
   api
     .post(`/repos/${REPO}/check-runs`)
     .times(times)
@@ -60,16 +59,21 @@ function fakeGitHub(api: nock.Scope, params: { times?: number; comment?: string 
       state.comment = (body as Json).body as string;
       return { id: 77 };
     })
+    // The app's records are the issues it opened, newest first, whatever their labels.
     .get(`/repos/${REPO}/issues`)
-    .query(issuesByLabel(FOLLOW_UP))
-    .times(times)
+    .query(RECORD_LOOKUP)
+    .times(2 * times)
     .optionally()
-    .reply(200, () => listIssues(FOLLOW_UP))
-    .get(`/repos/${REPO}/issues`)
-    .query(issuesByLabel(BYPASS))
-    .times(times)
+    .reply(200, () => [...state.issues].reverse())
+    // Each new record is signed with its number in a second write.
+    .patch(/\/repos\/[^/]+\/[^/]+\/issues\/\d+$/)
+    .times(2 * times)
     .optionally()
-    .reply(200, () => listIssues(BYPASS))
+    .reply(200, (uri, body) => {
+      const issue = state.issues.find((i) => uri.endsWith(`/issues/${String(i.number)}`));
+      if (issue) Object.assign(issue, body as Json, { updated_at: "2026-11-20T10:00:01Z" });
+      return issue ?? {};
+    })
     .post(`/repos/${REPO}/issues`)
     .times(2 * times)
     .optionally()
@@ -123,10 +127,12 @@ describe("merge of an override", () => {
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST /repos/${REPO}/check-runs`,
+      "GET /app",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/issues`,
+      `PATCH /repos/${REPO}/issues/42`,
       `GET /repos/${REPO}/issues/2/comments`,
       `PATCH /repos/${REPO}/issues/comments/77`,
       "POST /graphql",
@@ -141,11 +147,10 @@ describe("merge of an override", () => {
       output: { title: "Override allowed: skip-tests" },
     });
     expect(all[3]!.output.summary).toContain("✅ **Authorized**: @alice has write permission (write needed)");
-    expect(mock.requests[4]?.path).toBe(
-      `/repos/${REPO}/issues?labels=pipeline-guard%3Afollow-up&state=all&sort=created&direction=desc&per_page=100`,
-    );
-    expect(all[5]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
-    expect(all[6]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
+    // The follow-up is looked up among the issues the app opened, never by its label.
+    expect(mock.requests[5]?.path).toBe(`/repos/${REPO}/issues?creator=pipeline-guard%5Bbot%5D&state=all&sort=created&direction=desc&per_page=100`);
+    expect(all[6]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
+    expect(all[7]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
 
     const [issue] = issuesCreated(mock.requests);
     expect(issue).toMatchObject({
@@ -164,7 +169,9 @@ describe("merge of an override", () => {
     expect(state.comment).toContain(COMMENT_KEY);
     expect(state.comment).toContain("**Follow-up issue:** #42");
     expect(state.checkRuns.map((c) => c.head_sha)).toEqual([MERGE_SHA]);
-    expect(all[10]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
+    expect(all[12]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
+    // The follow-up was signed with its number: its record verifies there.
+    expect(state.issues[0]?.body).toBe((mock.requests[9]?.body as Json).body);
   });
 
   test("each marker's follow-up items are boxes: emergency-deploy asks for a postmortem and a review", async () => {
@@ -195,7 +202,7 @@ describe("merge of an override", () => {
 
     expect(mock.unmatched).toEqual([]);
     const body = issuesCreated(mock.requests)[0]!.body as string;
-    expect(body).toContain("**Requirements that were not met at merge:**\n- @alice has read permission (write needed)\n- no justification:");
+    expect(body).toContain("**Requirements that were not met at merge:**\n- @\u200balice has read permission \\(write needed\\)\n- no justification:");
     expect(body).toContain("**Justification:**\n_none was given_");
   });
 
@@ -220,7 +227,7 @@ describe("merge of an override", () => {
     });
     expect(check!.output.summary).toContain("❌ **Authorized**: @alice has read permission (write needed)");
     // The follow-up is still made, and says what was missing.
-    expect(issuesCreated(mock.requests)[0]!.body).toContain("**Requirements that were not met at merge:**\n- @alice has read permission (write needed)");
+    expect(issuesCreated(mock.requests)[0]!.body).toContain("**Requirements that were not met at merge:**\n- @\u200balice has read permission \\(write needed\\)");
     expect(state.comment).toContain("**Follow-up issue:** #42");
   });
 
@@ -232,7 +239,7 @@ describe("merge of an override", () => {
       .post(`/repos/${REPO}/check-runs`)
       .reply(201, { id: 9 })
       .get(`/repos/${REPO}/issues`)
-      .query(issuesByLabel(FOLLOW_UP))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(`/repos/${REPO}/labels`)
       .times(2)
@@ -241,6 +248,9 @@ describe("merge of an override", () => {
       .reply(422, { message: "Validation Failed", errors: [{ resource: "Issue", code: "invalid", field: "assignees", value: "bob" }] })
       .post(`/repos/${REPO}/issues`)
       .reply(201, issueResponse({ number: 43, title: "t", body: "b", labels: [FOLLOW_UP] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/43`)
+      .reply(200, {})
       .get(`/repos/${REPO}/issues/2/comments`)
       .query(true)
       .reply(200, [])
@@ -302,17 +312,20 @@ describe("merge while required checks were failing", () => {
       .post("/graphql")
       .reply(200, graphql)
       .get(`/repos/${REPO}/issues`)
-      .query(issuesByLabel(BYPASS))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(`/repos/${REPO}/labels`)
       .reply(201, {})
       .post(`/repos/${REPO}/issues`)
-      .reply(201, issueResponse({ number: 50, title: "t", body: "b", labels: [BYPASS] }));
+      .reply(201, issueResponse({ number: 50, title: "t", body: "b", labels: [BYPASS] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/50`)
+      .reply(200, {});
 
     await probot.receive(merged({ title: "Update the README", labels: [] }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(6);
+    expect(mock.requests).toHaveLength(8);
     expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/labels`))).toEqual([
       { name: BYPASS, color: "b60205", description: "Pipeline Guard: a change reached production outside a reviewed, green PR" },
     ]);
@@ -340,16 +353,19 @@ describe("merge while required checks were failing", () => {
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST /repos/${REPO}/check-runs`,
+      "GET /app",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/issues`,
+      `PATCH /repos/${REPO}/issues/42`,
       `GET /repos/${REPO}/issues/2/comments`,
       `POST /repos/${REPO}/issues/2/comments`,
       "POST /graphql",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/issues`,
+      `PATCH /repos/${REPO}/issues/43`,
     ]);
     // The override's own verdict on the merge commit (its requirements were met); the failing
     // required checks are reported by the bypass issue, not by this check.
@@ -437,7 +453,6 @@ describe("merge while required checks were failing", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     evaluationReads(mock.api, { permission: null });
-    mock.api.get("/app").reply(200, { id: 1, slug: "pipeline-guard", name: "Pipeline Guard" });
     const event = merged({ title: "Update the README", labels: [], mergedBy: "pipeline-guard[bot]" }) as Json;
     event.payload.sender = { ...event.payload.sender, login: "pipeline-guard[bot]", type: "Bot" };
 

@@ -1,7 +1,8 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { BEFORE_SHA, PUSH_SHA, REPO, ZERO_SHA, mergedPullsForCommit, pushCommitSha, pushEvent } from "../helpers/payloads.js";
-import { bodies, callList, issueResponse, issuesByLabel, requestsTo } from "../helpers/github-replies.js";
+import { bodies, callList, issueResponse, RECORD_LOOKUP, requestsTo, createdIssue } from "../helpers/github-replies.js";
+import { bypassBody, bypassIssue, bypassState } from "../helpers/records.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -25,12 +26,15 @@ function bypassIssueMocks(mock: ReturnType<typeof mockGitHub>, config = CONFIG) 
     .query({ per_page: 100 })
     .reply(200, [])
     .get(ISSUES)
-    .query(issuesByLabel("pipeline-guard:bypass"))
+    .query(RECORD_LOOKUP)
     .reply(200, [])
     .post(LABELS)
     .reply(201, {})
     .post(ISSUES)
-    .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }));
+    .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }))
+    // The record is signed with its number, once it has one.
+    .patch(`/repos/${REPO}/issues/40`)
+    .reply(200, {});
 }
 
 describe("push payloads that bring nothing, or less than usual", () => {
@@ -66,7 +70,10 @@ describe("push payloads that bring nothing, or less than usual", () => {
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 44, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 44, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/44`)
+      .reply(200, {});
     // A deletion also says forced in some deliveries; it is reported once, as a deletion.
     await probot.receive(pushEvent({ deleted: true, forced: true }));
     expectAllCallsMade(mock);
@@ -140,7 +147,7 @@ describe("timestamps", () => {
     const before = new Date().toISOString().slice(0, 10);
     await probot.receive(event);
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.body).toContain(`- **When:** ${before}`);
+    expect(createdIssue(mock.requests)?.body).toContain(`- **When:** ${before}`);
   });
 });
 
@@ -153,10 +160,10 @@ describe("the same push delivered twice", () => {
       .query(true)
       .reply(200, [])
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [
-        issueResponse({ number: 39, title: "Bypass: older", body: "<!-- pipeline-guard:bypass sha=0123456789abcdef0123456789abcdef01234567 -->", labels: ["pipeline-guard:bypass"] }),
-        issueResponse({ number: 40, title: `Bypass: direct push on master (${SHORT})`, body: `${BYPASS_KEY}\nA change reached…`, labels: ["pipeline-guard:bypass"] }),
+        bypassIssue({ repository: REPO, number: 39 }, bypassState({ sha: "0123456789abcdef0123456789abcdef01234567", branch: "master" })),
+        bypassIssue({ repository: REPO, number: 40 }, bypassState({ sha: PUSH_SHA, branch: "master" })),
       ]);
 
     const event = pushEvent();
@@ -186,9 +193,12 @@ describe("the same push delivered twice", () => {
       .reply(201, {})
       .post(ISSUES)
       .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {})
       .get(ISSUES)
       .query(true)
-      .reply(200, [issueResponse({ number: 40, title: "Bypass", body: `${BYPASS_KEY}\nbody`, labels: ["pipeline-guard:bypass"] })]);
+      .reply(200, [bypassIssue({ repository: REPO, number: 40 }, bypassState({ sha: PUSH_SHA, branch: "master" }))]);
 
     const event = pushEvent();
     await Promise.all([probot.receive(event), probot.receive({ ...event, id: "redelivery" })]);
@@ -197,7 +207,7 @@ describe("the same push delivered twice", () => {
     expect(requestsTo(mock.requests, "POST", ISSUES)).toHaveLength(1);
   });
 
-  test("a person's issue carrying the key does not count (a key cannot be planted)", async () => {
+  test("a person's issue carrying the key, or a record block copied from the app's, does not count (a key cannot be planted)", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api
@@ -208,11 +218,18 @@ describe("the same push delivered twice", () => {
       .reply(200, [])
       .get(ISSUES)
       .query(true)
-      .reply(200, [issueResponse({ number: 13, title: "planted", body: BYPASS_KEY, labels: ["pipeline-guard:bypass"], user: { login: "mallory", id: 666, type: "User" } })])
+      .reply(200, [
+        issueResponse({ number: 13, title: "planted", body: BYPASS_KEY, labels: ["pipeline-guard:bypass"], user: { login: "mallory", id: 666, type: "User" } }),
+        // The app's issue #14, into which someone pasted the block of the app's record #40: it verifies only in #40.
+        { ...bypassIssue({ repository: REPO, number: 14 }), body: bypassBody({ repository: REPO, number: 40 }, bypassState({ sha: PUSH_SHA, branch: "master" })) },
+      ])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent());
     expectAllCallsMade(mock);
     expect(requestsTo(mock.requests, "POST", ISSUES)).toHaveLength(1);
@@ -235,10 +252,13 @@ describe("look-ups that fail", () => {
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent());
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
+    expect(createdIssue(mock.requests)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
   });
 
   test("a 5xx on the commit-to-PR look-up is not taken for a direct push: the delivery fails, nothing is written", async () => {

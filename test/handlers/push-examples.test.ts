@@ -21,9 +21,6 @@ function permissiveGitHub(config: string | null) {
   if (config === null) mock.api.get(configPath).query(true).reply(404, config404).persist();
   else mock.api.get(configPath).query(true).reply(200, config, RAW).persist();
   mock.api
-    .get("/app")
-    .reply(200, { slug: "pipeline-guard" })
-    .persist()
     .get(/\/repos\/[^/]+\/[^/]+\/commits\/[0-9a-f]+\/pulls/)
     .query(true)
     .reply(200, [])
@@ -44,6 +41,9 @@ function permissiveGitHub(config: string | null) {
     .persist()
     .post(/\/repos\/[^/]+\/[^/]+\/issues$/)
     .reply(201, issueResponse({ number: 1, title: "x", body: "", labels: [] }))
+    .persist()
+    .patch(/\/repos\/[^/]+\/[^/]+\/issues\/\d+$/)
+    .reply(200, {})
     .persist()
     .post(/\/repos\/[^/]+\/[^/]+\/check-runs/)
     .reply(201, { id: 1 })

@@ -13,7 +13,8 @@ import {
   pushCommitSha,
   pushEvent,
 } from "../helpers/payloads.js";
-import { APP_BOT, bodies, callList, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { followUpIssue, followUpState } from "../helpers/records.js";
+import { APP_BOT, bodies, callList, createdIssue, visible, issueResponse, RECORD_LOOKUP, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -114,15 +115,18 @@ describe("push of a merged PR", () => {
       .query(true)
       .reply(200, [open])
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent());
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
+    expect(createdIssue(mock.requests)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
   });
 
   test("the merge commit of a PR into another branch, pushed on to master by hand, is a direct push", async () => {
@@ -175,12 +179,15 @@ describe("push of a merged PR", () => {
       .post(CHECK_RUNS)
       .reply(201, { id: 9 })
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:follow-up"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
       .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: ["pipeline-guard:follow-up"] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/41`)
+      .reply(200, {})
       .get(`/repos/${REPO}/issues/2/comments`)
       .query(true)
       .reply(200, [])
@@ -222,12 +229,15 @@ describe("direct push without a marker: a bypass", () => {
       .query({ per_page: 100 })
       .reply(200, [])
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: ["pipeline-guard:bypass"] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
 
   test("an issue with the title, the label (created), the key, the pusher and the commit subjects (5 calls)", async () => {
     const { probot } = createTestApp();
@@ -237,8 +247,9 @@ describe("direct push without a marker: a bypass", () => {
     await probot.receive(pushEvent({ commits: ["Fix the login timeout\n\nLonger explanation here.", "Bump the cache size"], sender: "carol" }));
 
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, `GET ${PULLS}`, `GET ${ISSUES}`, `POST ${LABELS}`, `POST ${ISSUES}`]);
-    const [label, issue] = bodies(mock.requests).slice(3);
+    // The app's login (once per process), the look-up by author and key, the label, the issue, its signature.
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, `GET ${PULLS}`, "GET /app", `GET ${ISSUES}`, `POST ${LABELS}`, `POST ${ISSUES}`, `PATCH ${ISSUES}/40`]);
+    const [label, issue] = bodies(mock.requests).slice(4);
     expect(label).toEqual({ name: "pipeline-guard:bypass", color: "b60205", description: expect.stringContaining("Pipeline Guard") });
     expect(issue?.title).toBe(`Bypass: direct push on master (${SHORT})`);
     expect(issue?.labels).toEqual(["pipeline-guard:bypass"]);
@@ -267,10 +278,13 @@ describe("direct push without a marker: a bypass", () => {
       .post(LABELS)
       .reply(422, { message: "Validation Failed", errors: [{ code: "already_exists" }] })
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent());
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.labels).toEqual(["pipeline-guard:bypass"]);
+    expect(createdIssue(mock.requests)?.labels).toEqual(["pipeline-guard:bypass"]);
   });
 
   test("`bypass.direct_push: check`: a failing `Pipeline Guard` check run on the commit, no issue", async () => {
@@ -334,10 +348,13 @@ describe("direct push without a marker: a bypass", () => {
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent());
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
+    expect(createdIssue(mock.requests)?.title).toBe(`Bypass: direct push on master (${SHORT})`);
   });
 
   test("a production branch matched by a glob", async () => {
@@ -355,10 +372,13 @@ describe("direct push without a marker: a bypass", () => {
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent({ ref: "refs/heads/release/2" }));
     expectAllCallsMade(mock);
-    expect(bodies(mock.requests).at(-1)?.title).toBe(`Bypass: direct push on release/2 (${SHORT})`);
+    expect(createdIssue(mock.requests)?.title).toBe(`Bypass: direct push on release/2 (${SHORT})`);
   });
 });
 
@@ -375,14 +395,17 @@ describe("direct push with a marker: an override", () => {
       .post(CHECK_RUNS)
       .reply(201, { id: 1 })
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:follow-up"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: ["pipeline-guard:follow-up", "skip-tests"] }));
+      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: ["pipeline-guard:follow-up", "skip-tests"] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/41`)
+      .reply(200, {});
 
   const JUSTIFIED = "Raise the db timeout [skip-tests]\n\nJustification: the login service is down for every customer.";
 
@@ -399,18 +422,20 @@ describe("direct push with a marker: an override", () => {
       `GET ${PULLS}`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST ${CHECK_RUNS}`,
+      "GET /app",
       `GET ${ISSUES}`,
       `POST ${LABELS}`,
       `POST ${LABELS}`,
       `POST ${ISSUES}`,
+      `PATCH ${ISSUES}/41`,
     ]);
     const b = bodies(mock.requests);
     expect(b[3]).toMatchObject({ name: "Pipeline Guard", head_sha: PUSH_SHA, status: "completed", conclusion: "success", output: { title: "Override allowed: skip-tests" } });
     expect(b[3]?.output.summary).toContain(`commit ${SHORT}`);
     expect(b[3]?.output.summary).toContain("✅ **Authorized**: @alice has write permission (write needed)");
-    expect(b[5]).toMatchObject({ name: "pipeline-guard:follow-up" });
-    expect(b[6]).toMatchObject({ name: "skip-tests" });
-    const issue = b[7]!;
+    expect(b[6]).toMatchObject({ name: "pipeline-guard:follow-up" });
+    expect(b[7]).toMatchObject({ name: "skip-tests" });
+    const issue = b[8]!;
     expect(issue.title).toBe(`Follow-up: skip-tests in ${SHORT}`);
     expect(issue.labels).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
     expect(issue.assignees).toEqual(["alice"]);
@@ -435,8 +460,8 @@ describe("direct push with a marker: an override", () => {
     const b = bodies(mock.requests);
     expect(b[3]).toMatchObject({ conclusion: "failure", output: { title: "Override not allowed: skip-tests (1 requirement unmet)" } });
     expect(b[3]?.output.summary).toContain('no justification: add a "Justification: …" line in the commit message body');
-    expect(b[7]?.body).toContain("_none was given_");
-    expect(b[7]?.body).toContain("**Requirements that were not met at merge:**");
+    expect(createdIssue(mock.requests)?.body).toContain("_none was given_");
+    expect(createdIssue(mock.requests)?.body).toContain("**Requirements that were not met at merge:**");
   });
 
   test("a pusher without write permission: failure, and the follow-up records it", async () => {
@@ -447,7 +472,7 @@ describe("direct push with a marker: an override", () => {
     expectAllCallsMade(mock);
     const b = bodies(mock.requests);
     expect(b[3]).toMatchObject({ conclusion: "failure" });
-    expect(b[7]?.body).toContain("- @alice has read permission (write needed)");
+    expect(createdIssue(mock.requests)?.body).toContain("- @\u200balice has read permission \\(write needed\\)");
   });
 
   test("`mode: report`: the unmet override's check ends neutral", async () => {
@@ -467,9 +492,9 @@ describe("direct push with a marker: an override", () => {
     await probot.receive(pushEvent({ commits: [JUSTIFIED] }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(9);
+    expect(mock.requests).toHaveLength(11);
     expect(mock.requests.at(-1)).toMatchObject({ method: "POST", path: DISPATCH, body: { ref: "master", inputs: { sha: PUSH_SHA } } });
-    expect(bodies(mock.requests)[7]?.body).toContain("- [ ] **Retest**: the full test suite (`ci.yml`) passed on the merge commit 6113728; Pipeline Guard ticks this when the run succeeds");
+    expect(createdIssue(mock.requests)?.body).toContain("- [ ] **Retest**: the full test suite (`ci.yml`) passed on the merge commit 6113728; Pipeline Guard ticks this when the run succeeds");
   });
 
   test("a 422 on the dispatch (the workflow declares no `sha` input): dispatched again without inputs", async () => {
@@ -513,8 +538,8 @@ describe("direct push with a marker: an override", () => {
       .post(CHECK_RUNS)
       .reply(201, { id: 2 })
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:follow-up"))
-      .reply(200, [issueResponse({ number: 41, title: `Follow-up: skip-tests in ${SHORT}`, body: `${FOLLOW_UP_KEY}\nbody`, labels: ["pipeline-guard:follow-up"] })]);
+      .query(RECORD_LOOKUP)
+      .reply(200, [followUpIssue({ repository: REPO, number: 41 }, followUpState({ pr: undefined, sha: PUSH_SHA }))]);
 
     const event = pushEvent({ commits: [JUSTIFIED] });
     await probot.receive(event);
@@ -533,7 +558,7 @@ describe("direct push with a marker: an override", () => {
     expectAllCallsMade(mock);
     const b = bodies(mock.requests);
     expect(b[3]?.output.summary).toContain(`commit ${pushCommitSha(0).slice(0, 7)}`);
-    expect(b[7]?.body).toContain("> the pipeline is down");
+    expect(createdIssue(mock.requests)?.body).toContain("> the pipeline is down");
   });
 });
 
@@ -545,19 +570,22 @@ describe("force pushes and deletions", () => {
       .get(CONFIG_PATH(REPO))
       .reply(200, CONFIG, RAW)
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 42, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 42, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/42`)
+      .reply(200, {});
 
     // A reset to an older commit: nothing new is pushed.
     await probot.receive(pushEvent({ forced: true, commits: [], headCommit: null, sender: "mallory" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(4);
-    const issue = bodies(mock.requests)[3]!;
+    expect(mock.requests).toHaveLength(6);
+    const issue = createdIssue(mock.requests)!;
     expect(issue.title).toBe(`Bypass: force push on master (${SHORT})`);
     expect(issue.labels).toEqual(["pipeline-guard:bypass"]);
     expect(issue.body).toContain(BYPASS_KEY);
@@ -612,12 +640,15 @@ describe("force pushes and deletions", () => {
       .get(CONFIG_PATH(REPO))
       .reply(200, CONFIG, RAW)
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
       .reply(201, issueResponse({ number: 42, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/42`)
+      .reply(200, {})
       .get(PULLS)
       .query(true)
       .reply(200, [])
@@ -626,13 +657,16 @@ describe("force pushes and deletions", () => {
       .post(CHECK_RUNS)
       .reply(201, { id: 1 })
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:follow-up"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .times(2)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 43, title: "Follow-up", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 43, title: "Follow-up", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/43`)
+      .reply(200, {});
     await probot.receive(pushEvent({ forced: true, commits: ["Hotfix [skip-tests]\n\nJustification: outage"] }));
     expectAllCallsMade(mock);
     expect(requestsTo(mock.requests, "POST", ISSUES).map((r) => (r.body as Json).title)).toEqual([
@@ -648,18 +682,21 @@ describe("force pushes and deletions", () => {
       .get(CONFIG_PATH(REPO))
       .reply(200, CONFIG, RAW)
       .get(ISSUES)
-      .query(issuesByLabel("pipeline-guard:bypass"))
+      .query(RECORD_LOOKUP)
       .reply(200, [])
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 44, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 44, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/44`)
+      .reply(200, {});
 
     await probot.receive(pushEvent({ deleted: true }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(4);
-    const issue = bodies(mock.requests)[3]!;
+    expect(mock.requests).toHaveLength(6);
+    const issue = createdIssue(mock.requests)!;
     expect(issue.title).toBe(`Bypass: branch deleted on master (${BEFORE_SHA.slice(0, 7)})`);
     expect(issue.body).toContain(`<!-- pipeline-guard:bypass sha=${BEFORE_SHA} -->`);
     expect(issue.body).toContain(`- **Before:** ${BEFORE_SHA}`);
@@ -692,7 +729,7 @@ describe("exempt actors", () => {
   test("the app itself (pipeline-guard[bot]) is exempt: its login is asked of GET /app once", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW).get("/app").reply(200, { slug: "pipeline-guard", id: 1 });
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
     await probot.receive(pushEvent({ sender: APP_BOT.login, senderType: "Bot", commits: ["Update the drift baseline"] }));
     await probot.receive(pushEvent({ sender: APP_BOT.login, senderType: "Bot", forced: true }));
     expectAllCallsMade(mock);
@@ -705,8 +742,6 @@ describe("exempt actors", () => {
     mock.api
       .get(CONFIG_PATH(REPO))
       .reply(200, `${CONFIG}bypass:\n  direct_push: check\n`, RAW)
-      .get("/app")
-      .reply(200, { slug: "pipeline-guard" })
       .get(PULLS)
       .query(true)
       .reply(200, [])
@@ -752,7 +787,10 @@ describe("pushes past the payload's 2,048 commits", () => {
       .times(2)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 45, title: "Follow-up", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 45, title: "Follow-up", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/45`)
+      .reply(200, {});
 
     // The payload carries the first 2048 commits, the head is past them.
     const listed = all.slice(0, 2048).map((c) => ({ id: c.sha, message: c.message }));
@@ -864,10 +902,13 @@ describe("quoted commit text is escaped", () => {
       .post(LABELS)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 40, title: "Bypass", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/40`)
+      .reply(200, {});
     await probot.receive(pushEvent({ commits: [HOSTILE] }));
     expectAllCallsMade(mock);
-    const body = bodies(mock.requests).at(-1)?.body as string;
+    const body = visible(createdIssue(mock.requests)?.body as string);
     expect(body).not.toContain("@octocat");
     expect(body).not.toContain("<img");
     expect(body).toContain(`- ${SHORT} @\u200boctocat &lt;img src\\=x&gt; \\| pwn`);
@@ -893,15 +934,18 @@ describe("quoted commit text is escaped", () => {
       .times(2)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/41`)
+      .reply(200, {});
     await probot.receive(pushEvent({ commits: [`${HOSTILE} [skip-tests]\n\nJustification: ${HOSTILE}\n<script>alert(1)</script>`] }));
     expectAllCallsMade(mock);
     const b = bodies(mock.requests);
-    for (const text of [b[3]?.output.summary as string, b[7]?.body as string]) {
+    for (const text of [b[3]?.output.summary as string, visible(createdIssue(mock.requests)?.body as string)]) {
       expect(text).not.toContain("@octocat");
       expect(text).not.toContain("<img");
       expect(text).not.toContain("<script");
     }
-    expect(b[7]?.body).toContain("> @\u200boctocat &lt;img src\\=x&gt; \\| pwn");
+    expect(createdIssue(mock.requests)?.body).toContain("> @\u200boctocat &lt;img src\\=x&gt; \\| pwn");
   });
 });

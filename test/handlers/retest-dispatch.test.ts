@@ -1,7 +1,8 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { bodies, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { followUpIssue, followUpState } from "../helpers/records.js";
+import { bodies, issueResponse, RECORD_LOOKUP, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -38,16 +39,19 @@ function mergedOverrideMocks(
     .post(`/repos/${REPO}/check-runs`)
     .reply(201, { id: 9 })
     .get(ISSUES)
-    .query(issuesByLabel("pipeline-guard:follow-up"));
+    .query(RECORD_LOOKUP);
   if (params.existingFollowUp) {
-    followUps.reply(200, [issueResponse({ number: 41, title: "Follow-up: skip-tests in #2", body: `${FOLLOW_UP_KEY}\nbody`, labels: ["pipeline-guard:follow-up"] })]);
+    followUps.reply(200, [followUpIssue({ repository: REPO, number: 41 }, followUpState({ pr: { number: 2, title: "[skip-tests] raise the timeout" }, sha: MERGE_SHA }))]);
   } else {
     followUps
       .reply(200, [])
       .post(`/repos/${REPO}/labels`)
       .reply(201, {})
       .post(ISSUES)
-      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: [] }));
+      .reply(201, issueResponse({ number: 41, title: "Follow-up", body: "", labels: [] }))
+      // The record is signed with its number, once it has one.
+      .patch(`/repos/${REPO}/issues/41`)
+      .reply(200, {});
   }
   api
     .get(`${ISSUES}/2/comments`)

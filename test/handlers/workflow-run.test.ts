@@ -1,11 +1,11 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
-import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { hiddenKey } from "../../src/markdown/hidden-block.js";
-import { renderFollowUpIssue } from "../../src/follow-ups/render-follow-up-issue.js";
 import type { FollowUpItem } from "../../src/config/schema.js";
+import { readFollowUp } from "../../src/follow-ups/record.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { MERGE_SHA, PUSH_SHA, REPO, pushEvent, workflowRunEvent } from "../helpers/payloads.js";
-import { APP_BOT, bodies, callList, issueResponse } from "../helpers/github-replies.js";
+import { bodies, callList } from "../helpers/github-replies.js";
+import { APP_LOGIN } from "../helpers/nock-harness.js";
+import { followUpIssue, followUpState, issueSummary } from "../helpers/records.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -13,38 +13,42 @@ beforeEach(() => forgetAllConfigs());
 const CONFIG = "production:\n  branches: [master]\nfollow_up:\n  retest_workflow: ci.yml\n";
 const CONFIG_CALL = `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`;
 const ISSUES = `/repos/${REPO}/issues`;
-const OPEN_FOLLOW_UPS = { labels: "pipeline-guard:follow-up", state: "open", per_page: 100 };
+/** The app's open issues: its follow-ups are found by author, never by label. */
+const OPEN_FOLLOW_UPS = { creator: APP_LOGIN, state: "open", sort: "created", direction: "desc", per_page: 100 };
+const [OWNER = "", NAME = ""] = REPO.split("/");
+const GW = { owner: OWNER, repo: NAME };
 const RUN_URL = `https://github.com/${REPO}/actions/runs/289782451`;
 const RETEST_BOX = "- [ ] **Retest**: the full test suite (`ci.yml`) passed on the merge commit";
 const TICKED_BOX = "- [x] **Retest**: the full test suite (`ci.yml`) passed on the merge commit";
+/** The run's update time in the fixture: when the retest box counts as ticked. */
+const RUN_UPDATED = "2020-10-05T16:33:49.000Z";
 
-/** A follow-up as the app made it: rendered, with its key, opened by the app's bot. */
-function followUp(params: { number?: number; sha?: string; items?: FollowUpItem[]; markers?: string[]; labels?: string[]; pr?: number; user?: { login: string; id: number; type: string } } = {}) {
-  const sha = params.sha ?? PUSH_SHA;
-  const record = {
-    ...(params.pr ? { pr: { number: params.pr, title: "Raise the timeout" } } : {}),
-    sha,
-    branch: "master",
-    markers: params.markers ?? ["skip-tests"],
-    labels: params.markers ?? ["skip-tests"],
-    items: params.items ?? (["retest"] as FollowUpItem[]),
-    author: "alice",
-    merger: "alice",
-    at: new Date("2026-11-20T10:00:00Z"),
-    justification: "outage",
-    unmet: [],
-  };
-  const spec = renderFollowUpIssue(record, { follow_up: { ...DEFAULT_CONFIG.follow_up, retest_workflow: "ci.yml" } });
-  return issueResponse({
-    number: params.number ?? 41,
-    title: spec.title,
-    body: `${hiddenKey("follow-up", spec.key)}\n${spec.body}`,
-    labels: params.labels ?? ["pipeline-guard:follow-up", ...spec.labels],
-    user: params.user ?? APP_BOT,
-  });
+/** A follow-up as the app made it: signed for its issue number, opened by the app's bot. */
+function followUp(params: { number?: number; sha?: string; items?: FollowUpItem[]; markers?: string[]; labels?: string[]; pr?: number; user?: { login: string; id: number; type: string }; ticked?: FollowUpItem[] } = {}) {
+  const state = followUpState(
+    {
+      pr: params.pr ? { number: params.pr, title: "Raise the timeout" } : undefined,
+      sha: params.sha ?? PUSH_SHA,
+      branch: "master",
+      markers: params.markers ?? ["skip-tests"],
+      labels: params.markers ?? ["skip-tests"],
+      items: params.items ?? ["retest"],
+      merger: "alice",
+      justification: "outage",
+    },
+    { retestWorkflow: "ci.yml", ticks: Object.fromEntries((params.ticked ?? []).map((item) => [item, { by: "carol", at: "2026-11-20T12:00:00.000Z" }])) },
+  );
+  const issue = followUpIssue({ repository: REPO, number: params.number ?? 41, labels: params.labels, user: params.user }, state);
+  return issue as typeof issue & { body: string };
 }
 
-const appIdentity = (mock: ReturnType<typeof mockGitHub>) => mock.api.get("/app").reply(200, { slug: "pipeline-guard", id: 1 });
+/** The retest tick as the app records it, read back from the body it wrote to issue `number`. */
+function writtenState(body: unknown, number = 41) {
+  const reading = readFollowUp(GW, issueSummary(number, String(body)));
+  if (reading?.status !== "verified") throw new Error("the app wrote a follow-up that does not verify");
+  return reading.state;
+}
+
 
 describe("workflow_run.completed of the retest the app dispatched", () => {
   test("success on the follow-up's commit, the last box: the body is ticked, then the issue is closed with a comment", async () => {
@@ -52,13 +56,10 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const mock = mockGitHub();
     const issue = followUp();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
       .reply(200, [issue])
-      .patch(`${ISSUES}/41`)
-      .reply(200, {})
       .patch(`${ISSUES}/41`)
       .reply(200, {})
       .post(`${ISSUES}/41/comments`)
@@ -67,13 +68,13 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     await probot.receive(workflowRunEvent());
 
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "GET /app", `GET ${ISSUES}`, `PATCH ${ISSUES}/41`, `PATCH ${ISSUES}/41`, `POST ${ISSUES}/41/comments`]);
-    const [, , , edit, close, comment] = bodies(mock.requests);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "GET /app", `GET ${ISSUES}`, `PATCH ${ISSUES}/41`, `POST ${ISSUES}/41/comments`]);
+    const [, , , edit, comment] = bodies(mock.requests);
     expect(issue.body).toContain(RETEST_BOX);
+    expect(edit).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(edit?.body).toContain(TICKED_BOX);
     expect(edit?.body).toContain("<!-- pipeline-guard:item retest -->");
-    expect(edit?.body).toBe(issue.body.replace("- [ ] **Retest**", "- [x] **Retest**"));
-    expect(close).toEqual({ state: "closed", state_reason: "completed" });
+    expect(writtenState(edit?.body).ticks).toEqual({ retest: { by: APP_LOGIN, at: RUN_UPDATED } });
     expect(comment?.body).toContain(RUN_URL);
     expect(comment?.body).toContain("closing");
   });
@@ -83,7 +84,6 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const mock = mockGitHub();
     const issue = followUp({ markers: ["skip-tests", "emergency-deploy"], items: ["retest", "postmortem", "review"] });
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api.get(ISSUES).query(OPEN_FOLLOW_UPS).reply(200, [issue]).patch(`${ISSUES}/41`).reply(200, {});
 
     await probot.receive(workflowRunEvent());
@@ -100,7 +100,6 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
@@ -127,7 +126,6 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
@@ -147,7 +145,6 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
@@ -165,13 +162,10 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
       .reply(200, [followUp({ number: 41 }), followUp({ number: 50, sha: MERGE_SHA, pr: 2 })])
-      .patch(`${ISSUES}/50`)
-      .reply(200, {})
       .patch(`${ISSUES}/50`)
       .reply(200, {})
       .post(`${ISSUES}/50/comments`)
@@ -184,10 +178,11 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
   test("follow-ups of other commits, ticked ones and a person's look-alike are left alone", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    const ticked = followUp({ number: 42 });
-    ticked.body = ticked.body.replace("- [ ] **Retest**", "- [x] **Retest**");
+    const ticked = followUp({ number: 42, ticked: ["retest"] });
+    // A box ticked by hand in the body, not in the state: not a retest result to record either way.
+    const forgedTick = followUp({ number: 46 });
+    forgedTick.body = forgedTick.body.replace('"ticks":{}', '"ticks":{"retest":{"by":"mallory","at":"2026-11-20T00:00:00.000Z"}}');
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     mock.api
       .get(ISSUES)
       .query(OPEN_FOLLOW_UPS)
@@ -197,6 +192,7 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
         followUp({ number: 43, user: { login: "mallory", id: 666, type: "User" } }),
         followUp({ number: 44, items: ["review"], markers: ["emergency-deploy"] }),
         { ...followUp({ number: 45 }), pull_request: { url: "x" } },
+        forgedTick,
       ]);
     await probot.receive(workflowRunEvent());
     expectAllCallsMade(mock);
@@ -212,7 +208,6 @@ describe("workflow_run.completed of the retest the app dispatched", () => {
       .get(`/repos/${REPO}/commits/${PUSH_SHA}/pulls`)
       .query(true)
       .reply(200, [{ number: 2, merged_at: "2026-11-20T10:00:00Z", merge_commit_sha: PUSH_SHA, base: { ref: "master" }, title: "x", user: { login: "alice" } }]);
-    appIdentity(mock);
     mock.api.get(ISSUES).query(OPEN_FOLLOW_UPS).reply(200, []);
     await probot.receive(pushEvent()); // reads and caches the config
     await probot.receive(workflowRunEvent());
@@ -263,7 +258,6 @@ describe("runs that are not the app's retest", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
-    appIdentity(mock);
     await probot.receive(workflowRunEvent({ triggeringActor: { login: "github-actions[bot]", type: "Bot" } }));
     await probot.receive(workflowRunEvent({ triggeringActor: { login: "renovate[bot]", type: "Bot" }, conclusion: "failure" }));
     expectAllCallsMade(mock);

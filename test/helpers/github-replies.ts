@@ -25,13 +25,13 @@ export function issueResponse(params: { number: number; title: string; body: str
     html_url: `https://github.com/Codertocat/Hello-World/issues/${params.number}`,
     labels: params.labels.map((name, i) => ({ id: i + 1, name })),
     user: params.user ?? APP_BOT,
+    created_at: "2026-11-20T10:00:00Z",
+    updated_at: "2026-11-20T10:00:00Z",
   };
 }
 
-/** The query of the issues listing that finds an issue by its hidden key, for a kind's label. */
-export function issuesByLabel(label: string) {
-  return { labels: label, state: "all", sort: "created", direction: "desc", per_page: 100 };
-}
+/** The query of the issues listing that finds a record by its key: the issues the app opened, newest first (never by label). */
+export const RECORD_LOOKUP = { creator: "pipeline-guard[bot]", state: "all", sort: "created", direction: "desc", per_page: 100 };
 
 /** A PR as `GET /repos/{o}/{r}/pulls/{n}` answers, in the same shape as the webhook's. */
 export function pullRequestData(options: PullRequestOptions & { number?: number; repo?: string } = {}): Json {
@@ -76,4 +76,17 @@ export function requestsTo(requests: readonly RecordedRequest[], method: string,
 /** `METHOD path` of each request, the query string left out: the order of calls at a glance. */
 export function callList(requests: readonly RecordedRequest[]): string[] {
   return requests.map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0] ?? "")}`);
+}
+
+/** The request body of the issue the app created (`POST /repos/{o}/{r}/issues`), if it made one. */
+export function createdIssue(requests: readonly RecordedRequest[]): Json | undefined {
+  return requests.find((r) => r.method === "POST" && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(r.path.split("?")[0] ?? ""))?.body as Json | undefined;
+}
+
+/**
+ * A record's body without its hidden signed block: what GitHub shows. The block keeps quoted text as
+ * written (its JSON is inside an HTML comment, which GitHub neither renders nor scans for mentions).
+ */
+export function visible(body: string): string {
+  return body.replace(/<!-- pipeline-guard:record .* -->/, "");
 }

@@ -55,6 +55,9 @@ export function mockGitHub(): { api: nock.Scope; requests: RecordedRequest[]; un
   const requests: RecordedRequest[] = [];
   const unmatched: string[] = [];
   const api = nock(API);
+  // The app's own login (`GET /app`, once per process) is asked whenever a record is looked up or
+  // a bot acts: answered when asked, and a test that counts calls sees it in `requests`.
+  api.get("/app").optionally().reply(200, { id: 9000, slug: "pipeline-guard", name: "Pipeline Guard" });
   api.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
     let parsed: unknown = body;
     try {
