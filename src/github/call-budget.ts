@@ -1,0 +1,34 @@
+import type { GitHubClient } from "./gateway.js";
+
+/** Thrown instead of making a call past the budget: the caller fails closed and says why. */
+export class CallBudgetExceededError extends Error {
+  override name = "CallBudgetExceededError";
+  constructor(readonly limit: number) {
+    super(`more than ${limit} API calls would be needed`);
+  }
+}
+
+declare const client: GitHubClient;
+type RequestHook = Parameters<typeof client.hook.wrap<"request">>[1];
+
+/**
+ * Runs `run` with at most `limit` API calls on `octokit` (REST, GraphQL, pagination and the
+ * configuration read all go through its `request` hook). The call that would exceed the budget is
+ * not made: it throws `CallBudgetExceededError`. The hook is the outermost one, so a request that
+ * Octokit retries, or the installation token it fetches, counts once or not at all, as the
+ * budget counts calls; it is removed when `run` ends.
+ */
+export async function withCallBudget<T>(octokit: GitHubClient, limit: number, run: (spent: () => number) => Promise<T>): Promise<T> {
+  let calls = 0;
+  const guard: RequestHook = async (request, options) => {
+    if (calls >= limit) throw new CallBudgetExceededError(limit);
+    calls++;
+    return request(options);
+  };
+  octokit.hook.wrap("request", guard);
+  try {
+    return await run(() => calls);
+  } finally {
+    octokit.hook.remove("request", guard);
+  }
+}
