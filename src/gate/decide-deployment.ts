@@ -37,10 +37,14 @@ export type Provenance =
   /** On none of the production branches asked. */
   | { kind: "off-production" }
   | { kind: "pull-request"; branch: string; pr: { number: number }; verdict: PullRequestVerdict }
-  /** Pushed without a PR, its commit carrying a marker: judged by the app's own verdict on it (`check`: null when none). */
-  | { kind: "direct-push-override"; branch: string; markers: readonly string[]; check: GateCheck | null; checkWasError: boolean }
-  /** Pushed without a PR or a marker. `people`: the commit's author and committer logins (null: no GitHub account). */
-  | { kind: "bypass"; branch: string; people: ReadonlyArray<string | null> };
+  /**
+   * Pushed without a PR, its commit carrying a marker: judged by the app's own verdict on it
+   * (`check`: null when none). `people`: the commit's author and committer logins (null: no
+   * GitHub account).
+   */
+  | { kind: "direct-push-override"; branch: string; markers: readonly string[]; check: GateCheck | null; checkWasError: boolean; people: ReadonlyArray<string | null> }
+  /** Pushed without a PR or a marker. `check`: the app's own verdict on it, when the push wrote one (`bypass.direct_push: check`). */
+  | { kind: "bypass"; branch: string; people: ReadonlyArray<string | null>; check: GateCheck | null };
 
 export interface DeploymentFacts {
   environment: string;
@@ -175,9 +179,14 @@ function judgePullRequest(sha: string, provenance: Extract<Provenance, { kind: "
   };
 }
 
-function judgeDirectPushOverride(sha: string, provenance: Extract<Provenance, { kind: "direct-push-override" }>): Judgement {
+function judgeDirectPushOverride(facts: DeploymentFacts, sha: string, provenance: Extract<Provenance, { kind: "direct-push-override" }>): Judgement {
   const pushed = `${sha} was pushed directly to the production branch ${provenance.branch} with an override (${provenance.markers.join(", ")})`;
   const { check } = provenance;
+  // The push path exempts these actors, markers included (a release bot's `[skip ci]`), so it
+  // records no verdict for them; a verdict on record still decides.
+  if (!check && isExemptCommit({ people: provenance.people, config: facts.config, appLogin: facts.appLogin })) {
+    return { ok: true, text: `${pushed}, by ${named(provenance.people)} (its author and committer), exempt from bypass reports and override checks on pushes (bypass.allowed_actors, or the app itself).` };
+  }
   if (!check) {
     const missing = provenance.checkWasError ? "its Pipeline Guard check says it could not be checked" : "it carries no Pipeline Guard check of the app's";
     return {
@@ -214,10 +223,17 @@ function judge(facts: DeploymentFacts): Judgement {
     case "pull-request":
       return judgePullRequest(sha, provenance);
     case "direct-push-override":
-      return judgeDirectPushOverride(sha, provenance);
+      return judgeDirectPushOverride(facts, sha, provenance);
     case "bypass": {
       const pushed = `${sha} was pushed directly to the production branch ${provenance.branch} without a pull request or an override marker`;
       const who = named(provenance.people);
+      // The push handler knew the real pusher: its failing check on the commit outweighs what the commit claims.
+      if (provenance.check && !passes(provenance.check)) {
+        return {
+          ok: false,
+          text: `${pushed} (a bypass), recorded as such by its Pipeline Guard check: ${titleOf(provenance.check)}. Bring the change through a pull request into ${provenance.branch}, then deploy from ${provenance.branch}.`,
+        };
+      }
       if (isExemptCommit({ people: provenance.people, config: facts.config, appLogin: facts.appLogin })) {
         return { ok: true, text: `${pushed}, by ${who} (its author and committer), exempt from bypass reports (bypass.allowed_actors, or the app itself).` };
       }

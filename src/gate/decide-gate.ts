@@ -88,15 +88,12 @@ async function provenanceOf(
       return { kind: "unreadable", reason: "GitHub's answer names no commit for this SHA" };
     case "pull-request":
       return { kind: "pull-request", branch: change.branch ?? branches[0] ?? "", pr: { number: change.pr.number }, verdict: await pullRequestVerdict(gw, change, loaded) };
-    case "direct-push":
-      if (change.markers.length === 0) return { kind: "bypass", branch: change.branch, people: [change.author, change.committer] };
-      return {
-        kind: "direct-push-override",
-        branch: change.branch,
-        markers: change.markers.map((m) => m.name),
-        check: isVerdict(change.check) ? { conclusion: change.check.conclusion, title: change.check.title } : null,
-        checkWasError: change.check !== null && !isVerdict(change.check),
-      };
+    case "direct-push": {
+      const people = [change.author, change.committer];
+      const check = isVerdict(change.check) ? { conclusion: change.check.conclusion, title: change.check.title } : null;
+      if (change.markers.length === 0) return { kind: "bypass", branch: change.branch, people, check };
+      return { kind: "direct-push-override", branch: change.branch, markers: change.markers.map((m) => m.name), check, checkWasError: change.check !== null && !isVerdict(change.check), people };
+    }
   }
 }
 
