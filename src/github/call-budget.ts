@@ -8,9 +8,6 @@ export class CallBudgetExceededError extends Error {
   }
 }
 
-declare const client: GitHubClient;
-type RequestHook = Parameters<typeof client.hook.wrap<"request">>[1];
-
 /**
  * Runs `run` with at most `limit` API calls on `octokit` (REST, GraphQL, pagination and the
  * configuration read all go through its `request` hook). The call that would exceed the budget is
@@ -20,7 +17,7 @@ type RequestHook = Parameters<typeof client.hook.wrap<"request">>[1];
  */
 export async function withCallBudget<T>(octokit: GitHubClient, limit: number, run: (spent: () => number) => Promise<T>): Promise<T> {
   let calls = 0;
-  const guard: RequestHook = async (request, options) => {
+  const guard: Parameters<typeof octokit.hook.wrap<"request">>[1] = async (request, options) => {
     if (calls >= limit) throw new CallBudgetExceededError(limit);
     calls++;
     return request(options);

@@ -1,3 +1,4 @@
+import { isProductionBranch } from "../config/is-production-branch.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { readConfig } from "../config/read-config.js";
 import { branchesToCheck, isExemptCommit } from "../gate/decide-deployment.js";
@@ -90,13 +91,14 @@ async function rejudge(gw: Gateway, context: ConfigContext, params: { change: Ch
   const { change, loaded, headSha } = params;
   switch (change.kind) {
     case "pull-request": {
-      const result = await evaluateOrFailClosed(gw, context, { pr: change.pr, defaultBranch: params.defaultBranch, failClosedShas: [headSha], loaded });
-      if (result) {
-        await reportCheck(gw, result.evaluation, loaded, [...new Set([headSha, change.pr.headSha])]);
+      if (!isProductionBranch({ branch: change.pr.baseRef, defaultBranch: params.defaultBranch, production: loaded.config.production })) {
+        // A PR into a branch that is not production has no verdict to give: the commit keeps its own.
+        await keepOrFailClosed(gw, { check: change.check, loaded, headSha, why: `pull request #${change.pr.number} does not go into a production branch` });
         return;
       }
-      // A PR into a branch that is not production has no verdict to give: the commit keeps its own.
-      await keepOrFailClosed(gw, { check: change.check, loaded, headSha, why: `pull request #${change.pr.number} does not go into a production branch` });
+      // On an error the check on this commit fails closed; the PR's head keeps its verdict.
+      const result = await evaluateOrFailClosed(gw, context, { pr: change.pr, defaultBranch: params.defaultBranch, failClosedShas: [headSha], loaded });
+      if (result) await reportCheck(gw, result.evaluation, loaded, [...new Set([headSha, change.pr.headSha])]);
       return;
     }
     case "direct-push":

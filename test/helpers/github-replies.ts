@@ -112,6 +112,8 @@ export interface ProvenancePullRequestReply {
 }
 
 export interface ProvenanceReply {
+  /** `owner/name` of the repository asked (default Codertocat/Hello-World): the app's suites and the PRs are in it. */
+  repository?: string;
   /** One `Ref.compare` status per production branch asked, in order; null: the branch does not exist. */
   statuses?: Array<string | null>;
   /** null: GitHub does not know the SHA. */
@@ -126,11 +128,11 @@ export interface ProvenanceReply {
 
 let nextRunId = 1000;
 
-function suitesReply(runs: readonly GuardRunReply[]) {
+function suitesReply(runs: readonly GuardRunReply[], repository: string) {
   return {
     nodes: runs.map((run) => ({
       app: { slug: run.app ?? "pipeline-guard" },
-      repository: { nameWithOwner: run.repository ?? "Codertocat/Hello-World" },
+      repository: { nameWithOwner: run.repository ?? repository },
       checkRuns: {
         nodes: [
           {
@@ -153,6 +155,7 @@ function gitActorReply(actor: { login?: string | null; email?: string } | undefi
 
 /** The answer of the provenance query: `{ data: … }`, as GitHub sends it. */
 export function provenanceResponse(reply: ProvenanceReply = {}): Json {
+  const fullName = reply.repository ?? "Codertocat/Hello-World";
   const repository: Json = {};
   (reply.statuses ?? ["IDENTICAL"]).forEach((status, i) => (repository[`branch${i}`] = status === null ? null : { compare: { status } }));
   const commit = reply.commit === undefined ? {} : reply.commit;
@@ -164,7 +167,7 @@ export function provenanceResponse(reply: ProvenanceReply = {}): Json {
           message: commit.message ?? "Fix the login timeout",
           author: gitActorReply(commit.author, "alice"),
           committer: gitActorReply(commit.committer, "alice"),
-          checkSuites: suitesReply(commit.checks ?? []),
+          checkSuites: suitesReply(commit.checks ?? [], fullName),
           associatedPullRequests: {
             nodes: (commit.pullRequests ?? []).map((pr) => ({
               number: pr.number,
@@ -178,10 +181,10 @@ export function provenanceResponse(reply: ProvenanceReply = {}): Json {
               baseRefName: pr.baseRefName ?? "master",
               baseRefOid: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
               headRefOid: pr.headRefOid,
-              headRepository: pr.headRepository === null ? null : { nameWithOwner: pr.headRepository ?? "Codertocat/Hello-World" },
-              baseRepository: { nameWithOwner: "Codertocat/Hello-World" },
+              headRepository: pr.headRepository === null ? null : { nameWithOwner: pr.headRepository ?? fullName },
+              baseRepository: { nameWithOwner: fullName },
               mergeCommit: pr.mergeCommit ? { oid: pr.mergeCommit } : null,
-              commits: { totalCount: pr.commits ?? 1, nodes: [{ commit: { oid: pr.headOid ?? pr.headRefOid, checkSuites: suitesReply(pr.headChecks ?? []) } }] },
+              commits: { totalCount: pr.commits ?? 1, nodes: [{ commit: { oid: pr.headOid ?? pr.headRefOid, checkSuites: suitesReply(pr.headChecks ?? [], fullName) } }] },
             })),
           },
         };
