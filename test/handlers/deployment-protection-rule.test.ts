@@ -245,6 +245,28 @@ describe("deployment_protection_rule.requested: a SHA merged through a PR gets t
     );
   });
 
+  test("computing the PR's verdict fails (its commits answer 500): rejected, the verdict could not be established (4 calls)", async () => {
+    const { probot } = createGateApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, "", RAW)
+      .post("/graphql")
+      .reply(200, provenanceResponse(mergedThroughPullRequest()))
+      .get(`/repos/${REPO}/pulls/2/commits`)
+      .query(true)
+      .reply(500, { message: "Server Error" })
+      .post(CALLBACK)
+      .reply(204);
+
+    await probot.receive(gateEvent());
+
+    expectAllCallsMade(mock);
+    expect(mock.requests).toHaveLength(4);
+    expect(answerOf(mock)).toMatchObject({ state: "rejected" });
+    expect(answerOf(mock).comment).toContain("whose Pipeline Guard verdict could not be established (computing it from the PR's facts failed: GitHub answered 500: Server Error), and the gate fails closed.");
+  });
+
   // Only the app's own runs are verdicts: a workflow job named "Pipeline Guard" (suite of
   // `github-actions`), or the app's own run in a fork, is anyone's word. Fails without the change:
   // the old gate read every latest run named "Pipeline Guard".
