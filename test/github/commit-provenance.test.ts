@@ -128,6 +128,18 @@ describe("withCallBudget", () => {
     expect(requests).toHaveLength(2);
   });
 
+  test("the installation token's request, which Octokit makes through the same hooks, is not counted", async () => {
+    const { gw, api, requests } = nockGateway();
+    api.post("/app/installations/7/access_tokens").reply(201, { token: "t" }).get("/repos/octo/app").reply(200, { default_branch: "main" });
+
+    await withCallBudget(gw.octokit, 1, async () => {
+      await gw.octokit.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: 7 });
+      await gw.octokit.rest.repos.get({ owner: "octo", repo: "app" });
+    });
+
+    expect(requests).toHaveLength(2);
+  });
+
   test("the budget ends with `run`: later calls are not counted", async () => {
     const { gw, api } = nockGateway();
     api.get("/repos/octo/app").times(2).reply(200, { default_branch: "main" });
