@@ -11,7 +11,8 @@ export async function handleCheckRunRerequested(context: Context<"check_run.rere
   if (checkRun.name !== CHECK_NAME) return;
   await rerunCheck(gatewayFor(context, appLogin), context, {
     headSha: checkRun.head_sha,
-    prNumber: checkRun.pull_requests[0]?.number,
+    // GitHub lists open PRs whose head branch matches too: only one whose head is this commit is its PR.
+    prNumber: checkRun.pull_requests.find((p) => p.head.sha === checkRun.head_sha)?.number,
     defaultBranch: repository.default_branch,
     headBranch: checkRun.check_suite?.head_branch ?? null,
   });

@@ -12,14 +12,14 @@ const contents = (repo: string) => `/repos/${repo}/contents/.github%2Fpipeline-g
 const CR_REPO = "github/hello-world";
 const CR_SHA = "d6fde92930d4715a2b49857d24b940956b26d2d3";
 
-function rerequested(params: { name?: string; pullRequests?: number[] } = {}) {
+function rerequested(params: { name?: string; pullRequests?: number[]; pullRequestHead?: string } = {}) {
   const payload = fixture<Json>("check_run.rerequested.json");
   payload.check_run.name = params.name ?? "Pipeline Guard";
   payload.check_run.pull_requests = (params.pullRequests ?? [2]).map((number) => ({
     url: `https://api.github.com/repos/${CR_REPO}/pulls/${number}`,
     id: 1000 + number,
     number,
-    head: { ref: "fix", sha: CR_SHA, repo: { id: 1, url: `https://api.github.com/repos/${CR_REPO}`, name: "hello-world" } },
+    head: { ref: "fix", sha: params.pullRequestHead ?? CR_SHA, repo: { id: 1, url: `https://api.github.com/repos/${CR_REPO}`, name: "hello-world" } },
     base: { ref: "master", sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", repo: { id: 1, url: `https://api.github.com/repos/${CR_REPO}`, name: "hello-world" } },
   }));
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "check_run" as const, payload: payload as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -384,6 +384,18 @@ describe("check_run.rerequested on a commit that is not the head of an open PR",
 
     expectAllCallsMade(mock);
     expect(checkBodies(mock)[0]).toMatchObject({ head_sha: CR_SHA, status: "completed", conclusion: "failure", output: { title: "Could not be checked" } });
+  });
+
+  test("GitHub lists an open PR whose head branch matches but whose head is another commit: not this commit's PR, the commit is judged by its provenance", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    provenanceMocks(mock, { commit: { message: "Hotfix", checks: [{ conclusion: "failure", title: "Bypass: direct push on master (d6fde92)", summary: "s" }] } });
+    mock.api.post(`/repos/${CR_REPO}/check-runs`).reply(201, { id: 5 });
+
+    await probot.receive(rerequested({ pullRequests: [7], pullRequestHead: PR_HEAD }));
+
+    expectAllCallsMade(mock);
+    expect(checkBodies(mock)).toEqual([expect.objectContaining({ head_sha: CR_SHA, conclusion: "failure", output: expect.objectContaining({ title: "Bypass: direct push on master (d6fde92)" }) })]);
   });
 
   test("the app's own login cannot be learned: its checks cannot be told from others', the check fails closed", async () => {
