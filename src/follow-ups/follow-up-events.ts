@@ -60,6 +60,7 @@ export async function onFollowUpEdited(
   }
   // What the app last wrote: the edit's previous body, or (when that is not the app's) its state rendered again.
   const reference = base.body ?? followUpBodyFor(gw, issue.number, base.state);
+  const now = params.now ?? new Date();
   const decide = (mode: "enforce" | "report") =>
     decideFollowUpEdit({
       state: base.state,
@@ -68,7 +69,7 @@ export async function onFollowUpEdited(
       otherChanges: describeOtherChanges(reference, issue.body),
       issueOpen: issue.state === "open",
       mode,
-      now: params.now ?? new Date(),
+      now,
     });
   // The mode only matters for a refused tick: an ordinary tick costs no configuration read.
   const strict = decide("enforce");

@@ -1,8 +1,12 @@
-import type { GateCheck } from "../gate/decide-deployment.js";
 import type { Conclusion } from "../overrides/evaluate-override.js";
 import { type Gateway, write } from "./gateway.js";
 
 export const CHECK_NAME = "Pipeline Guard";
+/**
+ * The title of a check the app completed because it could not check (an error): no verdict.
+ * Re-run evaluates such a commit again, and the gate does not take it as the change's verdict.
+ */
+export const COULD_NOT_BE_CHECKED_TITLE = "Could not be checked";
 /** GitHub rejects a check run output summary past 65,535 characters. */
 const CHECK_OUTPUT_LIMIT = 65_535;
 
@@ -29,12 +33,6 @@ export async function createCheckRun(gw: Gateway, params: { headSha: string; con
       }),
     undefined,
   );
-}
-
-/** The latest `Pipeline Guard` check runs on a commit (GitHub's `filter=latest`): one call. */
-export async function latestGuardChecks(gw: Gateway, sha: string): Promise<GateCheck[]> {
-  const { data } = await gw.octokit.rest.checks.listForRef({ owner: gw.owner, repo: gw.repo, ref: sha, check_name: CHECK_NAME, filter: "latest", per_page: 100 });
-  return data.check_runs.map((run) => ({ status: run.status, conclusion: run.conclusion, title: run.output.title }));
 }
 
 /** Whether the commit already carries a `Pipeline Guard` check run (the push handler's, or an earlier scan's): one call. */

@@ -62,12 +62,6 @@ export async function getPullRequest(gw: Gateway, number: number): Promise<PullR
   return pullRequestFacts(data);
 }
 
-/** The number of an open PR whose head is this commit (a fork's head included), or undefined: one call. */
-export async function openPullRequestOfCommit(gw: Gateway, sha: string): Promise<number | undefined> {
-  const { data } = await gw.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: gw.owner, repo: gw.repo, commit_sha: sha });
-  return data.find((p) => p.state === "open")?.number;
-}
-
 export interface MergedPullRequest {
   number: number;
   title: string;

@@ -2,16 +2,19 @@ import type { Context } from "probot";
 import { CHECK_NAME } from "../github/check-runs.js";
 import type { AppLogin } from "../github/app-identity.js";
 import { gatewayFor } from "../github/gateway.js";
-import { judgeMergeGroup, rerunCheck } from "../overrides/pull-request-verdict.js";
+import { judgeMergeGroup } from "../overrides/pull-request-verdict.js";
+import { rerunCheck } from "../overrides/rerun-check.js";
 
-/** `check_run.rerequested` on our check: the Re-run button. */
+/** `check_run.rerequested` on our check: the Re-run button (SPEC section 10.4). */
 export async function handleCheckRunRerequested(context: Context<"check_run.rerequested">, appLogin: AppLogin): Promise<void> {
   const { check_run: checkRun, repository } = context.payload;
   if (checkRun.name !== CHECK_NAME) return;
   await rerunCheck(gatewayFor(context, appLogin), context, {
     headSha: checkRun.head_sha,
-    prNumber: checkRun.pull_requests[0]?.number,
+    // GitHub lists open PRs whose head branch matches too: only one whose head is this commit is its PR.
+    prNumber: checkRun.pull_requests.find((p) => p.head.sha === checkRun.head_sha)?.number,
     defaultBranch: repository.default_branch,
+    headBranch: checkRun.check_suite?.head_branch ?? null,
   });
 }
 

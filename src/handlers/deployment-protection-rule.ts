@@ -7,10 +7,11 @@ import { gatewayFor, statusOf } from "../github/gateway.js";
 type GateContext = Context<"deployment_protection_rule.requested">;
 
 /**
- * `deployment_protection_rule.requested` (SPEC section 7). Every request that can be answered is
- * answered, an error included (the gate then fails closed): GitHub keeps a deployment waiting
- * until the app answers. Costs, besides the token: config, one compare per production branch
- * asked (stopping at the first that contains the SHA), the check runs, the answer.
+ * `deployment_protection_rule.requested` (SPEC sections 7 and 10.5). Every request that can be
+ * answered is answered, an error included (the gate then fails closed): GitHub keeps a deployment
+ * waiting until the app answers. Costs, besides the token: at most 5 calls, the answer included
+ * (config, the provenance query, the answer; the PR's commits and permission only when its
+ * verdict must be computed).
  */
 export async function handleDeploymentProtectionRule(context: GateContext, appLogin: AppLogin): Promise<void> {
   const { payload } = context;

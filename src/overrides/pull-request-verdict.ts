@@ -4,7 +4,7 @@ import { isProductionBranch } from "../config/is-production-branch.js";
 import { readConfig } from "../config/read-config.js";
 import type { Gateway } from "../github/gateway.js";
 import { createCheckRun } from "../github/check-runs.js";
-import { getPullRequest, openPullRequestOfCommit, type PullRequestFacts } from "../github/pull-requests.js";
+import { getPullRequest, type PullRequestFacts } from "../github/pull-requests.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { evaluatePullRequest, type PullRequestEvaluation } from "./evaluate-pull-request.js";
 import { followUpMergedOverride, reportFailingChecksMerge } from "./merged-pull-request.js";
@@ -127,31 +127,4 @@ export async function judgeMergeGroup(
   }
   const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch: params.defaultBranch, failClosedShas: [params.headSha] });
   if (result) await reportCheck(gw, result.evaluation, result.loaded, [params.headSha]);
-}
-
-/**
- * The Re-run button on our check. `prNumber` comes from the payload for branches of this
- * repository; a fork's head is looked up by commit, and when no open PR holds the commit the
- * check is completed neutral rather than left as GitHub shows it (queued).
- */
-export async function rerunCheck(gw: Gateway, context: ConfigContext, params: { headSha: string; prNumber: number | undefined; defaultBranch: string }): Promise<void> {
-  const number = params.prNumber ?? (await openPullRequestOfCommit(gw, params.headSha));
-  if (number === undefined) {
-    await createCheckRun(gw, {
-      headSha: params.headSha,
-      conclusion: "neutral",
-      title: "No open pull request holds this commit",
-      summary: "Pipeline Guard checks pull requests into production branches; this commit is not the head of an open one.",
-    });
-    return;
-  }
-  let pr: PullRequestFacts;
-  try {
-    pr = await getPullRequest(gw, number);
-  } catch (error) {
-    // The Re-run button was pressed: the check must end, failing closed, rather than stay queued.
-    await reportEvaluationError(gw, { headShas: [params.headSha], loaded: null, error });
-    return;
-  }
-  await reevaluatePullRequest(gw, context, { pr, defaultBranch: params.defaultBranch });
 }

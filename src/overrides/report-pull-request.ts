@@ -1,5 +1,5 @@
 import type { LoadedConfig } from "../config/load-config.js";
-import { createCheckRun } from "../github/check-runs.js";
+import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
 import { upsertComment } from "../github/comments.js";
 import type { Gateway } from "../github/gateway.js";
 import { addLabels, markerLabelSpec, removeLabel } from "../github/labels.js";
@@ -36,7 +36,7 @@ export async function reportEvaluationError(gw: Gateway, params: { headShas: rea
   ].join("\n");
   for (const headSha of params.headShas) {
     try {
-      await createCheckRun(gw, { headSha, conclusion: failClosedConclusion(mode), title: "Could not be checked", summary });
+      await createCheckRun(gw, { headSha, conclusion: failClosedConclusion(mode), title: COULD_NOT_BE_CHECKED_TITLE, summary });
     } catch (checkError) {
       gw.log.error({ err: checkError, sha: headSha }, "the fail-closed check run could not be created either");
     }

@@ -1,6 +1,7 @@
 /**
- * The fake's `POST /api/graphql`: it knows the two queries Pipeline Guard sends, recognized by
- * their text (src/github/required-checks.ts and src/github/repository-activity.ts), and answers
+ * The fake's `POST /api/graphql`: it knows the three queries Pipeline Guard sends, recognized by
+ * their text (src/github/required-checks.ts, src/github/repository-activity.ts and
+ * src/github/commit-provenance.ts), and answers
  * them from the state in GraphQL's shapes. Any other query gets a GraphQL error, so that a
  * changed query fails a test loudly instead of being answered wrongly.
  */
@@ -21,14 +22,17 @@ interface GraphqlRequest {
 const REQUIRED_CHECKS = /query PipelineGuardRequiredChecks\b[\s\S]*branchProtectionRule \{ requiredStatusCheckContexts \}[\s\S]*statusCheckRollup/;
 const ACTIVITY = /query PipelineGuardActivity\b[\s\S]*history\(first: \d+, since: \$since, after: \$after\)[\s\S]*associatedPullRequests[\s\S]*deployments\(/;
 
+const PROVENANCE = /query PipelineGuardProvenance\b[\s\S]*object\(oid: \$oid\)[\s\S]*associatedPullRequests\(first: \d+\)[\s\S]*fragment PipelineGuardSuites on CheckSuiteConnection/;
+
 const notFound = (path: string, message: string): GraphqlAnswer => ({ known: true, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `${message} (${path})` }] } });
 
 export function answerGraphql(state: GitHubState, request: GraphqlRequest, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
   const { query, variables } = request;
   const repo = state.repository(`${String(variables.owner)}/${String(variables.repo)}`);
-  const matched = REQUIRED_CHECKS.test(query) || ACTIVITY.test(query);
+  const matched = REQUIRED_CHECKS.test(query) || ACTIVITY.test(query) || PROVENANCE.test(query);
   if (!matched) return { known: false, body: { errors: [{ message: "fake GitHub: this query is not one Pipeline Guard sends (see test/e2e/fake-graphql.ts)" }] } };
   if (!repo || !canRead(repo)) return notFound("repository", `Could not resolve to a Repository with the name '${String(variables.owner)}/${String(variables.repo)}'.`);
+  if (PROVENANCE.test(query)) return provenance(state, repo, variables);
   return REQUIRED_CHECKS.test(query) ? requiredChecks(state, repo, Number(variables.number)) : activity(state, repo, variables);
 }
 
@@ -149,4 +153,87 @@ function activity(state: GitHubState, repo: FakeRepository, variables: Record<st
       },
     },
   };
+}
+
+/** The check suites of a commit holding runs of one name: one suite per app, with its latest run of that name. */
+function guardSuites(repo: FakeRepository, sha: string, checkName: string) {
+  const runs = repo.checkRuns.filter((r) => r.headSha === sha && r.name === checkName);
+  const apps = [...new Set(runs.map((r) => r.app.slug))];
+  return {
+    nodes: apps.map((slug) => {
+      const latest = runs.filter((r) => r.app.slug === slug).at(-1)!;
+      return {
+        app: { slug },
+        repository: { nameWithOwner: repo.fullName },
+        checkRuns: {
+          nodes: [
+            {
+              databaseId: latest.id,
+              status: latest.status.toUpperCase(),
+              conclusion: latest.conclusion?.toUpperCase() ?? null,
+              title: latest.output.title,
+              summary: latest.output.summary,
+            },
+          ],
+        },
+      };
+    }),
+  };
+}
+
+/**
+ * How a commit reached where it is: for each `$branchN`, `Ref.compare(headRef: $sha)`'s status
+ * (`BEHIND`/`IDENTICAL` when the branch contains it); the commit's message and people; its
+ * `Pipeline Guard` suites; the PRs that merged it, hold it or have it as their head.
+ */
+function provenance(state: GitHubState, repo: FakeRepository, variables: Record<string, unknown>): GraphqlAnswer {
+  const oid = String(variables.oid ?? "");
+  const checkName = String(variables.checkName ?? "");
+  const repository: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (!/^branch\d+$/.test(name)) continue;
+    const head = state.resolveRef(repo, String(value));
+    const known = repo.commits.has(oid);
+    const status = !head || !known ? null : head === oid ? "IDENTICAL" : state.ancestors(repo, head).has(oid) ? "BEHIND" : state.ancestors(repo, oid).has(head) ? "AHEAD" : "DIVERGED";
+    repository[name] = head ? { compare: status ? { status } : null } : null;
+  }
+  const commit = repo.commits.get(oid);
+  const actor = (login: string | null) => {
+    const user = login ? state.user(login) : null;
+    return user ? { __typename: user.type === "Bot" ? "Bot" : "User", login: user.type === "Bot" ? user.login.replace(/\[bot\]$/, "") : user.login } : null;
+  };
+  repository.object = commit
+    ? {
+        __typename: "Commit",
+        message: commit.message,
+        author: { email: commit.authorEmail, user: commit.author ? { login: commit.author } : null },
+        committer: { email: commit.authorEmail, user: commit.author ? { login: commit.author } : null },
+        checkSuites: guardSuites(repo, oid, checkName),
+        associatedPullRequests: {
+          nodes: [...repo.pulls.values()]
+            .filter((p) => p.mergeCommitSha === oid || p.headSha === oid || p.commits.includes(oid))
+            .map((p) => {
+              const issue = repo.issues.find((i) => i.number === p.number)!;
+              return {
+                number: p.number,
+                state: p.merged ? "MERGED" : issue.state.toUpperCase(),
+                merged: p.merged,
+                mergedAt: p.mergedAt,
+                title: issue.title,
+                body: issue.body ?? "",
+                author: actor(issue.user.login),
+                mergedBy: actor(p.mergedBy),
+                baseRefName: p.baseRef,
+                baseRefOid: p.baseSha,
+                headRefOid: p.headSha,
+                headRepository: { nameWithOwner: p.headRepo },
+                baseRepository: { nameWithOwner: repo.fullName },
+                mergeCommit: p.mergeCommitSha ? { oid: p.mergeCommitSha } : null,
+                commits: { totalCount: p.commits.length, nodes: [{ commit: { oid: p.headSha, checkSuites: guardSuites(repo, p.headSha, checkName) } }] },
+              };
+            }),
+        },
+      }
+    : null;
+  return { known: true, body: { data: { repository } } };
 }

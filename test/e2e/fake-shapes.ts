@@ -420,4 +420,35 @@ export class GitHubShapes {
       head_commit: params.commits.length > 0 ? commit(params.commits.at(-1)!) : null,
     };
   }
+
+  /** A `deployment_protection_rule.requested` event: a workflow run waiting to deploy `sha` to `environment`. */
+  deploymentProtectionRuleEvent(repo: FakeRepository, params: { environment: string; sha: string; ref: string; runId: number; creator: string }): Json {
+    return {
+      action: "requested",
+      environment: params.environment,
+      event: "push",
+      deployment_callback_url: `${this.api}/repos/${repo.fullName}/actions/runs/${params.runId}/deployment_protection_rule`,
+      deployment: {
+        url: `${this.api}/repos/${repo.fullName}/deployments/${params.runId}`,
+        id: params.runId,
+        node_id: nodeId("Deployment", params.runId),
+        task: "deploy",
+        original_environment: params.environment,
+        environment: params.environment,
+        description: null,
+        created_at: this.state.now(),
+        updated_at: this.state.now(),
+        sha: params.sha,
+        ref: params.ref,
+        payload: {},
+        creator: this.user(this.state.user(params.creator)),
+        statuses_url: `${this.api}/repos/${repo.fullName}/deployments/${params.runId}/statuses`,
+        repository_url: `${this.api}/repos/${repo.fullName}`,
+      },
+      repository: this.repository(repo),
+      organization: repo.owner.type === "Organization" ? { login: repo.owner.login, id: repo.owner.id } : undefined,
+      installation: this.webhookInstallation(repo),
+      sender: this.user(this.state.user(params.creator)),
+    };
+  }
 }

@@ -21,6 +21,7 @@ import {
   playDirectPush,
   playEmergencyMerge,
   playForkSkipTests,
+  requestDeployment,
   runScan,
   seedInfra,
   seedPayments,
@@ -128,7 +129,7 @@ function expectEmergencyFollowedUp(state: RepositoryState, play: { pull: { headS
   expect(pr).toMatchObject({ number: 1, title: EMERGENCY_TITLE, state: "closed", labels: ["emergency-deploy"] });
 
   // The override's verdict on the PR's head (at `opened`), then on the merge commit (at the
-  // merge): the deployment gate reads the check of the SHA it deploys.
+  // merge); the deployment gate judges the PR's verdict (scenario 8).
   const guard = state.checkRuns.filter((r) => r.name === "Pipeline Guard");
   const allowed = { app: "pipeline-guard", status: "completed", conclusion: "success", title: "Override allowed: emergency-deploy" };
   expect(guard).toEqual([
@@ -401,6 +402,61 @@ describe("Pipeline Guard end to end: lib/main.js and lib/cli/main.js against a f
         expect(fake.unhandled()).toEqual([]);
       } finally {
         await finish("6. drift scan (3 runs)", env);
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  test.concurrent(
+    "8. the deployment gate judges provenance: the merged emergency fix is approved by its PR's verdict; a direct push (a bypass) is rejected, a workflow's 'Pipeline Guard' run notwithstanding; at most 5 calls each",
+    async () => {
+      const env = await environment({ epoch: EPOCH, seed: (fake) => seedPayments(fake) });
+      try {
+        const { fake } = env;
+        const merged = await playEmergencyMerge(env);
+        await handled(env, [merged.opened, ...merged.closed]);
+        const approved = await requestDeployment(env, { sha: merged.mergeSha, runId: 9001 });
+        await handled(env, [approved.delivery]);
+
+        const pushed = await playDirectPush(env);
+        await handled(env, [pushed.delivery]);
+        // A workflow job named "Pipeline Guard" passes on the pushed commit: anyone's word, not the app's.
+        fake.state.addCheckRun(pushed.repo, { sha: pushed.sha, name: "Pipeline Guard", conclusion: "success" });
+        const rejected = await requestDeployment(env, { sha: pushed.sha, runId: 9002 });
+        await handled(env, [rejected.delivery]);
+
+        expect(pushed.repo.gateReviews).toEqual([
+          {
+            runId: 9001,
+            environment: "production",
+            state: "approved",
+            comment: expect.stringContaining(
+              `Approved: ${merged.mergeSha.slice(0, 7)} reached the production branch main through pull request #1, whose Pipeline Guard verdict passes: Override allowed: emergency-deploy (its Pipeline Guard check on the PR's head ${merged.pull.headSha.slice(0, 7)}).`,
+            ),
+          },
+          {
+            runId: 9002,
+            environment: "production",
+            state: "rejected",
+            comment: expect.stringContaining(`Rejected by Pipeline Guard: ${pushed.sha.slice(0, 7)} was pushed directly to the production branch main without a pull request or an override marker (a bypass)`),
+          },
+        ]);
+        // Each answer within the budget: config, the provenance query, the answer (and the app's login, once per process).
+        const gateCalls = (from: number, to: number) => routes(fake.requests.slice(from, to)).filter((r) => !r.endsWith("/access_tokens") && r !== "GET /app");
+        const pushStart = fake.requests.findIndex((r, i) => i > approved.from && r.route === "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls");
+        expect(gateCalls(approved.from, pushStart)).toEqual([
+          "GET /repos/{owner}/{repo}/contents/{path}",
+          "POST /graphql",
+          "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
+        ]);
+        expect(gateCalls(rejected.from, fake.requests.length)).toEqual([
+          "GET /repos/{owner}/{repo}/contents/{path}",
+          "POST /graphql",
+          "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
+        ]);
+        expect(fake.unhandled()).toEqual([]);
+      } finally {
+        await finish("8. deployment gate", env);
       }
     },
     SCENARIO_TIMEOUT_MS,

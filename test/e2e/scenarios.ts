@@ -227,3 +227,16 @@ export async function runScan(env: Environment): Promise<ScanRun> {
   const result = await runCommand({ identity: env.identity, fake: env.fake, args: ["scan", "--repo", INFRA] });
   return { ...result, from, to: env.fake.requests.length };
 }
+
+/**
+ * Scenario 8's step: a workflow run waits to deploy `sha` to production, and GitHub asks the app
+ * (`deployment_protection_rule.requested`). Returns the delivery and the index of its first
+ * request in `fake.requests`, to count the gate's calls.
+ */
+export async function requestDeployment(env: Environment, params: { sha: string; runId: number }): Promise<{ delivery: DeliveryResult; from: number }> {
+  const repo = env.fake.repository(PAYMENTS);
+  const from = env.fake.requests.length;
+  const payload = env.fake.shapes.deploymentProtectionRuleEvent(repo, { environment: "production", sha: params.sha, ref: "main", runId: params.runId, creator: "deploy-bot" });
+  const delivery = expectAccepted(await serverOf(env).deliver("deployment_protection_rule", payload), env);
+  return { delivery, from };
+}

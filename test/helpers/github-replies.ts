@@ -90,3 +90,121 @@ export function createdIssue(requests: readonly RecordedRequest[]): Json | undef
 export function visible(body: string): string {
   return body.replace(/<!-- pipeline-guard:record .* -->/, "");
 }
+
+/* ---- the provenance GraphQL query (src/github/commit-provenance.ts) ---- */
+
+/** A `Pipeline Guard` run as the provenance query reads it; by default the app's own, in Codertocat/Hello-World. */
+export interface GuardRunReply {
+  id?: number;
+  conclusion: string | null;
+  title?: string;
+  summary?: string;
+  status?: string;
+  /** The slug of the app whose suite holds it: `github-actions` for a workflow's job of that name. */
+  app?: string;
+  repository?: string;
+}
+
+export interface ProvenancePullRequestReply {
+  number: number;
+  state?: "OPEN" | "CLOSED" | "MERGED";
+  merged?: boolean;
+  mergeCommit?: string | null;
+  baseRefName?: string;
+  headRefOid: string;
+  title?: string;
+  body?: string;
+  author?: string | null;
+  /** `Bot`: GraphQL names a bot without `[bot]`. */
+  authorType?: "User" | "Bot";
+  headRepository?: string | null;
+  commits?: number;
+  /** The runs on the PR's head; `headOid` other than `headRefOid`: the query's last commit is not the head. */
+  headChecks?: GuardRunReply[];
+  headOid?: string;
+}
+
+export interface ProvenanceReply {
+  /** `owner/name` of the repository asked (default Codertocat/Hello-World): the app's suites and the PRs are in it. */
+  repository?: string;
+  /** One `Ref.compare` status per production branch asked, in order; null: the branch does not exist. */
+  statuses?: Array<string | null>;
+  /** null: GitHub does not know the SHA. */
+  commit?: {
+    message?: string;
+    author?: { login?: string | null; email?: string };
+    committer?: { login?: string | null; email?: string };
+    checks?: GuardRunReply[];
+    pullRequests?: ProvenancePullRequestReply[];
+  } | null;
+}
+
+let nextRunId = 1000;
+
+function suitesReply(runs: readonly GuardRunReply[], repository: string) {
+  return {
+    nodes: runs.map((run) => ({
+      app: { slug: run.app ?? "pipeline-guard" },
+      repository: { nameWithOwner: run.repository ?? repository },
+      checkRuns: {
+        nodes: [
+          {
+            databaseId: run.id ?? nextRunId++,
+            status: (run.status ?? "completed").toUpperCase(),
+            conclusion: run.conclusion?.toUpperCase() ?? null,
+            title: run.title ?? "Override allowed: skip-tests",
+            ...(run.summary !== undefined ? { summary: run.summary } : {}),
+          },
+        ],
+      },
+    })),
+  };
+}
+
+function gitActorReply(actor: { login?: string | null; email?: string } | undefined, fallback: string) {
+  const login = actor?.login === undefined ? fallback : actor.login;
+  return { email: actor?.email ?? `${login ?? "someone"}@example.com`, user: login ? { login } : null };
+}
+
+/** The answer of the provenance query: `{ data: … }`, as GitHub sends it. */
+export function provenanceResponse(reply: ProvenanceReply = {}): Json {
+  const fullName = reply.repository ?? "Codertocat/Hello-World";
+  const repository: Json = {};
+  (reply.statuses ?? ["IDENTICAL"]).forEach((status, i) => (repository[`branch${i}`] = status === null ? null : { compare: { status } }));
+  const commit = reply.commit === undefined ? {} : reply.commit;
+  repository.object =
+    commit === null
+      ? null
+      : {
+          __typename: "Commit",
+          message: commit.message ?? "Fix the login timeout",
+          author: gitActorReply(commit.author, "alice"),
+          committer: gitActorReply(commit.committer, "alice"),
+          checkSuites: suitesReply(commit.checks ?? [], fullName),
+          associatedPullRequests: {
+            nodes: (commit.pullRequests ?? []).map((pr) => ({
+              number: pr.number,
+              state: pr.state ?? (pr.merged === false ? "OPEN" : "MERGED"),
+              merged: pr.merged ?? true,
+              mergedAt: pr.merged === false ? null : "2026-11-20T10:00:00Z",
+              title: pr.title ?? "Update the README with new information",
+              body: pr.body ?? "This is a pretty simple change.",
+              author: pr.author === null ? null : { __typename: pr.authorType ?? "User", login: pr.author ?? "alice" },
+              mergedBy: pr.merged === false ? null : { __typename: "User", login: "bob" },
+              baseRefName: pr.baseRefName ?? "master",
+              baseRefOid: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+              headRefOid: pr.headRefOid,
+              headRepository: pr.headRepository === null ? null : { nameWithOwner: pr.headRepository ?? fullName },
+              baseRepository: { nameWithOwner: fullName },
+              mergeCommit: pr.mergeCommit ? { oid: pr.mergeCommit } : null,
+              commits: { totalCount: pr.commits ?? 1, nodes: [{ commit: { oid: pr.headOid ?? pr.headRefOid, checkSuites: suitesReply(pr.headChecks ?? [], fullName) } }] },
+            })),
+          },
+        };
+  return { data: { repository } };
+}
+
+/** The variables and query of a recorded GraphQL request. */
+export function graphqlRequest(request: RecordedRequest): { query: string; variables: Json } {
+  return request.body as { query: string; variables: Json };
+}

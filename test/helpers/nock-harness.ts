@@ -51,13 +51,14 @@ export function recordingLog(): { log: Gateway["log"]; lines: LogLine[] } {
  * body) and each request nothing answered, so a test proves both the calls it expects and that
  * no other call was made.
  */
-export function mockGitHub(): { api: nock.Scope; requests: RecordedRequest[]; unmatched: string[] } {
+export function mockGitHub(options: { appLogin?: boolean } = {}): { api: nock.Scope; requests: RecordedRequest[]; unmatched: string[] } {
   const requests: RecordedRequest[] = [];
   const unmatched: string[] = [];
   const api = nock(API);
   // The app's own login (`GET /app`, once per process) is asked whenever a record is looked up or
-  // a bot acts: answered when asked, and a test that counts calls sees it in `requests`.
-  api.get("/app").optionally().reply(200, { id: 9000, slug: "pipeline-guard", name: "Pipeline Guard" });
+  // a bot acts: answered when asked, and a test that counts calls sees it in `requests`. A test of
+  // what happens when GitHub cannot say (`appLogin: false`) answers it itself.
+  if (options.appLogin !== false) api.get("/app").optionally().reply(200, { id: 9000, slug: "pipeline-guard", name: "Pipeline Guard" });
   api.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
     let parsed: unknown = body;
     try {

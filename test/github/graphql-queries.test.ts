@@ -1,0 +1,53 @@
+/**
+ * Every GraphQL query the app sends, validated against GitHub's published schema
+ * (@octokit/graphql-schema): a field GitHub renamed or never had fails here, not in production.
+ * The inventory below is checked against the sources, so a new query cannot be left out.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { validate } from "@octokit/graphql-schema";
+import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
+import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
+import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
+
+const QUERIES: Record<string, string> = {
+  PipelineGuardActivity: ACTIVITY_QUERY,
+  PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
+  PipelineGuardProvenance: provenanceQuery(1),
+};
+
+const SRC = new URL("../../src/", import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+describe("GraphQL queries against GitHub's schema", () => {
+  test.each(Object.entries(QUERIES))("%s is valid", (_name, query) => {
+    expect(validate(query).map((e) => e.message)).toEqual([]);
+  });
+
+  test.each([0, 1, 3, PROVENANCE_BRANCH_LIMIT])("the provenance query with %i production branches is valid", (count) => {
+    expect(validate(provenanceQuery(count)).map((e) => e.message)).toEqual([]);
+  });
+
+  test("a query with a field GitHub does not have fails (the validation can fail)", () => {
+    expect(validate(REQUIRED_CHECKS_QUERY.replace("requiredStatusCheckContexts", "requiredChecksThatDoNotExist"))).not.toEqual([]);
+  });
+
+  test("every query operation in src/ is in the inventory above, and every graphql call sends one of them", () => {
+    const operations = new Set<string>();
+    let calls = 0;
+    for (const file of sourceFiles(SRC)) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/\bquery\s+([A-Z]\w*)\s*\(/g)) operations.add(match[1] ?? "");
+      calls += [...text.matchAll(/octokit\.graphql\b/g)].length;
+    }
+    expect([...operations].sort()).toEqual(Object.keys(QUERIES).sort());
+    // One call site per query: a new call site is a new query to add above.
+    expect(calls).toBe(Object.keys(QUERIES).length);
+  });
+});
