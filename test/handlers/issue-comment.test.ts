@@ -4,7 +4,7 @@ import { COMMAND_HELP } from "../../src/commands/parse-command.js";
 import { readStateBlock } from "../../src/markdown/hidden-block.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
-import { bodies, callList, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
+import { bodies, callList, memoryRead, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
 import { BASELINE_SNAPSHOT, activityReply, classicProtection, issue, reportBody } from "../helpers/scan-github.js";
 
 setUpNock();
@@ -278,7 +278,8 @@ describe("issue_comment: recheck", () => {
       .post(REACTIONS)
       .reply(201, {})
       .get(`${R}/pulls/2`)
-      .reply(200, pullRequestData({ repo: REPO }))
+      .reply(200, pullRequestData({ repo: REPO }));
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`${R}/pulls/2/commits`)
       .query({ per_page: 100 })
       .reply(200, commitsResponse(["Update README"]))
@@ -293,10 +294,12 @@ describe("issue_comment: recheck", () => {
       `GET ${R}/collaborators/Codertocat/permission`,
       `POST ${REACTIONS}`,
       `GET ${R}/pulls/2`,
+      "GET /app",
+      `GET ${R}/commits/${HEAD_SHA}/check-runs`,
       `GET ${R}/pulls/2/commits`,
       `POST ${R}/check-runs`,
     ]);
-    expect(bodies(mock.requests)[5]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
+    expect(bodies(mock.requests)[7]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
   });
 
   test("on a PR into a branch that is not production: a reply that says so, no check", async () => {

@@ -2,6 +2,7 @@ import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BEFORE_SHA,
+  HEAD_SHA,
   MERGE_SHA,
   PUSH_SHA,
   REPO,
@@ -13,7 +14,7 @@ import {
   pushCommitSha,
   pushEvent,
 } from "../helpers/payloads.js";
-import { APP_BOT, bodies, callList, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { APP_BOT, APP_IDENTITY, bodies, callList, issueResponse, issuesByLabel, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -162,7 +163,12 @@ describe("push of a merged PR", () => {
       .get(`/repos/${REPO}/commits/${MERGE_SHA}/pulls`)
       .query({ per_page: 100 })
       .reply(200, mergedPullsForCommit(MERGE_SHA))
-      // the PR path
+      // the PR path (nothing remembered on the head)
+      .get("/app")
+      .reply(200, APP_IDENTITY)
+      .get(`/repos/${REPO}/commits/${HEAD_SHA}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Raise the timeout [skip-tests]"]))

@@ -1,3 +1,4 @@
+import type nock from "nock";
 import type { RecordedRequest } from "./test-app.js";
 import { pullRequestEvent, type PullRequestOptions } from "./payloads.js";
 
@@ -76,4 +77,37 @@ export function requestsTo(requests: readonly RecordedRequest[], method: string,
 /** `METHOD path` of each request, the query string left out: the order of calls at a glance. */
 export function callList(requests: readonly RecordedRequest[]): string[] {
   return requests.map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0] ?? "")}`);
+}
+
+/** `GET /app`: the app's own identity, asked once per process (the first memory read of a test app). */
+export const APP_IDENTITY = { id: 1, slug: "pipeline-guard", name: "Pipeline Guard" };
+
+/**
+ * A check run as `GET /repos/{o}/{r}/commits/{sha}/check-runs` lists it, from the body the app
+ * POSTed (so a test feeds the app's own memory back to it); `app` another app's slug to forge one.
+ */
+export function listedCheckRun(body: Json, options: { id?: number; app?: string } = {}): Json {
+  return {
+    id: options.id ?? 1,
+    name: body.name,
+    head_sha: body.head_sha,
+    status: body.status,
+    conclusion: body.conclusion,
+    output: { title: body.output?.title ?? null, summary: body.output?.summary ?? null, text: body.output?.text ?? null },
+    app: { id: options.app ? 2 : APP_IDENTITY.id, slug: options.app ?? APP_IDENTITY.slug },
+  };
+}
+
+/**
+ * The memory read of an evaluation of an existing head (SPEC section 10, rules 6 and 12): `GET /app`
+ * when `identity` (the first time in a test app), then the app's latest `Pipeline Guard` check
+ * runs on `sha` (`runs`: POST bodies the app wrote; none by default: nothing remembered).
+ */
+export function memoryRead(api: nock.Scope, params: { repo: string; sha: string; runs?: Json[]; identity?: boolean; filter?: "latest" | "all" }): nock.Scope {
+  if (params.identity ?? true) api.get("/app").reply(200, APP_IDENTITY);
+  const runs = (params.runs ?? []).map((body, i, all) => listedCheckRun(body, { id: all.length - i }));
+  return api
+    .get(`/repos/${params.repo}/commits/${params.sha}/check-runs`)
+    .query({ check_name: "Pipeline Guard", filter: params.filter ?? "latest", per_page: 100 })
+    .reply(200, { total_count: runs.length, check_runs: runs });
 }
