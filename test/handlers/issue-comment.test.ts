@@ -107,6 +107,28 @@ describe("issue_comment: who may run commands", () => {
     expect(requestsTo(mock.requests, "POST", `${R}/actions/workflows/apply.yml/dispatches`)).toEqual([]);
   });
 
+  // SPEC section 10, rule 11: fails without the strictest fallback (the broken team list would
+  // take its default, [], and `permission: maintain` would stand: the maintainer would be allowed).
+  test("an invalid commands.allowed (a team that is not a string): only admins may run commands", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, "commands:\n  allowed:\n    permission: maintain\n    teams: [{ slug: sre }]\n", RAW)
+      .get(`${R}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: "write", role_name: "maintain" })
+      .post(REACTIONS)
+      .reply(201, {})
+      .post(`${R}/issues/1/comments`)
+      .reply(201, { id: 2 });
+
+    await probot.receive(commentEvent("/pipeline-guard help"));
+
+    expectAllCallsMade(mock);
+    expect(reactions(mock)).toEqual(["confused"]);
+    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has maintain permission (admin needed). See `commands.allowed`.");
+  });
+
   test("not allowed, and in none of the listed teams: the reply names the teams, still no @", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();

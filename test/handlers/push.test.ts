@@ -456,6 +456,30 @@ describe("direct push with a marker: an override", () => {
     expect(b[7]?.body).toContain("- @alice has read permission (write needed)");
   });
 
+  // SPEC section 10, rule 6: fails when only the pusher is checked.
+  test("a marker commit written by someone less privileged than the pusher: failure naming its author", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock);
+    mock.api.get(`/repos/${REPO}/collaborators/walt/permission`).reply(200, { permission: "read", role_name: "read" });
+    await probot.receive(pushEvent({ commits: [{ message: JUSTIFIED, username: "walt" }] }));
+    expectAllCallsMade(mock);
+    const check = bodies(requestsTo(mock.requests, "POST", CHECK_RUNS))[0]!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(`❌ **Authorized**: @walt (author of commit ${SHORT}) has read permission (write needed)`);
+  });
+
+  test("a marker commit whose author has no GitHub login: failure, an unknown author", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock);
+    await probot.receive(pushEvent({ commits: [{ message: JUSTIFIED, username: null }] }));
+    expectAllCallsMade(mock);
+    const check = bodies(requestsTo(mock.requests, "POST", CHECK_RUNS))[0]!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(`an unknown author (author of commit ${SHORT}: GitHub ties it to no login) is not allowed`);
+  });
+
   test("`mode: report`: the unmet override's check ends neutral", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
