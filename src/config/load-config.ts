@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { validateConfig, type ValidatedConfig } from "./validate-config.js";
+import { unreadableConfig, validateConfig, type ValidatedConfig } from "./validate-config.js";
 
 /** Read as `.github/pipeline-guard.yml` (SPEC section 2). */
 export const CONFIG_FILE = "pipeline-guard.yml";
@@ -17,7 +17,8 @@ const CONFIG_PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
 /**
  * Reads the repository's configuration through Probot, which reads only the default branch (a PR
  * can never weaken its own policy), falls back to the org's `.github` repository and follows
- * `_extends`. A broken file never crashes anything: it gives the defaults and an error to show.
+ * `_extends`. A broken file never crashes anything: it gives the defaults (the strictest setting to
+ * who may use markers and run commands: what the file meant there is unknown) and an error to show.
  * An API failure (a 5xx, a 403) is thrown, so that callers fail closed rather than run with a
  * policy the repository did not choose; a missing file (404) is simply no file.
  */
@@ -32,8 +33,8 @@ export async function loadConfig(context: { config: Context["config"]; log: Cont
   } catch (error) {
     if (!isConfigFileError(error)) throw error;
     const message = describeConfigFileError(error);
-    context.log.warn({ file: CONFIG_PATH, error: message }, "configuration file could not be read; the defaults apply");
-    return { ...validateConfig(undefined), errors: [{ path: "(file)", message }], source: "defaults" };
+    context.log.warn({ file: CONFIG_PATH, error: message }, "configuration file could not be read; the defaults apply, and only admins may use markers and run commands");
+    return { ...unreadableConfig({ path: "(file)", message }), source: "defaults" };
   }
 
   const validated = validateConfig(raw);

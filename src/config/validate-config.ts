@@ -1,10 +1,14 @@
 import type { z } from "zod";
 import { configSchema, finishConfig, type Config } from "./schema.js";
 
-/** One problem in a configuration file, at a readable key path such as `markers.skip-tests.follow_up[0]`. */
+/**
+ * One problem in a configuration file, at a readable key path such as `markers.skip-tests.follow_up[0]`.
+ * `fallback: "strictest"` marks the note that a whole policy took its strictest setting (rule 11).
+ */
 export interface ConfigError {
   path: string;
   message: string;
+  fallback?: "strictest";
 }
 
 /** The configuration to use, and what was wrong with the file (empty when nothing was). */
@@ -28,6 +32,17 @@ export const MAX_CONFIG_ERRORS = 100;
 
 const ROOT_PATH = "(root)";
 
+/**
+ * Who may use markers and who may run commands: a broken value there falls back to the strictest
+ * setting (admins only, no team, no user), not to the default, so that a typo such as
+ * `permission: Admin` never lets more people through than the file meant (SPEC section 10, rule 11).
+ */
+const STRICTEST_ALLOWED: Config["overrides"]["allowed"] = { permission: "admin", teams: [], users: [] };
+const STRICTEST_POLICIES: ReadonlyArray<{ path: readonly string[]; consequence: string }> = [
+  { path: ["overrides", "allowed"], consequence: "only admins may use markers until it is fixed" },
+  { path: ["commands", "allowed"], consequence: "only admins may run commands until it is fixed" },
+];
+
 type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
 type PathSegment = PropertyKey;
@@ -36,26 +51,27 @@ type Mapping = Record<string, unknown>;
 /**
  * Validates a parsed `.github/pipeline-guard.yml`. Never throws: an invalid file never crashes
  * anything. Each broken key takes its default (the whole list that holds a broken item, the default
- * marker policy for a broken default marker) so that the rest of the file still applies; if the
- * file cannot be repaired that way, every default applies. `raw` is not modified.
+ * marker policy for a broken default marker) so that the rest of the file still applies, except
+ * `overrides.allowed` and `commands.allowed`, which take their strictest setting as a whole and say
+ * so; if the file cannot be repaired that way, every default applies, and the strictest setting to
+ * both policies. `raw` is not modified.
  */
 export function validateConfig(raw: unknown): ValidatedConfig {
   if (raw === null || raw === undefined) return { config: defaultConfig(), errors: [] };
   if (!isMapping(raw)) {
-    return {
-      config: defaultConfig(),
-      errors: [{ path: ROOT_PATH, message: `the file must be a mapping of keys to values, got ${describeValue(raw)}` }],
-    };
+    return unreadableConfig({ path: ROOT_PATH, message: `the file must be a mapping of keys to values, got ${describeValue(raw)}` });
   }
 
   const errors = new ErrorList();
+  const strictest = new Set<(typeof STRICTEST_POLICIES)[number]>();
   try {
     let current: Mapping = raw;
     for (let pass = 0; pass <= MAX_REPAIR_PASSES; pass++) {
       const result = configSchema.safeParse(current, { error: describeIssue });
-      if (result.success) return { config: finishConfig(result.data), errors: errors.list() };
+      if (result.success) return { config: finishConfig(result.data), errors: [...errors.list(), ...strictestNotes(strictest)] };
       for (const issue of withoutFollowOnIssues(result.error.issues)) errors.add(...toConfigErrors(issue));
-      const repaired = resetToDefaults(current, result.error.issues.flatMap(brokenKeyPaths));
+      const paths = result.error.issues.flatMap(brokenKeyPaths).map((path) => towardStrictest(path, strictest));
+      const repaired = resetToDefaults(current, paths, (path) => fallbackAt(path, strictest));
       if (repaired === undefined) break;
       current = repaired;
     }
@@ -63,12 +79,61 @@ export function validateConfig(raw: unknown): ValidatedConfig {
     // Only an exotic input (a getter that throws, a cycle) gets here; the defaults still apply.
     errors.add({ path: ROOT_PATH, message: `could not be validated: ${error instanceof Error ? error.message : String(error)}` });
   }
-  return { config: defaultConfig(), errors: errors.list() };
+  return unreadableConfig(...errors.list());
 }
 
-/** `markers.skip-tests.follow_up[0]: expected one of retest, postmortem, review` */
+/**
+ * The configuration when the file could not be read or repaired at all: the defaults, except that
+ * who may use markers and run commands is unknown, so it takes the strictest setting (fail closed).
+ */
+export function unreadableConfig(...errors: ConfigError[]): ValidatedConfig {
+  const config = defaultConfig();
+  config.overrides.allowed = structuredClone(STRICTEST_ALLOWED);
+  config.commands.allowed = structuredClone(STRICTEST_ALLOWED);
+  return { config, errors: [...errors, ...strictestNotes(new Set(STRICTEST_POLICIES))] };
+}
+
+/**
+ * `markers.skip-tests.follow_up[0]: expected one of retest, postmortem, review`, and for a policy
+ * that took its strictest setting: `overrides.allowed is invalid: only admins may use markers until it is fixed`.
+ */
 export function formatConfigError(e: ConfigError): string {
-  return `${e.path}: ${e.message}`;
+  return e.fallback === "strictest" ? `${e.path} is invalid: ${e.message}` : `${e.path}: ${e.message}`;
+}
+
+function strictestNotes(policies: ReadonlySet<(typeof STRICTEST_POLICIES)[number]>): ConfigError[] {
+  return STRICTEST_POLICIES.filter((p) => policies.has(p)).map((p) => ({ path: formatPath(p.path), message: p.consequence, fallback: "strictest" }));
+}
+
+const startsWith = (path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean =>
+  prefix.length <= path.length && prefix.every((segment, i) => String(path[i]) === segment);
+
+/**
+ * A broken key under a strict policy breaks the whole policy (a team that is not a string must not
+ * leave the other keys standing); a broken container of one (`overrides: 5`) breaks it too. Each
+ * policy so broken is remembered, for its fallback and its note.
+ */
+function towardStrictest(path: PathSegment[], strictest: Set<(typeof STRICTEST_POLICIES)[number]>): PathSegment[] {
+  for (const policy of STRICTEST_POLICIES) {
+    if (startsWith(path, policy.path)) {
+      strictest.add(policy);
+      return [...policy.path];
+    }
+    if (startsWith(policy.path, path)) strictest.add(policy);
+  }
+  return path;
+}
+
+/** The value a broken key takes: its default, with every broken strict policy inside it at its strictest. */
+function fallbackAt(path: readonly PathSegment[], strictest: ReadonlySet<(typeof STRICTEST_POLICIES)[number]>): unknown {
+  const fallback = structuredClone(valueAt(parsedDefaults, path));
+  for (const policy of strictest) {
+    if (!startsWith(policy.path, path)) continue;
+    if (policy.path.length === path.length) return structuredClone(STRICTEST_ALLOWED);
+    const parent = valueAt(fallback, policy.path.slice(path.length, -1));
+    if (isMapping(parent)) parent[policy.path[policy.path.length - 1]!] = structuredClone(STRICTEST_ALLOWED);
+  }
+  return fallback;
 }
 
 /** A fresh copy each time, so that no caller can change another's defaults. */
@@ -129,7 +194,7 @@ function brokenKeyPaths(issue: Issue): PathSegment[][] {
  * Containers along the paths are copied once each (copy on write), so `root` is untouched and a
  * huge file with many broken keys costs no more than one copy of it. `undefined`: cannot repair.
  */
-function resetToDefaults(root: Mapping, paths: PathSegment[][]): Mapping | undefined {
+function resetToDefaults(root: Mapping, paths: PathSegment[][], fallbackFor: (path: PathSegment[]) => unknown): Mapping | undefined {
   if (paths.some((path) => path.length === 0)) return undefined;
   const copies = new WeakSet<object>();
   const copy = (value: Mapping): Mapping => {
@@ -156,21 +221,21 @@ function resetToDefaults(root: Mapping, paths: PathSegment[][]): Mapping | undef
     const last = path[path.length - 1];
     if (!reachable || last === undefined) continue;
     const key = String(last);
-    const fallback = valueAt(parsedDefaults, path);
+    const fallback = fallbackFor(path);
     if (fallback === undefined) {
       if (Object.hasOwn(parent, key)) {
         delete parent[key];
         changed = true;
       }
     } else if (!Object.hasOwn(parent, key) || !isDeepEqual(parent[key], fallback)) {
-      parent[key] = structuredClone(fallback);
+      parent[key] = fallback;
       changed = true;
     }
   }
   return changed ? result : undefined;
 }
 
-function valueAt(value: unknown, path: PathSegment[]): unknown {
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
   let current = value;
   for (const segment of path) {
     if (!isMapping(current)) return undefined;

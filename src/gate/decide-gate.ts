@@ -5,7 +5,7 @@ import { readConfig } from "../config/read-config.js";
 import { CallBudgetExceededError, withCallBudget } from "../github/call-budget.js";
 import { readCommitProvenance } from "../github/commit-provenance.js";
 import { statusOf, type Gateway } from "../github/gateway.js";
-import { changeOfCommit, isVerdict, type ChangeOfCommit } from "../overrides/change-of-commit.js";
+import { changeOfCommit, isVerdict, rememberedOfHead, type ChangeOfCommit } from "../overrides/change-of-commit.js";
 import { evaluatePullRequest } from "../overrides/evaluate-pull-request.js";
 import {
   branchesToCheck,
@@ -106,7 +106,9 @@ async function pullRequestVerdict(gw: Gateway, change: Extract<ChangeOfCommit, {
   if (isVerdict(change.headCheck)) return { from: "check", headSha, check: { conclusion: change.headCheck.conclusion, title: change.headCheck.title } };
   const because = !change.headChecksRead ? "head not read" : change.headCheck ? "could not be checked" : "no check";
   try {
-    const { decision } = await evaluatePullRequest(gw, change.pr, loaded);
+    // Judged as a Re-run would judge it: the head's remembered introducers count (SPEC section 10, rule 6).
+    // The head's memory comes with the provenance query when it can: the budget has no call to spare.
+    const { decision } = await evaluatePullRequest(gw, { pr: change.pr, loaded, trigger: { event: "again", remembered: rememberedOfHead(change) } });
     return { from: "computed", headSha, because, check: { conclusion: decision.conclusion, title: decision.title } };
   } catch (error) {
     if (error instanceof CallBudgetExceededError) {

@@ -39,6 +39,8 @@ export interface GuardCheckRun {
   title: string | null;
   /** Only when asked for (`withSummary`): Re-run writes a kept verdict again with its summary. */
   summary: string | null;
+  /** The run's text: where the app's own check keeps its memory of a PR's head (src/overrides/check-memory.ts). */
+  text: string | null;
 }
 
 /** A PR GitHub associates with the commit. */
@@ -76,7 +78,7 @@ const SUITES_FRAGMENT = `fragment PipelineGuardSuites on CheckSuiteConnection {
     app { slug }
     repository { nameWithOwner }
     checkRuns(first: ${CHECK_RUN_LIMIT}, filterBy: { checkName: $checkName, checkType: LATEST }) {
-      nodes { databaseId status conclusion title summary @include(if: $withSummary) }
+      nodes { databaseId status conclusion title summary @include(if: $withSummary) text }
     }
   }
 }`;
@@ -123,7 +125,7 @@ interface RawSuites {
   nodes: Array<{
     app: { slug: string } | null;
     repository: { nameWithOwner: string } | null;
-    checkRuns: { nodes: Array<{ databaseId: number | null; status: string; conclusion: string | null; title: string | null; summary?: string | null } | null> | null } | null;
+    checkRuns: { nodes: Array<{ databaseId: number | null; status: string; conclusion: string | null; title: string | null; summary?: string | null; text?: string | null } | null> | null } | null;
   } | null> | null;
 }
 
@@ -194,6 +196,7 @@ function guardRuns(suites: RawSuites | null | undefined): GuardCheckRun[] {
         conclusion: run.conclusion?.toLowerCase() ?? null,
         title: run.title,
         summary: run.summary ?? null,
+        text: run.text ?? null,
       });
     }
   }
@@ -222,6 +225,8 @@ function pullRequestOf(raw: RawPullRequest, repository: string): AssociatedPullR
       mergedBy: loginOfActor(raw.mergedBy),
       mergeCommitSha: raw.mergeCommit?.oid ?? null,
       mergedAt: raw.mergedAt,
+      // Not asked for: facts read this way are never taken for older than a delivery's.
+      updatedAt: null,
     },
   };
 }

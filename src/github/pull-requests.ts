@@ -18,6 +18,8 @@ export interface PullRequestFacts {
   mergedBy: string | null;
   mergeCommitSha: string | null;
   mergedAt: string | null;
+  /** When the PR last changed: orders the facts of deliveries that arrive out of order. */
+  updatedAt: string | null;
 }
 
 export interface RawPullRequest {
@@ -33,6 +35,7 @@ export interface RawPullRequest {
   merged_by?: { login: string } | null;
   merge_commit_sha?: string | null;
   merged_at?: string | null;
+  updated_at?: string | null;
 }
 
 /** Tolerant of the fields a truncated or older payload may lack. */
@@ -53,6 +56,7 @@ export function pullRequestFacts(pr: RawPullRequest): PullRequestFacts {
     mergedBy: pr.merged_by?.login ?? null,
     mergeCommitSha: pr.merge_commit_sha ?? null,
     mergedAt: pr.merged_at ?? null,
+    updatedAt: pr.updated_at ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { isProductionBranch } from "../config/is-production-branch.js";
 import { COULD_NOT_BE_CHECKED_TITLE } from "../github/check-runs.js";
+import { parseCheckMemory, type CheckMemory } from "./check-memory.js";
 import type { AssociatedPullRequest, CommitProvenanceFacts, GuardCheckRun } from "../github/commit-provenance.js";
 import type { PullRequestFacts } from "../github/pull-requests.js";
 import { collectMarkers, type FoundMarker } from "../markers/collect-markers.js";
@@ -92,4 +93,16 @@ export function changeOfCommit(params: {
   }
   const headOf = commit.pullRequests.find((p) => p.facts.headSha.toLowerCase() === facts.sha.toLowerCase());
   return headOf ? asPullRequest(headOf) : { kind: "none", check };
+}
+
+/**
+ * What the provenance query already tells of a PR head's memory (SPEC section 10, rules 6 and 12):
+ * null when the head carries no check of the app's, the memory when the app's latest check there
+ * holds a whole one; undefined when only the app's older runs can tell (the caller reads them).
+ */
+export function rememberedOfHead(change: Extract<ChangeOfCommit, { kind: "pull-request" }>): CheckMemory | null | undefined {
+  if (!change.headChecksRead) return undefined;
+  if (change.headCheck === null) return null;
+  const memory = parseCheckMemory(change.headCheck.text, { pr: change.pr.number, head: change.pr.headSha });
+  return memory && !memory.partial && !memory.carryFrom ? memory : undefined;
 }

@@ -5,9 +5,10 @@ import { dispatchRetest } from "../follow-ups/retest.js";
 import { createCheckRun } from "../github/check-runs.js";
 import type { CommitText } from "../github/commits.js";
 import type { Gateway } from "../github/gateway.js";
-import { checkAllowed } from "../github/permissions.js";
 import { collectMarkers } from "../markers/collect-markers.js";
+import { authorizePeople } from "./authorize-people.js";
 import { evaluateOverride } from "./evaluate-override.js";
+import { commitMarkerFacts, markerPeople } from "./introducers.js";
 import { findCommitJustification } from "./find-justification.js";
 import { renderOverrideSummary } from "./render-override-summary.js";
 
@@ -30,7 +31,9 @@ export async function judgeDirectPush(
     return;
   }
   const justification = commits.map((c) => findCommitJustification(c.message, config.overrides.justification.headings)).find(Boolean) ?? null;
-  const authorization = await checkAllowed(gw, actor, config.overrides.allowed);
+  // Rule 6 of SPEC section 10: the pusher, and whoever wrote (or, as another login, committed) each commit carrying a marker.
+  const { people: commitPeople } = commitMarkerFacts(commits, { markers: config.markers, base: branch });
+  const authorization = await authorizePeople(gw, markerPeople({ actor: { login: actor, role: "pusher" }, commitPeople }), config.overrides.allowed);
   const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", config });
   const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });
   await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title: decision.title, summary });

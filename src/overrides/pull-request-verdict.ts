@@ -5,13 +5,51 @@ import { readConfig } from "../config/read-config.js";
 import type { Gateway } from "../github/gateway.js";
 import { createCheckRun } from "../github/check-runs.js";
 import { getPullRequest, type PullRequestFacts } from "../github/pull-requests.js";
+import { withKeyLock } from "../infrastructure/key-lock.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
-import { evaluatePullRequest, type PullRequestEvaluation } from "./evaluate-pull-request.js";
+import { evaluatePullRequest, type EvaluationProgress, type EvaluationTrigger, type PullRequestEvaluation } from "./evaluate-pull-request.js";
+import { isStale, pullRequestFactsStore, pullRequestKey } from "./newest-facts.js";
 import { followUpMergedOverride, reportFailingChecksMerge } from "./merged-pull-request.js";
 import { withLabelRemoval } from "./pull-request-comment.js";
 import { reportCheck, reportComment, reportEvaluationError, syncMarkerLabels } from "./report-pull-request.js";
 
 export type ConfigContext = Pick<Context, "config" | "log" | "repo">;
+
+/** The key under which one PR's evaluations are serialized and its newest facts kept. */
+export function keyOf(gw: Gateway, pr: Pick<PullRequestFacts, "number">): string {
+  return pullRequestKey(gw.owner, gw.repo, pr.number);
+}
+
+/** Records a PR's facts as the newest seen (a payload on arrival, a PR read for Re-run or recheck): no API call. */
+export async function recordArrival(gw: Gateway, pr: PullRequestFacts): Promise<void> {
+  await pullRequestFactsStore.arrived(keyOf(gw, pr), { headSha: pr.headSha, title: pr.title, body: pr.body, updatedAt: pr.updatedAt });
+}
+
+/**
+ * Runs `fn` with the PR's evaluations serialized in this process (SPEC section 10, rule 13): a
+ * slow evaluation of an old event and a fast one of a new event never interleave their writes.
+ * Not re-entrant: only the entry points (the handlers' calls) take it.
+ */
+export function withPullRequestLock<T>(gw: Gateway, pr: Pick<PullRequestFacts, "number">, fn: () => Promise<T>): Promise<T> {
+  return withKeyLock(keyOf(gw, pr), fn);
+}
+
+/**
+ * Whether the facts judged are no longer the newest this process has seen of the PR; then the
+ * result is dropped (a newer event, serialized behind this one, writes its own), and the
+ * introducers it found are handed to the next evaluation of that head, since nothing wrote them.
+ */
+async function droppedAsStale(gw: Gateway, evaluation: PullRequestEvaluation): Promise<boolean> {
+  const key = keyOf(gw, evaluation.pr);
+  const newest = await pullRequestFactsStore.newest(key);
+  if (!isStale(evaluation.pr, newest)) return false;
+  await pullRequestFactsStore.keepUnwritten(key, evaluation.pr.headSha, evaluation.memory.introducers);
+  gw.log.debug(
+    { pr: evaluation.pr.number, judgedHead: evaluation.pr.headSha, newestHead: newest?.headSha, conclusion: evaluation.decision.conclusion },
+    "stale verdict dropped: the pull request changed while it was evaluated",
+  );
+  return true;
+}
 
 /**
  * Loads the config and evaluates a PR into a production branch; on an error, completes the
@@ -21,29 +59,47 @@ export type ConfigContext = Pick<Context, "config" | "log" | "repo">;
 export async function evaluateOrFailClosed(
   gw: Gateway,
   context: ConfigContext,
-  params: { pr: PullRequestFacts; defaultBranch: string; failClosedShas: readonly string[]; relevant?: (loaded: LoadedConfig) => boolean; loaded?: LoadedConfig },
+  params: {
+    pr: PullRequestFacts;
+    defaultBranch: string;
+    failClosedShas: readonly string[];
+    trigger: EvaluationTrigger;
+    relevant?: (loaded: LoadedConfig) => boolean;
+    loaded?: LoadedConfig;
+  },
 ): Promise<{ evaluation: PullRequestEvaluation; loaded: LoadedConfig } | null> {
   let loaded: LoadedConfig | null = null;
+  const progress: EvaluationProgress = {};
   try {
     loaded = params.loaded ?? (await readConfig(context));
     if (!isProductionBranch({ branch: params.pr.baseRef, defaultBranch: params.defaultBranch, production: loaded.config.production })) return null;
     if (params.relevant && !params.relevant(loaded)) return null;
-    return { evaluation: await evaluatePullRequest(gw, params.pr, loaded), loaded };
+    const key = keyOf(gw, params.pr);
+    const evaluation = await evaluatePullRequest(gw, {
+      pr: params.pr,
+      loaded,
+      trigger: params.trigger,
+      unwritten: (sha) => pullRequestFactsStore.unwritten(key, sha),
+      progress,
+    });
+    return { evaluation, loaded };
   } catch (error) {
     // No check to fail closed (a merge, a label removal): the delivery itself fails, so that it is
     // seen and can be redelivered, rather than a follow-up or a put-back being lost in silence.
     if (params.failClosedShas.length === 0) throw error;
-    await reportEvaluationError(gw, { headShas: params.failClosedShas, loaded, error });
+    await reportEvaluationError(gw, { headShas: params.failClosedShas, loaded, error, memory: progress.memory });
     return null;
   }
 }
 
 /**
- * Labels and the comment, then the check. A label or comment that cannot be written (a 403, a
- * 5xx) must not keep the check from completing: a required check never reported blocks the
- * merge with no word of why. The error still propagates, after the check.
+ * Labels and the comment, then the check, unless the PR changed while it was evaluated (then
+ * nothing is written: rule 13). A label or comment that cannot be written (a 403, a 5xx) must not
+ * keep the check from completing: a required check never reported blocks the merge with no word
+ * of why. The error still propagates, after the check.
  */
 export async function labelCommentAndCheck(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
+  if (await droppedAsStale(gw, evaluation)) return;
   try {
     const removed = await syncMarkerLabels(gw, evaluation, loaded);
     await reportComment(gw, evaluation, { loaded, removedLabels: removed });
@@ -52,16 +108,22 @@ export async function labelCommentAndCheck(gw: Gateway, evaluation: PullRequestE
   }
 }
 
-/** Evaluates a PR again, as a fresh `synchronize` would: the Re-run button and `/pipeline-guard recheck`. */
+/**
+ * Evaluates a PR again from its head's memory: the Re-run button and `/pipeline-guard recheck`.
+ * The PR as just read is the newest fact there is; evaluations of the PR are serialized.
+ */
 export async function reevaluatePullRequest(
   gw: Gateway,
   context: ConfigContext,
   params: { pr: PullRequestFacts; defaultBranch: string; loaded?: LoadedConfig },
 ): Promise<void> {
   const { pr, defaultBranch, loaded } = params;
-  const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha], loaded });
-  if (!result) return;
-  await labelCommentAndCheck(gw, result.evaluation, result.loaded);
+  await recordArrival(gw, pr);
+  await withPullRequestLock(gw, pr, async () => {
+    const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch, failClosedShas: [pr.headSha], loaded, trigger: { event: "again" } });
+    if (!result) return;
+    await labelCommentAndCheck(gw, result.evaluation, result.loaded);
+  });
 }
 
 /**
@@ -94,6 +156,7 @@ export async function putBackRemovedLabel(
   removal: { label: string; by: string },
 ): Promise<void> {
   if (!evaluation.decision.labels.some((l) => l.toLowerCase() === removal.label.toLowerCase())) return;
+  if (await droppedAsStale(gw, evaluation)) return;
   await syncMarkerLabels(gw, evaluation, loaded);
   const entry = { label: removal.label, by: removal.by, at: new Date().toISOString() };
   await reportComment(gw, evaluation, { loaded, update: (state) => withLabelRemoval(state, entry) });
@@ -125,6 +188,8 @@ export async function judgeMergeGroup(
     await reportEvaluationError(gw, { headShas: [params.headSha], loaded: null, error });
     return;
   }
-  const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch: params.defaultBranch, failClosedShas: [params.headSha] });
-  if (result) await reportCheck(gw, result.evaluation, result.loaded, [params.headSha]);
+  await withPullRequestLock(gw, pr, async () => {
+    const result = await evaluateOrFailClosed(gw, context, { pr, defaultBranch: params.defaultBranch, failClosedShas: [params.headSha], trigger: { event: "again" } });
+    if (result) await reportCheck(gw, result.evaluation, result.loaded, [params.headSha]);
+  });
 }

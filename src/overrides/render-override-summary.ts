@@ -16,9 +16,11 @@ export interface OverrideSummaryInput {
 export function renderConfigErrors(errors: readonly ConfigError[]): string {
   if (errors.length === 0) return "";
   const lines = errors.map((e) => `- ${escapeInlineText(formatConfigError(e), 500)}`);
+  // Who may use markers and run commands falls back to the strictest setting, not the default (rule 11).
+  const strictest = errors.some((e) => e.fallback === "strictest") ? ", except where it says otherwise" : "";
   return [
     "### Configuration errors",
-    "`.github/pipeline-guard.yml` on the default branch is invalid; the defaults apply to these keys:",
+    `\`.github/pipeline-guard.yml\` on the default branch is invalid; the defaults apply to these keys${strictest}:`,
     ...lines,
   ].join("\n");
 }

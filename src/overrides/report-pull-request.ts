@@ -1,5 +1,6 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
+import { TooManyCommitsError } from "../github/commits.js";
 import { upsertComment } from "../github/comments.js";
 import type { Gateway } from "../github/gateway.js";
 import { addLabels, markerLabelSpec, removeLabel } from "../github/labels.js";
@@ -12,42 +13,75 @@ import {
   type PullRequestCommentState,
 } from "./pull-request-comment.js";
 import type { PullRequestEvaluation } from "./evaluate-pull-request.js";
+import { renderCheckMemory, type CheckMemory } from "./check-memory.js";
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
+ * The hidden memory for the check on `sha`: only the head it is about carries it. On an error
+ * check, a memory too big to keep is written as an empty partial one, so that the next reader
+ * goes back to the app's older memory of the head rather than taking an empty one as whole.
+ */
+function memoryText(memory: CheckMemory | undefined, sha: string): string | undefined {
+  if (!memory || memory.head !== sha) return undefined;
+  try {
+    return renderCheckMemory(memory);
+  } catch {
+    return renderCheckMemory({ pr: memory.pr, head: memory.head, introducers: [], commits: null, partial: true });
+  }
+}
+
+function errorReport(error: unknown): { title: string; summary: string[] } {
+  if (error instanceof TooManyCommitsError) {
+    // Not an accident of the moment: Re-run gives the same answer until the PR is split.
+    return { title: "Not checked: too many commits", summary: [`This pull request has ${error.message}.`] };
+  }
+  return {
+    // Not a verdict: Re-run evaluates again (src/overrides/change-of-commit.ts reads this title).
+    title: COULD_NOT_BE_CHECKED_TITLE,
+    summary: [
+      "Pipeline Guard could not finish checking this change, so the override requirements could not be checked.",
+      "",
+      `Error: \`${errorMessage(error).replace(/`/g, "'").slice(0, 500)}\``,
+      "",
+      "Press **Re-run** on this check, or comment `/pipeline-guard recheck`, once the cause is fixed.",
+    ],
+  };
+}
+
+/**
  * Fail closed: an error while gathering facts still completes the check, as failure in enforce
  * mode, saying what could not be checked. A check left pending would block a merge silently, and
- * a green one would let an unchecked override through.
+ * a green one would let an unchecked override through. `memory`: what the head's check must still
+ * remember (the people who brought markers), so that an error forgets nobody.
  */
-export async function reportEvaluationError(gw: Gateway, params: { headShas: readonly string[]; loaded: LoadedConfig | null; error: unknown }): Promise<void> {
+export async function reportEvaluationError(
+  gw: Gateway,
+  params: { headShas: readonly string[]; loaded: LoadedConfig | null; error: unknown; memory?: CheckMemory },
+): Promise<void> {
   const mode = params.loaded?.config.mode ?? "enforce";
-  const message = errorMessage(params.error);
-  gw.log.error({ err: params.error, shas: params.headShas }, "pull request could not be evaluated; the check fails closed");
-  const summary = [
-    "Pipeline Guard could not finish checking this change, so the override requirements could not be checked.",
-    "",
-    `Error: \`${message.replace(/`/g, "'").slice(0, 500)}\``,
-    "",
-    "Press **Re-run** on this check, or comment `/pipeline-guard recheck`, once the cause is fixed.",
-    params.loaded ? renderConfigErrors(params.loaded.errors) : "",
-  ].join("\n");
+  const report = errorReport(params.error);
+  if (params.error instanceof TooManyCommitsError) gw.log.info({ shas: params.headShas, commits: params.error.count }, "pull request has too many commits; the check fails closed");
+  else gw.log.error({ err: params.error, shas: params.headShas }, "pull request could not be evaluated; the check fails closed");
+  const summary = [...report.summary, params.loaded ? renderConfigErrors(params.loaded.errors) : ""].join("\n");
   for (const headSha of params.headShas) {
     try {
-      await createCheckRun(gw, { headSha, conclusion: failClosedConclusion(mode), title: COULD_NOT_BE_CHECKED_TITLE, summary });
+      await createCheckRun(gw, { headSha, conclusion: failClosedConclusion(mode), title: report.title, summary, text: memoryText(params.memory, headSha) });
     } catch (checkError) {
       gw.log.error({ err: checkError, sha: headSha }, "the fail-closed check run could not be created either");
     }
   }
 }
 
-/** The check run on each SHA (the PR head, or a merge group's head). */
+/** The check run on each SHA (the PR head, or a merge group's head); the head's carries its memory. */
 export async function reportCheck(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig, headShas: readonly string[]): Promise<void> {
   const { decision, summary } = evaluation;
   const title = loaded.errors.length > 0 ? `${decision.title} (configuration error)` : decision.title;
-  for (const headSha of headShas) await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title, summary });
+  for (const headSha of headShas) {
+    await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title, summary, text: memoryText(evaluation.memory, headSha) });
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Gateway } from "../github/gateway.js";
 import { checkAllowed } from "../github/permissions.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { getPullRequest, type PullRequestFacts } from "../github/pull-requests.js";
-import { changeOfCommit, isVerdict, type ChangeOfCommit } from "./change-of-commit.js";
+import { changeOfCommit, isVerdict, rememberedOfHead, type ChangeOfCommit } from "./change-of-commit.js";
 import { evaluateOverride, failClosedConclusion, type Conclusion } from "./evaluate-override.js";
 import { findCommitJustification } from "./find-justification.js";
 import { evaluateOrFailClosed, reevaluatePullRequest, type ConfigContext } from "./pull-request-verdict.js";
@@ -97,7 +97,9 @@ async function rejudge(gw: Gateway, context: ConfigContext, params: { change: Ch
         return;
       }
       // On an error the check on this commit fails closed; the PR's head keeps its verdict.
-      const result = await evaluateOrFailClosed(gw, context, { pr: change.pr, defaultBranch: params.defaultBranch, failClosedShas: [headSha], loaded });
+      // The head's memory comes with the provenance query when it can (one call less).
+      const trigger = { event: "again", remembered: rememberedOfHead(change) } as const;
+      const result = await evaluateOrFailClosed(gw, context, { pr: change.pr, defaultBranch: params.defaultBranch, failClosedShas: [headSha], loaded, trigger });
       if (result) await reportCheck(gw, result.evaluation, loaded, [...new Set([headSha, change.pr.headSha])]);
       return;
     }

@@ -67,7 +67,11 @@ describe("pipeline-guard validate", () => {
   test("a file that is not a mapping", async () => {
     const io = captureIo({ "p.yml": "- mode\n- report\n" });
     expect(await runCli(["validate", "p.yml"], io)).toBe(1);
-    expect(io.out).toEqual(["p.yml: (root): the file must be a mapping of keys to values, got a list"]);
+    expect(io.out).toEqual([
+      "p.yml: (root): the file must be a mapping of keys to values, got a list",
+      "p.yml: overrides.allowed is invalid: only admins may use markers until it is fixed",
+      "p.yml: commands.allowed is invalid: only admins may run commands until it is fixed",
+    ]);
   });
 
   test("a missing file: a clear message on stderr, exits 2", async () => {

@@ -2,6 +2,14 @@ import nock from "nock";
 import { Context, ProbotOctokit } from "probot";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { CONFIG_FILE, loadConfig } from "../../src/config/load-config.js";
+import { formatConfigError } from "../../src/config/validate-config.js";
+
+/** What an unreadable file gives: the defaults, with the strictest setting to who may use markers and run commands. */
+const STRICTEST_DEFAULTS = {
+  ...DEFAULT_CONFIG,
+  overrides: { ...DEFAULT_CONFIG.overrides, allowed: { permission: "admin", teams: [], users: [] } },
+  commands: { ...DEFAULT_CONFIG.commands, allowed: { permission: "admin", teams: [], users: [] } },
+};
 
 const API = "https://api.github.com";
 /** The plugin asks for `{path}` in one URL segment, so the slash is encoded. */
@@ -157,15 +165,18 @@ describe("loadConfig", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  test("invalid YAML gives the defaults and an error that says where, and a warning", async () => {
+  test("invalid YAML gives the defaults (the strictest to who may use markers and commands) and an error that says where, and a warning", async () => {
     const scope = nock(API).get(REPO_FILE).reply(200, "mode: report\nproduction: [main\n", RAW);
     const { context, warnings } = makeContext();
 
     const loaded = await loadConfig(context);
 
-    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.config).toEqual(STRICTEST_DEFAULTS);
     expect(loaded.source).toBe("defaults");
-    expect(loaded.errors).toHaveLength(1);
+    expect(loaded.errors.map(formatConfigError).slice(1)).toEqual([
+      "overrides.allowed is invalid: only admins may use markers until it is fixed",
+      "commands.allowed is invalid: only admins may run commands until it is fixed",
+    ]);
     expect(loaded.errors[0]?.path).toBe("(file)");
     expect(loaded.errors[0]?.message).toMatch(
       /^Configuration could not be parsed from https:\/\/api\.github\.com\/repos\/org\/repo\/contents\/\.github%2Fpipeline-guard\.yml \(invalid YAML\): .+ at line \d+, column \d+$/,
@@ -173,25 +184,27 @@ describe("loadConfig", () => {
     expect(warnings).toEqual([
       {
         fields: { file: ".github/pipeline-guard.yml", error: loaded.errors[0]?.message },
-        message: "configuration file could not be read; the defaults apply",
+        message: "configuration file could not be read; the defaults apply, and only admins may use markers and run commands",
       },
     ]);
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  test("a file that is only a string gives the defaults and an error", async () => {
+  test("a file that is only a string gives the defaults (the strictest to who may use markers and commands) and an error", async () => {
     const scope = nock(API).get(REPO_FILE).reply(200, "just words\n", RAW);
     const { context } = makeContext();
 
     const loaded = await loadConfig(context);
 
-    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.config).toEqual(STRICTEST_DEFAULTS);
     expect(loaded.errors).toEqual([
       {
         path: "(file)",
         message: `Configuration could not be parsed from ${API}${REPO_FILE} (YAML is not an object)`,
       },
+      { path: "overrides.allowed", message: "only admins may use markers until it is fixed", fallback: "strictest" },
+      { path: "commands.allowed", message: "only admins may run commands until it is fixed", fallback: "strictest" },
     ]);
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);

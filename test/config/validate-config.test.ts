@@ -1,12 +1,23 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { DEFAULT_CONFIG, DEFAULT_MARKERS } from "../../src/config/schema.js";
-import { formatConfigError, MAX_CONFIG_ERRORS, validateConfig } from "../../src/config/validate-config.js";
+import { formatConfigError, MAX_CONFIG_ERRORS, validateConfig, type ConfigError } from "../../src/config/validate-config.js";
 
 const fixture = async (name: string): Promise<unknown> =>
   parse(await readFile(new URL(`../fixtures/config/${name}`, import.meta.url), "utf8"));
 
 const lines = (raw: unknown): string[] => validateConfig(raw).errors.map(formatConfigError);
+
+/** What an unreadable file gives: the defaults, with the strictest setting to who may use markers and run commands. */
+const STRICTEST_DEFAULTS = {
+  ...DEFAULT_CONFIG,
+  overrides: { ...DEFAULT_CONFIG.overrides, allowed: { permission: "admin", teams: [], users: [] } },
+  commands: { ...DEFAULT_CONFIG.commands, allowed: { permission: "admin", teams: [], users: [] } },
+};
+const STRICTEST_NOTES: ConfigError[] = [
+  { path: "overrides.allowed", message: "only admins may use markers until it is fixed", fallback: "strictest" },
+  { path: "commands.allowed", message: "only admins may run commands until it is fixed", fallback: "strictest" },
+];
 
 describe("validateConfig", () => {
   describe("defaults", () => {
@@ -90,7 +101,11 @@ describe("validateConfig", () => {
       ["an unknown follow-up item", { markers: { "skip-tests": { follow_up: ["retset"] } } }, ["markers.skip-tests.follow_up[0]: expected one of retest, postmortem, review"]],
       ["an unknown mode", { mode: "strict" }, ["mode: expected one of enforce, report"]],
       ["an empty mode", { mode: null }, ["mode: expected one of enforce, report"]],
-      ["an unknown permission", { overrides: { allowed: { permission: "owner" } } }, ["overrides.allowed.permission: expected one of read, triage, write, maintain, admin"]],
+      [
+        "an unknown permission",
+        { overrides: { allowed: { permission: "owner" } } },
+        ["overrides.allowed.permission: expected one of read, triage, write, maintain, admin", "overrides.allowed is invalid: only admins may use markers until it is fixed"],
+      ],
       ["an unknown bypass action", { bypass: { force_push: "ignore" } }, ["bypass.force_push: expected one of issue, check, off"]],
       ["a string for a number", { follow_up: { due_hours: "48h" } }, ["follow_up.due_hours: expected a number, got a string"]],
       ["a fraction for a whole number", { follow_up: { due_hours: 1.5 } }, ["follow_up.due_hours: expected a whole number, got 1.5"]],
@@ -125,6 +140,60 @@ describe("validateConfig", () => {
       expect(lines({ markers: { "db fix": { follow_up: ["nope"] } } })).toEqual([
         'markers["db fix"].follow_up[0]: expected one of retest, postmortem, review',
       ]);
+    });
+  });
+
+  // SPEC section 10, rule 11. Each of these fails without the per-path strictest fallback: the
+  // broken key would take its default (write for markers, maintain for commands).
+  describe("invalid policy fails closed: who may use markers or run commands takes the strictest setting", () => {
+    const STRICTEST = { permission: "admin", teams: [], users: [] };
+    test.each<[string, unknown, string[]]>([
+      ["a permission spelled with a capital (permission: Admin)", { overrides: { allowed: { permission: "Admin", users: ["octocat"] } } }, ["overrides.allowed.permission"]],
+      ["a team that is not a string", { overrides: { allowed: { permission: "read", teams: [5] } } }, ["overrides.allowed.teams[0]"]],
+      ["an unknown key under allowed", { overrides: { allowed: { permission: "read", usres: ["octocat"] } } }, ["overrides.allowed.usres"]],
+      ["allowed that is not a mapping", { overrides: { allowed: "write" } }, ["overrides.allowed"]],
+      ["overrides that is not a mapping", { overrides: 5 }, ["overrides"]],
+    ])("overrides.allowed: %s", (_name, raw, paths) => {
+      const { config, errors } = validateConfig(raw);
+      expect(config.overrides.allowed).toEqual(STRICTEST);
+      expect(config.commands.allowed).toEqual(DEFAULT_CONFIG.commands.allowed);
+      expect(errors.map((e) => e.path)).toEqual([...paths, "overrides.allowed"]);
+      expect(errors.map(formatConfigError).at(-1)).toBe("overrides.allowed is invalid: only admins may use markers until it is fixed");
+    });
+
+    test("commands.allowed with a broken team: only admins may run commands, and the key path is still reported", () => {
+      const { config, errors } = validateConfig({ commands: { allowed: { permission: "write", teams: ["sre", { slug: "ops" }] }, apply_workflow: "apply.yml" } });
+      expect(config.commands).toEqual({ allowed: STRICTEST, apply_workflow: "apply.yml" });
+      expect(config.overrides.allowed).toEqual(DEFAULT_CONFIG.overrides.allowed);
+      expect(errors.map(formatConfigError)).toEqual([
+        "commands.allowed.teams[1]: expected a string, got a mapping",
+        "commands.allowed is invalid: only admins may run commands until it is fixed",
+      ]);
+    });
+
+    test("a broken neighbour of allowed leaves allowed as written", () => {
+      const { config, errors } = validateConfig({ overrides: { allowed: { permission: "maintain" }, justification: { required: "yes" } } });
+      expect(config.overrides.allowed).toEqual({ permission: "maintain", teams: [], users: [] });
+      expect(errors.map(formatConfigError)).toEqual(["overrides.justification.required: expected true or false, got a string"]);
+    });
+
+    test("a file that is not a mapping: defaults, and the strictest setting to both policies", () => {
+      const { config, errors } = validateConfig("permission: admin");
+      expect(config.overrides.allowed).toEqual(STRICTEST);
+      expect(config.commands.allowed).toEqual(STRICTEST);
+      expect(config.mode).toBe("enforce");
+      expect(errors.map(formatConfigError)).toEqual([
+        "(root): the file must be a mapping of keys to values, got a string",
+        "overrides.allowed is invalid: only admins may use markers until it is fixed",
+        "commands.allowed is invalid: only admins may run commands until it is fixed",
+      ]);
+    });
+
+    test("the notes are kept past the cap on errors", () => {
+      const raw = { overrides: { allowed: { permission: "x" } }, drift: { protection: Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`k${i}`, 1])) } };
+      const lines = validateConfig(raw).errors.map(formatConfigError);
+      expect(lines.at(-1)).toBe("overrides.allowed is invalid: only admins may use markers until it is fixed");
+      expect(lines.at(-2)).toMatch(/^\(more\): and \d+ more errors$/);
     });
   });
 
@@ -183,11 +252,18 @@ describe("validateConfig", () => {
         commands: { allowed: "maintain", apply_workflow: false },
       };
       const { config, errors } = validateConfig(raw);
-      expect(errors).toHaveLength(30);
-      expect(errors.filter((error) => !/^expected /.test(error.message))).toEqual([]);
+      expect(errors).toHaveLength(32);
+      expect(errors.filter((error) => !/^expected /.test(error.message) && error.fallback !== "strictest")).toEqual([]);
       expect(errors.map((error) => error.path)).toContain("drift.terraform.artifact");
       // The file's own `markers` replaces the default set; its one broken marker takes its default policy.
-      expect(config).toEqual({ ...DEFAULT_CONFIG, markers: { "skip-tests": DEFAULT_MARKERS["skip-tests"] } });
+      // Both broken policies take the strictest setting.
+      const strictest = { permission: "admin", teams: [], users: [] };
+      expect(config).toEqual({
+        ...DEFAULT_CONFIG,
+        markers: { "skip-tests": DEFAULT_MARKERS["skip-tests"] },
+        overrides: { ...DEFAULT_CONFIG.overrides, allowed: strictest },
+        commands: { ...DEFAULT_CONFIG.commands, allowed: strictest },
+      });
     });
 
     test("the input is not modified", () => {
@@ -204,10 +280,10 @@ describe("validateConfig", () => {
       ["a list", ["mode", "enforce"], "a list"],
       ["a number", 42, "a number"],
       ["a boolean", true, "true"],
-    ])("%s gives the defaults and one error", (_name, raw, got) => {
+    ])("%s gives the defaults (the strictest to who may use markers and commands) and one error", (_name, raw, got) => {
       expect(validateConfig(raw)).toEqual({
-        config: DEFAULT_CONFIG,
-        errors: [{ path: "(root)", message: `the file must be a mapping of keys to values, got ${got}` }],
+        config: STRICTEST_DEFAULTS,
+        errors: [{ path: "(root)", message: `the file must be a mapping of keys to values, got ${got}` }, ...STRICTEST_NOTES],
       });
     });
   });
@@ -235,7 +311,7 @@ describe("validateConfig", () => {
       expect(errors.map(formatConfigError)).toEqual(["extra: unknown key"]);
     });
 
-    test("an input whose properties cannot be read gives the defaults and an error", () => {
+    test("an input whose properties cannot be read gives the defaults (the strictest to who may use markers and commands) and an error", () => {
       const raw = {
         mode: "report",
         get production(): never {
@@ -243,8 +319,8 @@ describe("validateConfig", () => {
         },
       };
       expect(validateConfig(raw)).toEqual({
-        config: DEFAULT_CONFIG,
-        errors: [{ path: "(root)", message: "could not be validated: boom" }],
+        config: STRICTEST_DEFAULTS,
+        errors: [{ path: "(root)", message: "could not be validated: boom" }, ...STRICTEST_NOTES],
       });
     });
   });
@@ -255,5 +331,9 @@ describe("formatConfigError", () => {
     expect(formatConfigError({ path: "markers.skip-tests.follow_up[0]", message: "expected one of retest, postmortem, review" })).toBe(
       "markers.skip-tests.follow_up[0]: expected one of retest, postmortem, review",
     );
+  });
+
+  test("says that a policy is invalid, and what holds until it is fixed", () => {
+    expect(formatConfigError(STRICTEST_NOTES[0]!)).toBe("overrides.allowed is invalid: only admins may use markers until it is fixed");
   });
 });

@@ -173,6 +173,7 @@ function guardSuites(repo: FakeRepository, sha: string, checkName: string) {
               conclusion: latest.conclusion?.toUpperCase() ?? null,
               title: latest.output.title,
               summary: latest.output.summary,
+              text: latest.output.text,
             },
           ],
         },

@@ -35,6 +35,13 @@ describe("createCheckRun", () => {
     expect((requests[0]?.body as CheckBody).output.summary).toBe("s".repeat(65_535));
   });
 
+  test("a text (the app's memory of the commit) goes into the output, never cut", async () => {
+    const { gw, api, requests } = nockGateway();
+    api.post(`${REPO_PATH}/check-runs`).reply(201, { id: 1 });
+    await createCheckRun(gw, { headSha: "abc", conclusion: "success", title: "T", summary: "S", text: "<!-- memory -->" });
+    expect((requests[0]?.body as CheckBody & { output: { text: string } }).output).toEqual({ title: "T", summary: "S", text: "<!-- memory -->" });
+  });
+
   test("dry run: no request", async () => {
     const { gw, requests } = nockGateway({ dryRun: true });
     await createCheckRun(gw, { headSha: "abc", conclusion: "success", title: "t", summary: "s" });

@@ -30,7 +30,7 @@ describe("readCommitProvenance", () => {
     expect(requests).toHaveLength(1);
     expect(facts.containing).toEqual(["stable", "release"]);
     expect(facts.commit).toMatchObject({ message: "Merge pull request #2", author: "dependabot[bot]", committer: "web-flow" });
-    expect(facts.commit?.checks).toEqual([{ id: 5, appSlug: "github-actions", repository: "Codertocat/Hello-World", status: "completed", conclusion: "success", title: "ok", summary: null }]);
+    expect(facts.commit?.checks).toEqual([{ id: 5, appSlug: "github-actions", repository: "Codertocat/Hello-World", status: "completed", conclusion: "success", title: "ok", summary: null, text: null }]);
     const [pr] = facts.commit?.pullRequests ?? [];
     expect(pr?.facts).toEqual({
       number: 2,
@@ -48,6 +48,7 @@ describe("readCommitProvenance", () => {
       mergedBy: "bob",
       mergeCommitSha: SHA,
       mergedAt: "2026-11-20T10:00:00Z",
+      updatedAt: null,
     });
     expect(pr?.headChecks?.map((c) => c.id)).toEqual([9]);
   });

@@ -23,7 +23,7 @@ describe("listPullRequestCommits", () => {
       .reply(200, range(100, 130));
     const commits = await listPullRequestCommits(gw, { number: 3, commits: 130, baseSha: "base", headSha: "head" });
     expect(commits).toHaveLength(130);
-    expect(commits[0]).toEqual({ sha: "sha0", message: "commit 0", author: "user0" });
+    expect(commits[0]).toEqual({ sha: "sha0", message: "commit 0", author: "user0", committer: null, parents: [] });
     expect(commits[1]?.author).toBeNull();
     expect(requests).toHaveLength(2);
   });

@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { HEAD_SHA, MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { memoryRead } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -48,9 +49,8 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
   test("a merged override: the follow-up issue is looked up, not created; only reads reach GitHub", async () => {
     const { probot, logs } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Raise the db timeout"]))

@@ -1,6 +1,6 @@
 import { RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
-import { bodies, callList, graphqlRequest, provenanceResponse, pullRequestData, requestsTo, type Json, type ProvenanceReply } from "../helpers/github-replies.js";
+import { bodies, callList, graphqlRequest, memoryRead, provenanceResponse, pullRequestData, requestsTo, type Json, type ProvenanceReply } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -33,7 +33,8 @@ describe("check_run.rerequested", () => {
       .get(`/repos/${CR_REPO}/pulls/2`)
       .reply(200, pullRequestData({ repo: CR_REPO }))
       .get(contents(CR_REPO))
-      .reply(200, "production:\n  branches: [master]\n", RAW)
+      .reply(200, "production:\n  branches: [master]\n", RAW);
+    memoryRead(mock.api, { repo: CR_REPO, sha: HEAD_SHA })
       .get(`/repos/${CR_REPO}/pulls/2/commits`)
       .query({ per_page: 100 })
       .reply(200, commitsResponse(["Update README"]))
@@ -46,10 +47,12 @@ describe("check_run.rerequested", () => {
     expect(callList(mock.requests)).toEqual([
       `GET /repos/${CR_REPO}/pulls/2`,
       `GET /repos/${CR_REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${CR_REPO}/commits/${HEAD_SHA}/check-runs`,
       `GET /repos/${CR_REPO}/pulls/2/commits`,
       `POST /repos/${CR_REPO}/check-runs`,
     ]);
-    expect(bodies(mock.requests)[3]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
+    expect(bodies(mock.requests)[5]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
   });
 
   test("an override re-evaluated: labels, comment and the check, as on synchronize", async () => {
@@ -59,7 +62,8 @@ describe("check_run.rerequested", () => {
       .get(`/repos/${CR_REPO}/pulls/2`)
       .reply(200, pullRequestData({ repo: CR_REPO, title: "[hotfix] now", body: JUSTIFIED, labels: ["emergency-deploy"] }))
       .get(contents(CR_REPO))
-      .reply(200, "{}", RAW)
+      .reply(200, "{}", RAW);
+    memoryRead(mock.api, { repo: CR_REPO, sha: HEAD_SHA })
       .get(`/repos/${CR_REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["x"]))
@@ -88,7 +92,8 @@ describe("check_run.rerequested", () => {
       .post("/graphql")
       .reply(200, provenanceResponse({ repository: CR_REPO, statuses: ["DIVERGED"], commit: { pullRequests: [{ number: 2, merged: false, headRefOid: CR_SHA, headRepository: "mallory/hello-world" }] } }))
       .get(`/repos/${CR_REPO}/pulls/2`)
-      .reply(200, pullRequestData({ repo: CR_REPO, fork: true, title: "[skip-tests] x" }))
+      .reply(200, pullRequestData({ repo: CR_REPO, fork: true, title: "[skip-tests] x" }));
+    memoryRead(mock.api, { repo: CR_REPO, sha: HEAD_SHA })
       .get(`/repos/${CR_REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["x"]))
@@ -198,6 +203,8 @@ describe("check_run.rerequested on a commit that is not the head of an open PR",
       .post(`/repos/${CR_REPO}/check-runs`)
       .times(2)
       .reply(201, { id: 5 });
+    // The head's check carries no memory in its text: the app's runs on the head are read for it.
+    memoryRead(mock.api, { repo: CR_REPO, sha: PR_HEAD });
 
     await probot.receive(rerequested({ pullRequests: [] }));
 
@@ -206,6 +213,7 @@ describe("check_run.rerequested on a commit that is not the head of an open PR",
       CR_CALLS.config,
       CR_CALLS.app,
       CR_CALLS.graphql,
+      `GET /repos/${CR_REPO}/commits/${PR_HEAD}/check-runs`,
       `GET /repos/${CR_REPO}/pulls/2/commits`,
       `GET /repos/${CR_REPO}/collaborators/alice/permission`,
       CR_CALLS.check,
@@ -450,7 +458,8 @@ describe("merge_group.checks_requested", () => {
       .get(contents(MG_REPO))
       .reply(404, { message: "Not Found" })
       .get("/repos/octo-org/.github/contents/.github%2Fpipeline-guard.yml")
-      .reply(404, { message: "Not Found" })
+      .reply(404, { message: "Not Found" });
+    memoryRead(mock.api, { repo: MG_REPO, sha: HEAD_SHA })
       .get(`/repos/${MG_REPO}/pulls/104/commits`)
       .query({ per_page: 100 })
       .reply(200, commitsResponse(["Update README"]))
@@ -460,8 +469,10 @@ describe("merge_group.checks_requested", () => {
     await probot.receive(mergeGroup());
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(5);
-    expect(bodies(mock.requests)[4]).toMatchObject({ name: "Pipeline Guard", head_sha: GROUP_SHA, status: "completed", conclusion: "success" });
+    expect(mock.requests).toHaveLength(7);
+    // The group's head is not the PR's head: its check carries no memory.
+    expect(bodies(mock.requests)[6]?.output.text).toBeUndefined();
+    expect(bodies(mock.requests)[6]).toMatchObject({ name: "Pipeline Guard", head_sha: GROUP_SHA, status: "completed", conclusion: "success" });
   });
 
   test("the PR's unmet override: failure on the group's head too; no label or comment writes", async () => {
@@ -471,7 +482,8 @@ describe("merge_group.checks_requested", () => {
       .get(`/repos/${MG_REPO}/pulls/104`)
       .reply(200, pullRequestData({ repo: MG_REPO, number: 104, base: "main", title: "[skip-tests] x", body: JUSTIFIED, labels: ["skip-tests"] }))
       .get(contents(MG_REPO))
-      .reply(200, "{}", RAW)
+      .reply(200, "{}", RAW);
+    memoryRead(mock.api, { repo: MG_REPO, sha: HEAD_SHA })
       .get(`/repos/${MG_REPO}/pulls/104/commits`)
       .query(true)
       .reply(200, commitsResponse(["x"]))
@@ -527,7 +539,8 @@ describe("merge_group.checks_requested", () => {
       .get(`/repos/${MG_REPO}/pulls/104`)
       .reply(200, pullRequestData({ repo: MG_REPO, number: 104, base: "main" }))
       .get(contents(MG_REPO))
-      .reply(200, "{}", RAW)
+      .reply(200, "{}", RAW);
+    memoryRead(mock.api, { repo: MG_REPO, sha: HEAD_SHA })
       .get(`/repos/${MG_REPO}/pulls/104/commits`)
       .query(true)
       .reply(500, { message: "boom" })

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { runIdOfCallbackUrl } from "../../src/github/deployment-gate.js";
+import { renderCheckMemory } from "../../src/overrides/check-memory.js";
 import { handleDeploymentProtectionRule } from "../../src/handlers/deployment-protection-rule.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock, type LogLine } from "../helpers/test-app.js";
 import { HEAD_SHA, REPO, commitsResponse, fixture } from "../helpers/payloads.js";
@@ -197,7 +198,17 @@ describe("deployment_protection_rule.requested: a SHA merged through a PR gets t
       .get(CONFIG_PATH(REPO))
       .reply(200, "", RAW)
       .post("/graphql")
-      .reply(200, provenanceResponse(mergedThroughPullRequest({ title: "[skip-tests] Fix", body: JUSTIFIED, headChecks: [{ conclusion: "failure", title: "Could not be checked" }] })))
+      // The error check still holds the head's memory (no one else brought a marker): it comes with the query.
+      .reply(
+        200,
+        provenanceResponse(
+          mergedThroughPullRequest({
+            title: "[skip-tests] Fix",
+            body: JUSTIFIED,
+            headChecks: [{ conclusion: "failure", title: "Could not be checked", text: renderCheckMemory({ pr: 2, head: PR_HEAD, introducers: [], commits: null }) }],
+          }),
+        ),
+      )
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Fix"]))

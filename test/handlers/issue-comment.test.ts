@@ -4,7 +4,7 @@ import { COMMAND_HELP } from "../../src/commands/parse-command.js";
 import type { DriftState } from "../../src/drift/record.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
-import { bodies, callList, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
+import { bodies, callList, memoryRead, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
 import { BASELINE_SNAPSHOT, activityReply, classicProtection } from "../helpers/scan-github.js";
 import { driftReportIssue, driftState, driftStateOf } from "../helpers/records.js";
 
@@ -105,6 +105,28 @@ describe("issue_comment: who may run commands", () => {
     expect(text).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has write permission (maintain needed). See `commands.allowed`.");
     expect(text).not.toContain("@");
     expect(requestsTo(mock.requests, "POST", `${R}/actions/workflows/apply.yml/dispatches`)).toEqual([]);
+  });
+
+  // SPEC section 10, rule 11: fails without the strictest fallback (the broken team list would
+  // take its default, [], and `permission: maintain` would stand: the maintainer would be allowed).
+  test("an invalid commands.allowed (a team that is not a string): only admins may run commands", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, "commands:\n  allowed:\n    permission: maintain\n    teams: [{ slug: sre }]\n", RAW)
+      .get(`${R}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: "write", role_name: "maintain" })
+      .post(REACTIONS)
+      .reply(201, {})
+      .post(`${R}/issues/1/comments`)
+      .reply(201, { id: 2 });
+
+    await probot.receive(commentEvent("/pipeline-guard help"));
+
+    expectAllCallsMade(mock);
+    expect(reactions(mock)).toEqual(["confused"]);
+    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has maintain permission (admin needed). See `commands.allowed`.");
   });
 
   test("not allowed, and in none of the listed teams: the reply names the teams, still no @", async () => {
@@ -278,7 +300,8 @@ describe("issue_comment: recheck", () => {
       .post(REACTIONS)
       .reply(201, {})
       .get(`${R}/pulls/2`)
-      .reply(200, pullRequestData({ repo: REPO }))
+      .reply(200, pullRequestData({ repo: REPO }));
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`${R}/pulls/2/commits`)
       .query({ per_page: 100 })
       .reply(200, commitsResponse(["Update README"]))
@@ -293,10 +316,12 @@ describe("issue_comment: recheck", () => {
       `GET ${R}/collaborators/Codertocat/permission`,
       `POST ${REACTIONS}`,
       `GET ${R}/pulls/2`,
+      "GET /app",
+      `GET ${R}/commits/${HEAD_SHA}/check-runs`,
       `GET ${R}/pulls/2/commits`,
       `POST ${R}/check-runs`,
     ]);
-    expect(bodies(mock.requests)[5]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
+    expect(bodies(mock.requests)[7]).toMatchObject({ name: "Pipeline Guard", head_sha: HEAD_SHA, status: "completed", conclusion: "success" });
   });
 
   test("on a PR into a branch that is not production: a reply that says so, no check", async () => {

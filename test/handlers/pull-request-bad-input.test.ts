@@ -2,7 +2,7 @@ import { ProbotOctokit } from "probot";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { HEAD_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { bodies, callList, requestsTo, type Json } from "../helpers/github-replies.js";
+import { bodies, callList, memoryRead, requestsTo, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -340,12 +340,8 @@ describe("API failures", () => {
   test("an error while handling a label removal leaves the head's check alone; the delivery fails", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
-      .get(`/repos/${REPO}/pulls/2/commits`)
-      .query(true)
-      .reply(500, { message: "Server Error" });
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA }).get(`/repos/${REPO}/pulls/2/commits`).query(true).reply(500, { message: "Server Error" });
 
     await expect(probot.receive(pullRequestEvent({ action: "unlabeled", label: "skip-tests", title: "[skip-tests] x" }))).rejects.toThrow("Server Error");
 
@@ -356,17 +352,13 @@ describe("API failures", () => {
   test("a merge whose commits cannot be read: no check run, and the delivery fails so that it can be redelivered", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
-      .get(`/repos/${REPO}/pulls/2/commits`)
-      .query(true)
-      .reply(500, { message: "Server Error" });
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA }).get(`/repos/${REPO}/pulls/2/commits`).query(true).reply(500, { message: "Server Error" });
 
     await expect(probot.receive(pullRequestEvent({ action: "closed", merged: true, title: "[skip-tests] x", labels: ["skip-tests"] }))).rejects.toThrow("Server Error");
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(2);
+    expect(mock.requests).toHaveLength(4);
   });
 
   test("a 502 is retried and then succeeds", async () => {

@@ -1,6 +1,6 @@
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { callList, RECORD_LOOKUP, requiredChecksResponse } from "../helpers/github-replies.js";
+import { HEAD_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { callList, memoryRead, RECORD_LOOKUP, requiredChecksResponse } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -38,9 +38,8 @@ describe("DRY_RUN: every write is logged and none is made", () => {
   test("a merged override: the issue look-up and the required checks are read; nothing is written", async () => {
     const { probot, logs } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["x"]))

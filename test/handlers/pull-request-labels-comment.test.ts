@@ -1,6 +1,6 @@
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
-import { COMMENT_KEY, PERSON, bodies, botComment, callList, requestsTo } from "../helpers/github-replies.js";
+import { HEAD_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { COMMENT_KEY, PERSON, bodies, botComment, callList, memoryRead, requestsTo } from "../helpers/github-replies.js";
 
 setUpNock();
 
@@ -99,9 +99,8 @@ describe("marker labels", () => {
   test("a marker label with no marker left (before the merge) is removed, and the comment is updated", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Raise the timeout"]))
@@ -156,9 +155,8 @@ describe("marker labels", () => {
   ])("a marker label removed %s is put back, and the comment records who removed it", async (_when, merged) => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Raise the timeout [skip ci]"]))
@@ -191,10 +189,10 @@ describe("marker labels", () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     let comment = OLD_COMMENT;
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .times(2)
-      .reply(200, CONFIG, RAW)
+    mock.api.get(CONFIG_PATH(REPO)).times(2).reply(200, CONFIG, RAW);
+    // Nothing remembered on the head (no check yet): each removal reads the commits.
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA });
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .times(2)
@@ -229,17 +227,13 @@ describe("marker labels", () => {
   test("a marker label removed when its marker is gone is not put back", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
-    mock.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
-      .get(`/repos/${REPO}/pulls/2/commits`)
-      .query(true)
-      .reply(200, commitsResponse(["Raise the timeout"]));
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA }).get(`/repos/${REPO}/pulls/2/commits`).query(true).reply(200, commitsResponse(["Raise the timeout"]));
 
     await probot.receive(pullRequestEvent({ action: "unlabeled", label: "skip-tests", sender: "pipeline-guard[bot]" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests.length).toBe(2);
+    expect(mock.requests.length).toBe(4);
   });
 });
 
@@ -295,13 +289,12 @@ describe("the one PR comment", () => {
     expectAllCallsMade(first);
     const written = bodies(requestsTo(first.requests, "POST", `/repos/${REPO}/issues/2/comments`))[0]!.body as string;
 
+    const check = bodies(requestsTo(first.requests, "POST", `/repos/${REPO}/check-runs`))[0]!;
+
     const second = mockGitHub();
-    second.api
-      .get(CONFIG_PATH(REPO))
-      .reply(200, CONFIG, RAW)
-      .get(`/repos/${REPO}/pulls/2/commits`)
-      .query(true)
-      .reply(200, commitsResponse(["x"]))
+    second.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    // The head's markers are remembered on the first check: the commits are not read again.
+    memoryRead(second.api, { repo: REPO, sha: HEAD_SHA, runs: [check] })
       .get(`/repos/${REPO}/collaborators/alice/permission`)
       .reply(200, { permission: "write", role_name: "write" })
       .get(`/repos/${REPO}/issues/2/comments`)
@@ -313,8 +306,9 @@ describe("the one PR comment", () => {
 
     expectAllCallsMade(second);
     expect(callList(second.requests)).toEqual([
+      // The app's own login was learned at the first event (once per process).
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
-      `GET /repos/${REPO}/pulls/2/commits`,
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `GET /repos/${REPO}/issues/2/comments`,
       `POST /repos/${REPO}/check-runs`,

@@ -1,6 +1,6 @@
 import type nock from "nock";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock, type RecordedRequest } from "../helpers/test-app.js";
-import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent, type PullRequestOptions } from "../helpers/payloads.js";
+import { HEAD_SHA, MERGE_SHA, REPO, commitsResponse, pullRequestEvent, type PullRequestOptions } from "../helpers/payloads.js";
 import {
   COMMENT_KEY,
   bodies,
@@ -90,13 +90,20 @@ function fakeGitHub(api: nock.Scope, params: { times?: number; comment?: string 
   return state;
 }
 
-/** Reads of a merged PR's evaluation: config, commits, author's permission. */
+/**
+ * Reads of a merged PR's evaluation: config, the app's identity (once per process) and its memory
+ * of the head (nothing remembered: no check of the app on it), commits, author's permission.
+ */
 function evaluationReads(api: nock.Scope, params: { config?: string; commits?: string[]; permission?: string | null; times?: number } = {}) {
   const times = params.times ?? 1;
   api
     .get(CONFIG_PATH(REPO))
     .times(times)
     .reply(200, params.config ?? CONFIG, RAW)
+    .get(`/repos/${REPO}/commits/${HEAD_SHA}/check-runs`)
+    .query(true)
+    .times(times)
+    .reply(200, { total_count: 0, check_runs: [] })
     .get(`/repos/${REPO}/pulls/2/commits`)
     .query({ per_page: 100 })
     .times(times)
@@ -124,10 +131,11 @@ describe("merge of an override", () => {
     expect(mock.unmatched).toEqual([]);
     expect(callList(mock.requests)).toEqual([
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST /repos/${REPO}/check-runs`,
-      "GET /app",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
@@ -139,18 +147,20 @@ describe("merge of an override", () => {
     ]);
     const all = bodies(mock.requests);
     // The merge commit carries the override's verdict, as the PR's head did: the deployment gate reads it.
-    expect(all[3]).toMatchObject({
+    expect(all[5]).toMatchObject({
       name: "Pipeline Guard",
       head_sha: MERGE_SHA,
       status: "completed",
       conclusion: "success",
       output: { title: "Override allowed: skip-tests" },
     });
-    expect(all[3]!.output.summary).toContain("✅ **Authorized**: @alice has write permission (write needed)");
+    expect(all[5]!.output.summary).toContain("✅ **Authorized**: @alice has write permission (write needed)");
+    // The merge commit is not a PR head: its check carries no memory.
+    expect(all[5]!.output.text).toBeUndefined();
     // The follow-up is looked up among the issues the app opened, never by its label.
-    expect(mock.requests[5]?.path).toBe(`/repos/${REPO}/issues?creator=pipeline-guard%5Bbot%5D&state=all&sort=created&direction=desc&per_page=100`);
-    expect(all[6]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
-    expect(all[7]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
+    expect(mock.requests[6]?.path).toBe(`/repos/${REPO}/issues?creator=pipeline-guard%5Bbot%5D&state=all&sort=created&direction=desc&per_page=100`);
+    expect(all[7]).toEqual({ name: FOLLOW_UP, color: "fbca04", description: "Pipeline Guard: follow-up work after an emergency override" });
+    expect(all[8]).toEqual({ name: "skip-tests", color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" });
 
     const [issue] = issuesCreated(mock.requests);
     expect(issue).toMatchObject({
@@ -169,9 +179,9 @@ describe("merge of an override", () => {
     expect(state.comment).toContain(COMMENT_KEY);
     expect(state.comment).toContain("**Follow-up issue:** #42");
     expect(state.checkRuns.map((c) => c.head_sha)).toEqual([MERGE_SHA]);
-    expect(all[12]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
+    expect(all[13]).toMatchObject({ variables: { owner: "Codertocat", repo: "Hello-World", number: 2 } });
     // The follow-up was signed with its number: its record verifies there.
-    expect(state.issues[0]?.body).toBe((mock.requests[9]?.body as Json).body);
+    expect(state.issues[0]?.body).toBe((mock.requests[10]?.body as Json).body);
   });
 
   test("each marker's follow-up items are boxes: emergency-deploy asks for a postmortem and a review", async () => {
@@ -277,7 +287,7 @@ describe("merge of an override", () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  test("a merged PR without markers and with green checks: config, commits, GraphQL only", async () => {
+  test("a merged PR without markers and with green checks: config, app identity, memory, commits, GraphQL only", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     evaluationReads(mock.api, { permission: null });
@@ -286,7 +296,7 @@ describe("merge of an override", () => {
     await probot.receive(merged({ title: "Update the README", labels: [] }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(3);
+    expect(mock.requests).toHaveLength(5);
   });
 
   test("a merge into a branch that is not production costs the config read only", async () => {
@@ -325,7 +335,7 @@ describe("merge while required checks were failing", () => {
     await probot.receive(merged({ title: "Update the README", labels: [] }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(8);
+    expect(mock.requests).toHaveLength(9);
     expect(bodies(requestsTo(mock.requests, "POST", `/repos/${REPO}/labels`))).toEqual([
       { name: BYPASS, color: "b60205", description: "Pipeline Guard: a change reached production outside a reviewed, green PR" },
     ]);
@@ -350,10 +360,11 @@ describe("merge while required checks were failing", () => {
     expect(mock.unmatched).toEqual([]);
     expect(callList(mock.requests)).toEqual([
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST /repos/${REPO}/check-runs`,
-      "GET /app",
       `GET /repos/${REPO}/issues`,
       `POST /repos/${REPO}/labels`,
       `POST /repos/${REPO}/labels`,
@@ -392,7 +403,13 @@ describe("merge while required checks were failing", () => {
     await probot.receive(merged({ title: "Update the README", labels: [] }));
 
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([`GET /repos/${REPO}/contents/.github/pipeline-guard.yml`, `GET /repos/${REPO}/pulls/2/commits`, "POST /graphql"]);
+    expect(callList(mock.requests)).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      "POST /graphql",
+    ]);
   });
 
   test("bypass.failing_checks_merge: check → a failing check run on the merge commit instead of an issue", async () => {
@@ -435,7 +452,7 @@ describe("merge while required checks were failing", () => {
     await probot.receive(merged({ title: "Update the README", labels: [] }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(2);
+    expect(mock.requests).toHaveLength(4);
   });
 
   test("a merger in bypass.allowed_actors → no GraphQL call", async () => {
@@ -446,12 +463,13 @@ describe("merge while required checks were failing", () => {
     await probot.receive(merged({ title: "Update the README", labels: [], mergedBy: "release-bot" }));
 
     expectAllCallsMade(mock);
-    expect(mock.requests).toHaveLength(2);
+    expect(mock.requests).toHaveLength(4);
   });
 
   test("a merge by the app itself is exempt: its login is asked of GitHub once, and no GraphQL call is made", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
+    // The app's login, asked once for the memory read (evaluationReads), serves the exemption too.
     evaluationReads(mock.api, { permission: null });
     const event = merged({ title: "Update the README", labels: [], mergedBy: "pipeline-guard[bot]" }) as Json;
     event.payload.sender = { ...event.payload.sender, login: "pipeline-guard[bot]", type: "Bot" };
@@ -484,6 +502,7 @@ describe("idempotency", () => {
     // with the same verdict: the gate reads the latest); the issue and the comment are found.
     expect(callList(mock.requests.slice(firstCount))).toEqual([
       `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
       `GET /repos/${REPO}/pulls/2/commits`,
       `GET /repos/${REPO}/collaborators/alice/permission`,
       `POST /repos/${REPO}/check-runs`,

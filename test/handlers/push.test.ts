@@ -2,6 +2,7 @@ import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BEFORE_SHA,
+  HEAD_SHA,
   MERGE_SHA,
   PUSH_SHA,
   REPO,
@@ -166,7 +167,10 @@ describe("push of a merged PR", () => {
       .get(`/repos/${REPO}/commits/${MERGE_SHA}/pulls`)
       .query({ per_page: 100 })
       .reply(200, mergedPullsForCommit(MERGE_SHA))
-      // the PR path
+      // the PR path (nothing remembered on the head)
+      .get(`/repos/${REPO}/commits/${HEAD_SHA}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
       .get(`/repos/${REPO}/pulls/2/commits`)
       .query(true)
       .reply(200, commitsResponse(["Raise the timeout [skip-tests]"]))
@@ -473,6 +477,30 @@ describe("direct push with a marker: an override", () => {
     const b = bodies(mock.requests);
     expect(b[3]).toMatchObject({ conclusion: "failure" });
     expect(createdIssue(mock.requests)?.body).toContain("- @\u200balice has read permission \\(write needed\\)");
+  });
+
+  // SPEC section 10, rule 6: fails when only the pusher is checked.
+  test("a marker commit written by someone less privileged than the pusher: failure naming its author", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock);
+    mock.api.get(`/repos/${REPO}/collaborators/walt/permission`).reply(200, { permission: "read", role_name: "read" });
+    await probot.receive(pushEvent({ commits: [{ message: JUSTIFIED, username: "walt" }] }));
+    expectAllCallsMade(mock);
+    const check = bodies(requestsTo(mock.requests, "POST", CHECK_RUNS))[0]!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(`❌ **Authorized**: @walt (author of commit ${SHORT}) has read permission (write needed)`);
+  });
+
+  test("a marker commit whose author has no GitHub login: failure, an unknown author", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock);
+    await probot.receive(pushEvent({ commits: [{ message: JUSTIFIED, username: null }] }));
+    expectAllCallsMade(mock);
+    const check = bodies(requestsTo(mock.requests, "POST", CHECK_RUNS))[0]!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(`an unknown author (author of commit ${SHORT}: GitHub ties it to no login) is not allowed`);
   });
 
   test("`mode: report`: the unmet override's check ends neutral", async () => {

@@ -1,8 +1,8 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
+import { HEAD_SHA, MERGE_SHA, REPO, commitsResponse, pullRequestEvent } from "../helpers/payloads.js";
 import { followUpIssue, followUpState } from "../helpers/records.js";
-import { bodies, issueResponse, RECORD_LOOKUP, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
+import { bodies, issueResponse, memoryRead, RECORD_LOOKUP, requestsTo, requiredChecksResponse, type Json } from "../helpers/github-replies.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -14,7 +14,7 @@ const FOLLOW_UP_KEY = "<!-- pipeline-guard:follow-up pr=2 -->";
 const JUSTIFIED = "Raises the timeout.\n\n## Justification\nThe login service is down.";
 
 /**
- * Everything a merged override PR costs before and after its follow-up: config, commits,
+ * Everything a merged override PR costs before and after its follow-up: config, the app's memory of the head (none), commits,
  * permission, marker label, the merge commit's check run, follow-up look-up, labels, issue,
  * the PR comment (written once, with the link) and the required checks query. `dispatch` adds
  * what the test expects of the dispatch.
@@ -24,9 +24,8 @@ function mergedOverrideMocks(
   params: { config?: string; existingFollowUp?: boolean; title?: string; dispatch?: (api: ReturnType<typeof mockGitHub>["api"]) => void } = {},
 ) {
   const { api } = mock;
-  const followUps = api
-    .get(CONFIG_PATH(REPO))
-    .reply(200, params.config ?? CONFIG, RAW)
+  api.get(CONFIG_PATH(REPO)).reply(200, params.config ?? CONFIG, RAW);
+  const followUps = memoryRead(api, { repo: REPO, sha: HEAD_SHA })
     .get(`/repos/${REPO}/pulls/2/commits`)
     .query(true)
     .reply(200, commitsResponse(["Raise the timeout"]))
@@ -173,9 +172,8 @@ describe("PR merge → retest dispatch", () => {
     const previous = process.env.DRY_RUN;
     process.env.DRY_RUN = "true";
     try {
-      mock.api
-        .get(CONFIG_PATH(REPO))
-        .reply(200, CONFIG, RAW)
+      mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+      memoryRead(mock.api, { repo: REPO, sha: HEAD_SHA })
         .get(`/repos/${REPO}/pulls/2/commits`)
         .query(true)
         .reply(200, commitsResponse(["Raise the timeout"]))

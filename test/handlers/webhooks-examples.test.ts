@@ -23,6 +23,7 @@ function permissiveGitHub() {
       if (/\/collaborators\/[^/]+\/permission$/.test(path)) return [200, { permission: "write", role_name: "write" }];
       if (/\/issues\/\d+\/comments$/.test(path) || /\/issues$/.test(path)) return [200, []];
       if (path === "/app") return [200, { slug: "pipeline-guard" }];
+      if (/\/commits\/[0-9a-f]+\/check-runs$/.test(path)) return [200, { total_count: 0, check_runs: [] }];
       return [404, { message: "Not Found" }];
     })
     .post(/.*/)

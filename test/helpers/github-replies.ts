@@ -1,3 +1,4 @@
+import type nock from "nock";
 import type { RecordedRequest } from "./test-app.js";
 import { pullRequestEvent, type PullRequestOptions } from "./payloads.js";
 
@@ -99,6 +100,8 @@ export interface GuardRunReply {
   conclusion: string | null;
   title?: string;
   summary?: string;
+  /** The run's text: the app's memory of a PR's head (src/overrides/check-memory.ts). */
+  text?: string;
   status?: string;
   /** The slug of the app whose suite holds it: `github-actions` for a workflow's job of that name. */
   app?: string;
@@ -154,6 +157,7 @@ function suitesReply(runs: readonly GuardRunReply[], repository: string) {
             conclusion: run.conclusion?.toUpperCase() ?? null,
             title: run.title ?? "Override allowed: skip-tests",
             ...(run.summary !== undefined ? { summary: run.summary } : {}),
+            text: run.text ?? null,
           },
         ],
       },
@@ -207,4 +211,36 @@ export function provenanceResponse(reply: ProvenanceReply = {}): Json {
 /** The variables and query of a recorded GraphQL request. */
 export function graphqlRequest(request: RecordedRequest): { query: string; variables: Json } {
   return request.body as { query: string; variables: Json };
+}
+
+/** `GET /app`: the app's own identity, asked once per process (the first memory read of a test app). */
+export const APP_IDENTITY = { id: 9000, slug: "pipeline-guard", name: "Pipeline Guard" };
+
+/**
+ * A check run as `GET /repos/{o}/{r}/commits/{sha}/check-runs` lists it, from the body the app
+ * POSTed (so a test feeds the app's own memory back to it); `app` another app's slug to forge one.
+ */
+export function listedCheckRun(body: Json, options: { id?: number; app?: string } = {}): Json {
+  return {
+    id: options.id ?? 1,
+    name: body.name,
+    head_sha: body.head_sha,
+    status: body.status,
+    conclusion: body.conclusion,
+    output: { title: body.output?.title ?? null, summary: body.output?.summary ?? null, text: body.output?.text ?? null },
+    app: { id: options.app ? 2 : APP_IDENTITY.id, slug: options.app ?? APP_IDENTITY.slug },
+  };
+}
+
+/**
+ * The memory read of an evaluation of an existing head (SPEC section 10, rules 6 and 12): the app's
+ * latest `Pipeline Guard` check runs on `sha` (`runs`: POST bodies the app wrote; none by default:
+ * nothing remembered). The app's own login it needs first (`GET /app`) is answered by the harness.
+ */
+export function memoryRead(api: nock.Scope, params: { repo: string; sha: string; runs?: Json[]; filter?: "latest" | "all" }): nock.Scope {
+  const runs = (params.runs ?? []).map((body, i, all) => listedCheckRun(body, { id: all.length - i }));
+  return api
+    .get(`/repos/${params.repo}/commits/${params.sha}/check-runs`)
+    .query({ check_name: "Pipeline Guard", filter: params.filter ?? "latest", per_page: 100 })
+    .reply(200, { total_count: runs.length, check_runs: runs });
 }

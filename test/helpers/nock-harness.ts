@@ -11,6 +11,7 @@ import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import type { Gateway } from "../../src/github/gateway.js";
 import { forgetKnownLabels } from "../../src/github/labels.js";
+import { pullRequestFactsStore } from "../../src/overrides/newest-facts.js";
 
 export const API = "https://api.github.com";
 /** The app's bot login in every test: `GET /app` answers slug `pipeline-guard`. */
@@ -74,11 +75,14 @@ export function mockGitHub(options: { appLogin?: boolean } = {}): { api: nock.Sc
   return { api, requests, unmatched };
 }
 
-/** No network; a fresh label cache per test; every interceptor and listener gone after each test. */
+/** No network; a fresh label cache and no newest PR facts per test; every interceptor and listener gone after each test. */
 export function setUpNock(): void {
   beforeAll(() => nock.disableNetConnect());
   afterAll(() => nock.enableNetConnect());
-  beforeEach(() => forgetKnownLabels());
+  beforeEach(async () => {
+    forgetKnownLabels();
+    await pullRequestFactsStore.clear();
+  });
   afterEach(() => {
     nock.cleanAll();
     nock.emitter.removeAllListeners("no match");

@@ -22,6 +22,14 @@ export interface PullRequestOptions {
   mergedBy?: string;
   sender?: string;
   label?: string;
+  /** `synchronize`: the previous head. */
+  before?: string;
+  /** `edited`: what changed, as GitHub sends it (`{ title: { from } }`, `{ body: { from } }`). */
+  changes?: Record<string, { from: string | null }>;
+  /** The PR's `updated_at`; GitHub's order of the facts. */
+  updatedAt?: string;
+  /** A PR number other than 2. */
+  number?: number;
 }
 
 /** A `pull_request` event of the real example shape (Codertocat/Hello-World, default branch master). */
@@ -45,18 +53,44 @@ export function pullRequestEvent(options: PullRequestOptions = {}) {
     pr.merged_by = { ...pr.user, login: options.mergedBy ?? "bob" };
   }
   if (options.label) payload.label = { id: 99, name: options.label, color: "d93f0b", default: false };
+  if (options.before) payload.before = options.before;
+  if (options.changes) payload.changes = options.changes;
+  if (options.updatedAt) pr.updated_at = options.updatedAt;
+  if (options.number !== undefined) {
+    pr.number = options.number;
+    payload.number = options.number;
+  }
   payload.sender.login = options.sender ?? pr.user.login;
   payload.installation = { id: 2, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==" };
   // `any`: the example shape, changed freely by tests, is what `probot.receive` takes.
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "pull_request" as const, payload: payload as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function commitsResponse(messages: readonly string[]) {
-  return messages.map((message, i) => ({
-    sha: `${String(i).padStart(2, "0")}${HEAD_SHA.slice(2)}`,
-    commit: { message, author: { name: "Alice", email: "alice@example.com" } },
-    author: { login: "alice" },
-  }));
+export interface CommitOptions {
+  message: string;
+  sha?: string;
+  /** The author's login; null: GitHub ties the author's email to no account. Default alice. */
+  author?: string | null;
+  /** The committer's login, when another (a rebase or cherry-pick by someone else). */
+  committer?: string | null;
+  parents?: string[];
+}
+
+/** The i-th commit SHA of `commitsResponse`. */
+export const commitSha = (i: number) => `${String(i).padStart(2, "0")}${HEAD_SHA.slice(2)}`;
+
+export function commitsResponse(messages: ReadonlyArray<string | CommitOptions>) {
+  return messages.map((entry, i) => {
+    const c = typeof entry === "string" ? { message: entry } : entry;
+    const author = c.author === undefined ? "alice" : c.author;
+    return {
+      sha: c.sha ?? commitSha(i),
+      commit: { message: c.message, author: { name: "Alice", email: "alice@example.com" } },
+      author: author === null ? null : { login: author },
+      ...(c.committer === undefined ? {} : { committer: c.committer === null ? null : { login: c.committer } }),
+      ...(c.parents ? { parents: c.parents.map((sha) => ({ sha })) } : {}),
+    };
+  });
 }
 
 /* ---- push and workflow_run (test/handlers/push*.test.ts, workflow-run.test.ts) ---- */

@@ -1,12 +1,13 @@
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import type { AssociatedPullRequest, CommitProvenanceFacts, GuardCheckRun } from "../../src/github/commit-provenance.js";
-import { changeOfCommit, isVerdict, latestOwnCheck } from "../../src/overrides/change-of-commit.js";
+import { renderCheckMemory } from "../../src/overrides/check-memory.js";
+import { changeOfCommit, isVerdict, latestOwnCheck, rememberedOfHead } from "../../src/overrides/change-of-commit.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const OWN = { appLogin: "pipeline-guard[bot]", repository: "acme/app" };
 
 function run(partial: Partial<GuardCheckRun> = {}): GuardCheckRun {
-  return { id: 1, appSlug: "pipeline-guard", repository: "acme/app", status: "completed", conclusion: "success", title: "T", summary: null, ...partial };
+  return { id: 1, appSlug: "pipeline-guard", repository: "acme/app", status: "completed", conclusion: "success", title: "T", summary: null, text: null, ...partial };
 }
 
 function pr(number: number, partial: Partial<AssociatedPullRequest["facts"]> = {}, headChecks: GuardCheckRun[] | null = []): AssociatedPullRequest {
@@ -17,6 +18,7 @@ function pr(number: number, partial: Partial<AssociatedPullRequest["facts"]> = {
       number,
       title: "t",
       body: null,
+      updatedAt: null,
       author: "alice",
       headSha: `${number}`.padStart(40, "a"),
       baseSha: "b".repeat(40),
@@ -112,5 +114,34 @@ describe("changeOfCommit", () => {
 
   test("a PR whose head's runs could not be read", () => {
     expect(change(facts({ pullRequests: [pr(2, { mergeCommitSha: SHA }, null)] }))).toMatchObject({ kind: "pull-request", headCheck: null, headChecksRead: false });
+  });
+});
+
+describe("rememberedOfHead: what the provenance query tells of a PR head's memory", () => {
+  const HEAD = `${2}`.padStart(40, "a");
+  const ofHead = (headChecks: GuardCheckRun[] | null) => {
+    const found = change(facts({ pullRequests: [pr(2, { mergeCommitSha: SHA }, headChecks)] }));
+    if (found.kind !== "pull-request") throw new Error(`expected a pull request, got ${found.kind}`);
+    return found;
+  };
+
+  test("no check of the app's on the head: nothing remembered, no call needed (null)", () => {
+    expect(rememberedOfHead(ofHead([]))).toBeNull();
+  });
+
+  test("the head's runs could not be read: only a read of them can tell (undefined)", () => {
+    expect(rememberedOfHead(ofHead(null))).toBeUndefined();
+  });
+
+  test("the app's latest check holds a whole memory: it is used as it is", () => {
+    const text = renderCheckMemory({ pr: 2, head: HEAD, introducers: [{ login: "walt", via: "title" as const, markers: ["skip-tests"] }], commits: null });
+    expect(rememberedOfHead(ofHead([run({ text })]))?.introducers).toEqual([{ login: "walt", via: "title" as const, markers: ["skip-tests"] }]);
+  });
+
+  test("a partial memory, or one of another head, is not enough: the runs are read (undefined)", () => {
+    const partial = renderCheckMemory({ pr: 2, head: HEAD, introducers: [], commits: null, partial: true });
+    const other = renderCheckMemory({ pr: 2, head: "0".repeat(40), introducers: [], commits: null });
+    expect(rememberedOfHead(ofHead([run({ text: partial })]))).toBeUndefined();
+    expect(rememberedOfHead(ofHead([run({ text: other })]))).toBeUndefined();
   });
 });
