@@ -1,7 +1,10 @@
+import { MissingStateSecretError, stateKeys } from "./records/state-keys.js";
+
 /**
  * Probot quietly uses `development` as the webhook secret when WEBHOOK_SECRET is unset; in
- * production that would accept forged webhooks, so the server refuses to start instead.
- * Returns the problems found (empty: fine to start).
+ * production that would accept forged webhooks, so the server refuses to start instead. An app
+ * with credentials must be able to sign its records (STATE_SECRET, or its private key): found now
+ * rather than at the first record. Returns the problems found (empty: fine to start).
  */
 export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
@@ -12,6 +15,14 @@ export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
   const interval = env.DRIFT_SCAN_INTERVAL;
   if (interval !== undefined && interval !== "" && !/^\d+(ms|s|m|h|d)?$/.test(interval.trim())) {
     problems.push(`DRIFT_SCAN_INTERVAL "${interval}" is not a duration such as 6h, 30m or 0.`);
+  }
+  if (env.APP_ID) {
+    try {
+      stateKeys(env);
+    } catch (error) {
+      if (!(error instanceof MissingStateSecretError)) throw error;
+      problems.push(`${error.message}.`);
+    }
   }
   return problems;
 }

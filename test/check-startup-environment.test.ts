@@ -8,6 +8,7 @@ describe("checkStartupEnvironment", () => {
     ["a bad DRIFT_SCAN_INTERVAL", { DRIFT_SCAN_INTERVAL: "six hours" }, /DRIFT_SCAN_INTERVAL "six hours" is not a duration/],
     ["a negative DRIFT_SCAN_INTERVAL", { DRIFT_SCAN_INTERVAL: "-1h" }, /DRIFT_SCAN_INTERVAL/],
     ["an unknown unit", { DRIFT_SCAN_INTERVAL: "6w" }, /DRIFT_SCAN_INTERVAL/],
+    ["an app that cannot sign its records (no STATE_SECRET, a key file that is not there)", { APP_ID: "1", PRIVATE_KEY_PATH: "/nonexistent/key.pem" }, /records cannot be signed: set STATE_SECRET/],
   ])("%s: one problem", (_name, env, problem) => {
     const problems = checkStartupEnvironment(env);
     expect(problems).toHaveLength(1);
@@ -24,6 +25,8 @@ describe("checkStartupEnvironment", () => {
     ["DRIFT_SCAN_INTERVAL 0 (off)", { DRIFT_SCAN_INTERVAL: "0" }],
     ["DRIFT_SCAN_INTERVAL 500ms", { DRIFT_SCAN_INTERVAL: "500ms" }],
     ["DRIFT_SCAN_INTERVAL empty (the default)", { DRIFT_SCAN_INTERVAL: "" }],
+    ["an app with STATE_SECRET", { APP_ID: "1", STATE_SECRET: "s" }],
+    ["no credentials yet (the setup page): nothing to sign", { STATE_SECRET: "" }],
   ])("%s: no problem", (_name, env) => {
     expect(checkStartupEnvironment(env)).toEqual([]);
   });

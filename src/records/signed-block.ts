@@ -66,7 +66,7 @@ function matches(expected: string, actual: string): boolean {
 }
 
 function verifiesWith(keys: Pick<StateKeys, "current" | "previous">, place: RecordPlace, json: string, signature: string): boolean {
-  return [keys.current, keys.previous].some((key) => key !== null && matches(sign(key, place, json), signature));
+  return [keys.current, ...keys.previous].some((key) => matches(sign(key, place, json), signature));
 }
 
 function claimOf(json: string): { kind: string; key: string } | null {

@@ -4,13 +4,15 @@ import { getPrivateKey } from "@probot/get-private-key";
 /**
  * The keys that sign the app's record blocks (SPEC section 10, rule 1): `STATE_SECRET`, or when
  * it is unset a key derived from the app's private key, so that a default install needs no new
- * setting; `STATE_SECRET_PREVIOUS` still verifies during a rotation (it never signs).
+ * setting; `STATE_SECRET_PREVIOUS` still verifies during a rotation (it never signs). Once
+ * `STATE_SECRET` is set, the key derived from the private key still verifies too, so that the
+ * records of a default install keep counting when the operator moves to a secret of their own.
  */
 export interface StateKeys {
   /** Signs new blocks and verifies. */
   current: Buffer;
-  /** Verifies only: the secret before a rotation. */
-  previous: Buffer | null;
+  /** Verify only: the secret before a rotation, and the private key's when STATE_SECRET took over. */
+  previous: Buffer[];
   /** Where the current key came from, for the startup log (never the key itself). */
   source: "STATE_SECRET" | "private key";
 }
@@ -47,14 +49,14 @@ let cached: { fingerprint: string; keys: StateKeys } | undefined;
 export function stateKeys(env: NodeJS.ProcessEnv = process.env): StateKeys {
   const fingerprint = [env.STATE_SECRET, env.STATE_SECRET_PREVIOUS, env.PRIVATE_KEY, env.PRIVATE_KEY_PATH].join("\u0000");
   if (cached?.fingerprint === fingerprint) return cached.keys;
-  const previous = env.STATE_SECRET_PREVIOUS?.trim() ? secretKey(env.STATE_SECRET_PREVIOUS.trim()) : null;
+  const previous = env.STATE_SECRET_PREVIOUS?.trim() ? [secretKey(env.STATE_SECRET_PREVIOUS.trim())] : [];
+  const privateKey = privateKeyOf(env);
+  const derived = privateKey ? Buffer.from(hkdfSync("sha256", privateKey, DERIVATION_SALT, DERIVATION_INFO, KEY_BYTES)) : null;
   let keys: StateKeys;
   if (env.STATE_SECRET?.trim()) {
-    keys = { current: secretKey(env.STATE_SECRET.trim()), previous, source: "STATE_SECRET" };
+    keys = { current: secretKey(env.STATE_SECRET.trim()), previous: derived ? [...previous, derived] : previous, source: "STATE_SECRET" };
   } else {
-    const privateKey = privateKeyOf(env);
-    if (!privateKey) throw new MissingStateSecretError();
-    const derived = Buffer.from(hkdfSync("sha256", privateKey, DERIVATION_SALT, DERIVATION_INFO, KEY_BYTES));
+    if (!derived) throw new MissingStateSecretError();
     keys = { current: derived, previous, source: "private key" };
   }
   cached = { fingerprint, keys };

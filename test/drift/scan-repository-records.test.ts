@@ -494,3 +494,43 @@ describe("two production branches that share commits (a release branch cut from 
 
   });
 });
+
+describe("records edited while the app was not listening (a missed issues.edited)", () => {
+  test("an open follow-up's text changed and a box ticked by hand: the body is rendered again from its state, the tick does not count, one comment says so", async () => {
+    const mock = mockGitHub();
+    const honest = followUp(30, { dueAt: "2026-03-20T00:00:00.000Z" });
+    const edited = {
+      ...honest,
+      body: String(honest.body)
+        .replace("> The database is down.", "> Approved by the CTO.")
+        .replace("- [ ] **Retest**", "- [x] **Retest**"),
+    };
+    mockScanReads(mock.api, { reportIssues: [quietReport()], openFollowUps: [edited] });
+    mock.api.patch(`${REPO_PATH}/issues/30`).reply(200, {}).post(`${REPO_PATH}/issues/30/comments`).reply(201, {});
+
+    await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    const [patch, comment] = writes(mock.requests);
+    expect(bodyOf(patch)).toEqual({ body: honest.body });
+    expect(bodyOf(comment).body).toBe(
+      "This follow-up was edited while Pipeline Guard was not listening, so the edit was undone (its record is kept by Pipeline Guard). The box **retest** had been ticked then, by someone unknown: tick it again so that it is recorded who did.",
+    );
+  });
+
+  test("a follow-up whose block was edited (its ticks forged) counts for nothing: listed as tampered with, and the override in the history gets a record that verifies", async () => {
+    const mock = mockGitHub();
+    const forged = followUp(30);
+    forged.body = String(forged.body).replace('"ticks":{}', '"ticks":{"retest":{"by":"mallory","at":"2026-03-09T00:00:00.000Z"}}');
+    mockScanReads(mock.api, { reportIssues: [quietReport()], openFollowUps: [forged], activity: activityReply({ history: [skipTestsPr] }) });
+    mockKnownRecords(mock.api, { followUps: [forged] });
+    mockCreateIssue(mock.api, { number: 31, labels: 2 });
+    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
+
+    const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(summary).toMatchObject({ followUpsMade: 1, newItems: ["record:tampered:#30"], report: "reopened" });
+    expect(createdState(mock.requests, 31, readFollowUp).ticks).toEqual({});
+  });
+});

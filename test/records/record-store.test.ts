@@ -1,7 +1,9 @@
+import { ProbotOctokit } from "probot";
 import { z } from "zod";
+import type { Gateway } from "../../src/github/gateway.js";
 import { APP_LABELS } from "../../src/github/labels.js";
 import { createRecord, findRecord, readRecordBody, signedBlockFor, type RecordKind } from "../../src/records/record-store.js";
-import { APP_LOGIN, nockGateway, setUpGatewayNock } from "../helpers/nock-harness.js";
+import { APP_LOGIN, nockGateway, recordingLog, setUpGatewayNock } from "../helpers/nock-harness.js";
 import { issueSummary } from "../helpers/records.js";
 
 setUpGatewayNock();
@@ -217,5 +219,57 @@ describe("createRecord", () => {
     api.get(`${REPO_PATH}/issues`).query(LISTING).reply(200, []);
     await expect(createRecord(gw, KIND, spec)).resolves.toMatchObject({ created: true, issue: { number: 0 } });
     expect(requests.map((r) => r.method)).toEqual(["GET"]);
+  });
+});
+
+describe("createRecord with Probot's retry plugin on, as the server runs it", () => {
+  const spec = { key: "sha=abc", state: STATE, title: "Bypass: direct push on main (abc)", labels: [APP_LABELS.bypass] as const, render };
+
+  function retryingGateway() {
+    // Retries of reads stay on (a 5xx on a listing is retried); the create itself is never retried.
+    const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false }, retry: { retryAfterBaseValue: 1 } }));
+    const base = nockGateway();
+    const gw: Gateway = { ...base.gw, octokit: new RetryingOctokit({ auth: { token: "t" }, log: recordingLog().log }) as unknown as Gateway["octokit"] };
+    return { ...base, gw };
+  }
+
+  test("a create that lands and answers 502: one issue, found again by its key and signed", async () => {
+    const { gw, api, requests } = retryingGateway();
+    api
+      .get(`${REPO_PATH}/issues`)
+      .query(LISTING)
+      .reply(200, [])
+      .post(`${REPO_PATH}/labels`)
+      .reply(201, {})
+      .post(`${REPO_PATH}/issues`)
+      .reply(502, { message: "Bad Gateway" })
+      .get(`${REPO_PATH}/issues`)
+      .query(LISTING)
+      .reply(200, [issueJson(12, signed(null))])
+      .patch(`${REPO_PATH}/issues/12`)
+      .reply(200, {});
+
+    await expect(createRecord(gw, KIND, spec)).resolves.toMatchObject({ created: true, issue: { number: 12 } });
+    expect(requests.filter((r) => r.method === "POST" && r.path === `${REPO_PATH}/issues`)).toHaveLength(1);
+  });
+
+  test("a create that times out (no answer at all): looked up, then created once", async () => {
+    const { gw, api, requests } = retryingGateway();
+    api
+      .get(`${REPO_PATH}/issues`)
+      .query(LISTING)
+      .times(2)
+      .reply(200, [])
+      .post(`${REPO_PATH}/labels`)
+      .reply(201, {})
+      .post(`${REPO_PATH}/issues`)
+      .replyWithError({ code: "ETIMEDOUT", message: "socket timed out" })
+      .post(`${REPO_PATH}/issues`)
+      .reply(201, issueJson(13, signed(null)))
+      .patch(`${REPO_PATH}/issues/13`)
+      .reply(200, {});
+
+    await expect(createRecord(gw, KIND, spec)).resolves.toMatchObject({ created: true, issue: { number: 13 } });
+    expect(requests.filter((r) => r.method === "GET")).toHaveLength(2);
   });
 });

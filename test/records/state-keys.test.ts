@@ -11,20 +11,28 @@ describe("stateKeys", () => {
     const keys = stateKeys({ STATE_SECRET: "s1", STATE_SECRET_PREVIOUS: "s0" });
     expect(keys.source).toBe("STATE_SECRET");
     expect(keys.current).toHaveLength(32);
-    expect(keys.previous).toHaveLength(32);
-    expect(keys.current.equals(keys.previous!)).toBe(false);
+    expect(keys.previous).toHaveLength(1);
+    expect(keys.previous[0]).toHaveLength(32);
+    expect(keys.current.equals(keys.previous[0]!)).toBe(false);
     expect(keys.current.toString("utf8")).not.toContain("s1");
   });
 
   test("without STATE_SECRET, a key derived from the app's private key: the same key gives the same secret, another key another", () => {
     const derived = stateKeys({ PRIVATE_KEY: PEM });
     expect(derived.source).toBe("private key");
-    expect(derived.previous).toBeNull();
+    expect(derived.previous).toEqual([]);
     expect(stateKeys({ PRIVATE_KEY: PEM, STATE_SECRET: "" }).current.equals(derived.current)).toBe(true);
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     expect(stateKeys({ PRIVATE_KEY: other }).current.equals(derived.current)).toBe(false);
     // Derived, never the key material itself.
     expect(PEM.includes(derived.current.toString("base64"))).toBe(false);
+  });
+
+  test("moving from the default to STATE_SECRET: the private key's key still verifies (it never signs again)", () => {
+    const derived = stateKeys({ PRIVATE_KEY: PEM }).current;
+    const moved = stateKeys({ PRIVATE_KEY: PEM, STATE_SECRET: "s1", STATE_SECRET_PREVIOUS: "s0" });
+    expect(moved.current.equals(derived)).toBe(false);
+    expect(moved.previous.map((k) => k.equals(derived))).toEqual([false, true]);
   });
 
   test("PRIVATE_KEY_PATH is read the way Probot reads it", () => {
