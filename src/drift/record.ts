@@ -3,10 +3,11 @@ import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
 import { hasHiddenKey } from "../markdown/hidden-block.js";
+import { listIssuesByCreator } from "../github/issues.js";
 import {
   createRecord,
-  listAppIssues,
   readRecordBody,
+  requireAppLogin,
   repositoryOf,
   saveRecord,
   signedBlockFor,
@@ -63,16 +64,12 @@ export async function findDriftReport(gw: Gateway): Promise<DriftReportReading |
   const repository = repositoryOf(gw);
   let tampered: DriftReportReading | null = null;
   let verified: DriftReportReading | null = null;
-  const issues = await listAppIssues(gw, { state: "all", direction: "asc" });
-  for (const issue of issues) {
+  await listIssuesByCreator(gw, { creator: await requireAppLogin(gw), state: "all", direction: "asc" }, (issue) => {
     const reading = readRecordBody(DRIFT_RECORD, { repository, issue });
-    if (reading?.status === "verified" && reading.key === DRIFT_KEY) {
-      verified = reading;
-      break;
-    }
-    const claims = reading?.status === "invalid" && (reading.claimedKey === DRIFT_KEY || hasHiddenKey(issue.body, "drift", DRIFT_KEY));
-    if (claims && !tampered) tampered = reading;
-  }
+    if (reading?.status === "verified" && reading.key === DRIFT_KEY) verified = reading;
+    else if (!tampered && reading?.status === "invalid" && (reading.claimedKey === DRIFT_KEY || hasHiddenKey(issue.body, "drift", DRIFT_KEY))) tampered = reading;
+    return verified !== null;
+  });
   return verified ?? tampered;
 }
 

@@ -1,3 +1,4 @@
+import { formatUtcMinute } from "../markdown/format-time.js";
 import type { DriftItem } from "./drift-item.js";
 import type { DriftState } from "./record.js";
 import type { TamperedRecord } from "./record-census.js";
@@ -28,7 +29,7 @@ export function tamperedItems(tampered: DriftState["tampered"]): DriftItem[] {
     title: `Issue #${number}, a record of Pipeline Guard, was changed by someone else: ${entry.reason}`,
     details: [
       "Its hidden block no longer verifies, so nothing in it counts: no acceptance, no baseline, no ticked box. Pipeline Guard rebuilt what GitHub's own facts allow (a missing follow-up or bypass issue is opened again).",
-      `Found at ${entry.seenAt.slice(0, 16).replace("T", " ")} UTC. The issue's edit history on GitHub shows who changed it.`,
+      `Found at ${formatUtcMinute(entry.seenAt)}. The issue's edit history on GitHub shows who changed it.`,
     ],
     fix: `Review who edited it and why, then accept this item with \`/pipeline-guard accept ${tamperedItemId(Number(number))} REASON\`.`,
   }));

@@ -5,9 +5,11 @@ import { followUpBodyFor, saveFollowUp, type FollowUpState } from "./record.js";
 
 /**
  * An open follow-up whose body is not what its state renders to was edited while the app was not
- * listening (a missed webhook), or still carries the pending signature of its creation. The body is
- * rendered again from the state: a box ticked then counts for nothing, since nobody knows who
- * ticked it (SPEC section 10, rule 2), and the comment says to tick it again.
+ * listening (a missed webhook), still carries the pending signature of its creation, or was written
+ * by an older version of the app. The body is rendered again from the state. Boxes out of step with
+ * the state get a comment: a box ticked then counts for nothing, since nobody knows who ticked it
+ * (SPEC section 10, rule 2). A change of the text alone is put back quietly: it cannot be told from
+ * a new version's wording, and a comment would accuse nobody in particular.
  */
 export async function repairFollowUps(gw: Gateway, followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState; pending: boolean }>): Promise<number> {
   let repaired = 0;
@@ -18,8 +20,13 @@ export async function repairFollowUps(gw: Gateway, followUps: ReadonlyArray<{ is
     if (pending) continue; // only the signature was unfinished: nobody changed anything
     const boxes = parseChecklist(issue.body);
     const unrecorded = state.items.filter((item) => boxes[item] === true && !state.ticks[item]);
-    const note = unrecorded.length > 0 ? ` The box${unrecorded.length === 1 ? "" : "es"} ${unrecorded.map((i) => `**${i}**`).join(", ")} had been ticked then, by someone unknown: tick ${unrecorded.length === 1 ? "it" : "them"} again so that it is recorded who did.` : "";
-    await createComment(gw, issue.number, `This follow-up was edited while Pipeline Guard was not listening, so the edit was undone (its record is kept by Pipeline Guard).${note}`);
+    if (unrecorded.length === 0) continue;
+    const them = unrecorded.length === 1 ? "it" : "them";
+    await createComment(
+      gw,
+      issue.number,
+      `This follow-up was edited while Pipeline Guard was not listening, so the edit was undone (its record is kept by Pipeline Guard). The box${unrecorded.length === 1 ? "" : "es"} ${unrecorded.map((i) => `**${i}**`).join(", ")} had been ticked then, by someone unknown: tick ${them} again so that it is recorded who did.`,
+    );
   }
   return repaired;
 }

@@ -518,6 +518,19 @@ describe("records edited while the app was not listening (a missed issues.edited
     );
   });
 
+  test("only the text changed (or an older version's wording): rendered again quietly, no comment", async () => {
+    const mock = mockGitHub();
+    const honest = followUp(30, { dueAt: "2026-03-20T00:00:00.000Z" });
+    const edited = { ...honest, body: String(honest.body).replace("> The database is down.", "> Approved by the CTO.") };
+    mockScanReads(mock.api, { reportIssues: [quietReport()], openFollowUps: [edited] });
+    mock.api.patch(`${REPO_PATH}/issues/30`).reply(200, {});
+
+    await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(writes(mock.requests).map(bodyOf)).toEqual([{ body: honest.body }]);
+  });
+
   test("a follow-up whose block was edited (its ticks forged) counts for nothing: listed as tampered with, and the override in the history gets a record that verifies", async () => {
     const mock = mockGitHub();
     const forged = followUp(30);
