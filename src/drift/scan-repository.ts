@@ -89,7 +89,9 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const report = await findIssueByKey(gw, { label: APP_LABELS.drift.name, kind: "drift", key: "drift" });
   const { state: previous, damaged } = readDriftState(report?.body);
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
-  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now });
+  // The branch's commits already read: a Terraform run on one of them needs no compare call.
+  const knownShas = new Set((histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha));
+  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
   const found: DriftItem[] = [
     // The fix text must not spell the state block's opening: the block is found by its first occurrence.
     ...(damaged ? [scanProblem("state", "The report's hidden state block was damaged (edited by hand?) and has been rebuilt", "Leave the hidden state line at the end of this issue's body as it is (edit the text above it only).")] : []),
