@@ -108,7 +108,8 @@ async function main(): Promise<void> {
 
     say("\n━━ 3. The drift scan ━━");
     say("acme/infra declares enforce_admins: true in drift.protection, but someone turned it off in the settings;");
-    say("the nightly drift.yml run uploaded a Terraform plan in which a security group was changed by hand.");
+    say("the nightly drift.yml run uploaded a Terraform plan in which a security group was changed by hand;");
+    say("a newer run, of mallory's fork PR on a head branch she named main, uploaded a clean plan: it does not count.");
     const scans: Array<[string, () => void]> = [
       ["$ pipeline-guard scan --repo acme/infra", () => undefined],
       ["$ pipeline-guard scan --repo acme/infra      # again, nothing changed", () => undefined],

@@ -2,12 +2,31 @@ import { z } from "zod";
 import type { DriftItem } from "./drift-item.js";
 import { escapeInlineText } from "../markdown/escape-markdown.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
+import { MAX_PLAN_FILE_BYTES } from "../github/terraform-artifact.js";
+import { jsonComplexity } from "./json-complexity.js";
 
 /**
- * A plan's JSON is read whole into memory. A real plan of a few thousand resources is a few
- * MB; anything past this is refused rather than allowed to exhaust the process.
+ * A plan's JSON is read whole into memory: past the artifact's file limit it is refused rather
+ * than allowed to exhaust the process (the figure and its measurement are at MAX_PLAN_FILE_BYTES).
  */
-export const MAX_PLAN_BYTES = 20 * 1024 * 1024;
+export const MAX_PLAN_BYTES = MAX_PLAN_FILE_BYTES;
+
+/**
+ * Nesting the plan may have. Terraform's own output nests a resource's values as deep as its
+ * schema (blocks in blocks: a few levels, a dozen for the deepest providers), plus five levels of
+ * the plan around them; 64 leaves room for any of it. Deeper JSON is refused before it is parsed:
+ * the walks over `before`/`after` recurse, and a plan 5,000 levels deep overflowed the stack.
+ */
+export const MAX_PLAN_NESTING = 64;
+
+/**
+ * Tokens the plan may hold (see jsonComplexity): what bounds the memory JSON.parse takes, where
+ * the text's length does not. The costliest shape measured (objects with distinct keys, each a
+ * new hidden class) takes about 77 bytes of memory per token: 38 MB at this count, which leaves
+ * room in SPEC section 10 rule 8's 100 MB for the download's buffers and the text. A real plan
+ * spends about 6 bytes of compact JSON per token: some 3 MB of plan (test/drift/plan-memory.test.ts).
+ */
+export const MAX_PLAN_TOKENS = 500_000;
 
 /** An item lists this many changed attribute names at most; a resource can have hundreds. */
 export const MAX_ATTRIBUTES_LISTED = 30;
@@ -248,6 +267,9 @@ function shapeErrorText(error: z.ZodError): string {
 export function parseTerraformPlan(json: string): ParsedPlan {
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > MAX_PLAN_BYTES) return { ok: false, error: `plan JSON is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} bytes read` };
+  const complexity = jsonComplexity(json, { maxNesting: MAX_PLAN_NESTING, maxTokens: MAX_PLAN_TOKENS });
+  if (complexity === "nesting") return { ok: false, error: `plan JSON nests deeper than ${MAX_PLAN_NESTING} levels` };
+  if (complexity === "tokens") return { ok: false, error: `plan JSON is too large to read: more than ${MAX_PLAN_TOKENS} strings, brackets, commas and colons` };
   let raw: unknown;
   try {
     raw = JSON.parse(json);

@@ -4,6 +4,7 @@ import { appLoginResolver } from "../github/app-identity.js";
 import { getDefaultBranch } from "../github/branches.js";
 import { isDryRun, type Gateway } from "../github/gateway.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
+import { redactingErrSerializer, redactSignedUrls } from "../github/redact-signed-urls.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
 
 /** A repository the app is installed on, as the installations API lists it. */
@@ -36,9 +37,11 @@ export async function scanInstalledRepository(
   if (target.archived) return { repository, skipped: "archived" };
   if (running.has(repository.toLowerCase())) return { repository, skipped: "a scan of this repository is already running" };
   running.add(repository.toLowerCase());
+  // The scan downloads artifacts through signed URLs: whatever error reaches this logger, or the
+  // outcome (a `rescan` reply quotes it), carries none (SPEC section 10 rule 14).
+  const log = app.log.child({ name: "drift-scan", repository }, { serializers: { err: redactingErrSerializer } });
   try {
     const octokit = await app.auth(target.installationId);
-    const log = app.log.child({ name: "drift-scan", repository });
     // A context of our own, so that the configuration is read the way webhooks read it (Probot's
     // context.config: default branch, org `.github`, `_extends`).
     const context = new Context(
@@ -63,8 +66,8 @@ export async function scanInstalledRepository(
     log.info({ ...summary }, "drift scan done");
     return summary;
   } catch (error) {
-    app.log.error({ err: error, repository }, "drift scan failed");
-    return { repository, error: error instanceof Error ? error.message : String(error) };
+    log.error({ err: error }, "drift scan failed");
+    return { repository, error: redactSignedUrls(error instanceof Error ? error.message : String(error)) };
   } finally {
     running.delete(repository.toLowerCase());
   }

@@ -102,7 +102,9 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const previous = report?.status === "verified" ? report.state : emptyDriftState();
   const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
-  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now });
+  // The branch's commits already read: a Terraform run on one of them needs no compare call.
+  const knownShas = new Set((histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha));
+  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
   const remembered = rememberTampered(previous.tampered, tampered, now);
   const found: DriftItem[] = [
     ...tamperedItems(remembered),

@@ -4,20 +4,52 @@ import { escapeInlineText } from "../markdown/escape-markdown.js";
 import type { DriftItem } from "./drift-item.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { parseTerraformPlan } from "./parse-terraform-plan.js";
+import type { Distrust, NoTrustedRun, SkippedRun } from "./trusted-run.js";
 
 const WORKFLOW_ITEM = "terraform:workflow";
 const STALE_ITEM = "terraform:stale";
+/** Skipped runs named in the item; the count says how many there were. */
+const SKIPPED_LISTED = 5;
+const MB = 1024 * 1024;
+
+function distrustText(why: Distrust, run: SkippedRun["run"], branch: string): string {
+  switch (why.kind) {
+    case "fork":
+      return "from a fork";
+    case "event":
+      return `triggered by ${inlineLiteral(why.event, 40)}`;
+    case "branch":
+      return why.branch === null ? "on no branch" : `on ${inlineLiteral(why.branch)}`;
+    case "commit":
+      return `its commit ${inlineLiteral(run.head_sha.slice(0, 12))} is not on ${inlineLiteral(branch)}`;
+    case "unverified":
+      return `its commit ${inlineLiteral(run.head_sha.slice(0, 12))} could not be checked against ${inlineLiteral(branch)} this time`;
+  }
+}
+
+function skippedDetails(skipped: readonly SkippedRun[], branch: string): string[] {
+  if (skipped.length === 0) return [];
+  const listed = skipped.slice(0, SKIPPED_LISTED).map(({ run, why }) => `skipped: ${run.html_url} (${distrustText(why, run, branch)})`);
+  const more = skipped.length > SKIPPED_LISTED ? [`…and ${skipped.length - SKIPPED_LISTED} more skipped`] : [];
+  return [
+    `A plan counts only from a run of this repository (not a fork), triggered by \`schedule\`, \`workflow_dispatch\` or \`push\`, on a commit of ${inlineLiteral(branch)}; a pull request's run never does.`,
+    ...listed,
+    ...more,
+  ];
+}
 
 /** Infrastructure drift from the newest plan, or an item that says why there is none to read. */
-export function terraformItems(params: { fetch: PlanFetch; terraform: Config["drift"]["terraform"]; branch: string; now: Date }): DriftItem[] {
+export function terraformItems(params: { fetch: PlanFetch | NoTrustedRun; terraform: Config["drift"]["terraform"]; branch: string; now: Date }): DriftItem[] {
   const { fetch, terraform, branch, now } = params;
   const workflow = inlineLiteral(terraform.workflow);
   const problem = (title: string, details: string[] = []): DriftItem[] => [
     { id: WORKFLOW_ITEM, kind: "scan", title, details, fix: `Run ${workflow} on ${inlineLiteral(branch)} (it must upload the artifact ${inlineLiteral(terraform.artifact)} holding ${inlineLiteral(terraform.file)}).` },
   ];
   switch (fetch.kind) {
-    case "no-run":
-      return problem(`No completed run of ${workflow} on ${inlineLiteral(branch)}: infrastructure drift is not checked`);
+    case "no-run": {
+      const skipped = fetch.skipped.length > 0 ? ` (${fetch.skipped.length} untrusted ${fetch.skipped.length === 1 ? "run" : "runs"} skipped)` : "";
+      return problem(`No completed run of ${workflow} on ${inlineLiteral(branch)}: infrastructure drift is not checked${skipped}`, skippedDetails(fetch.skipped, branch));
+    }
     case "run-failed":
       return problem(`The newest run of ${workflow} ended ${escapeInlineText(fetch.run.conclusion ?? "unknown")}`, [`run: ${fetch.run.html_url}`]);
     case "no-artifact":
@@ -25,9 +57,11 @@ export function terraformItems(params: { fetch: PlanFetch; terraform: Config["dr
     case "no-file":
       return problem(`The artifact ${inlineLiteral(terraform.artifact)} holds no ${inlineLiteral(terraform.file)}`, [`run: ${fetch.run.html_url}`]);
     case "unreadable":
-      return problem(`The artifact ${inlineLiteral(terraform.artifact)} could not be unzipped: ${escapeInlineText(fetch.error, 100)}`, [`run: ${fetch.run.html_url}`]);
-    case "too-large":
-      return problem(`The plan artifact is ${Math.round(fetch.bytes / 1024 / 1024)} MB: too large to read`, [`run: ${fetch.run.html_url}`]);
+      return problem(`The artifact ${inlineLiteral(terraform.artifact)} could not be read: ${escapeInlineText(fetch.error, 100)}`, [`run: ${fetch.run.html_url}`]);
+    case "too-large": {
+      const what = fetch.what === "artifact" ? `plan artifact ${inlineLiteral(terraform.artifact)}` : `plan file ${inlineLiteral(terraform.file)}`;
+      return problem(`The ${what} is ${Math.ceil(fetch.bytes / MB)} MB, more than the ${fetch.limit / MB} MB read: too large to read`, [`run: ${fetch.run.html_url}`]);
+    }
     case "plan": {
       const ageHours = (now.getTime() - new Date(fetch.run.updated_at).getTime()) / 3_600_000;
       const parsed = parseTerraformPlan(fetch.text);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { DriftItem } from "../../src/drift/drift-item.js";
-import { MAX_ATTRIBUTES_LISTED, MAX_PLAN_BYTES, parseTerraformPlan } from "../../src/drift/parse-terraform-plan.js";
+import { MAX_ATTRIBUTES_LISTED, MAX_PLAN_BYTES, MAX_PLAN_NESTING, MAX_PLAN_TOKENS, parseTerraformPlan } from "../../src/drift/parse-terraform-plan.js";
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/terraform/${name}`, import.meta.url), "utf8");
@@ -137,7 +137,7 @@ describe("parseTerraformPlan: errors fail closed", () => {
   test(`a plan over ${MAX_PLAN_BYTES} bytes is refused before parsing`, () => {
     const huge = plan({ resource_changes: [] }).replace("{", `{"padding": "${"x".repeat(MAX_PLAN_BYTES)}",`);
     const result = parseTerraformPlan(huge);
-    expect(result).toEqual({ ok: false, error: expect.stringMatching(/^plan JSON is \d+ bytes, more than the 20971520 bytes read$/) });
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(new RegExp(`^plan JSON is \\d+ bytes, more than the ${MAX_PLAN_BYTES} bytes read$`)) });
   });
 
   test("extra keys are ignored (a newer 1.x minor version)", () => {
@@ -224,5 +224,59 @@ describe("parseTerraformPlan: attributes and actions", () => {
     expect(items[0]?.id).toBe(`terraform:${address}`);
     expect(items[0]?.title).toContain(rendered);
     expect(shown(items).replace(/^terraform:.*$/gm, "")).not.toMatch(/<|>/);
+  });
+});
+
+/** `{"a":{"a":…1…}}`, `levels` objects deep. */
+function nested(levels: number): string {
+  return `${'{"a":'.repeat(levels - 1)}{"a":1}${"}".repeat(levels - 1)}`;
+}
+
+/** A plan whose update changes a value nested so that the whole plan is `levels` deep. */
+function planNested(levels: number): string {
+  // The plan object, resource_changes, the entry, change, before/after: five levels around the value.
+  const value = nested(levels - 5);
+  return plan({ resource_changes: [change("a.deep", ["update"], { x: JSON.parse(value) }, { x: JSON.parse(value.replace(":1}", ":2}")) })] });
+}
+
+describe("parseTerraformPlan: bounded whatever the plan holds (SPEC section 10 rule 8)", () => {
+  test("5,000 levels deep is unreadable, not a stack overflow (without the nesting check this threw RangeError)", () => {
+    const deep = nested(5_000);
+    const json = plan({ resource_changes: [] }).replace("{", `{"before":${deep},`);
+    expect(parseTerraformPlan(json)).toEqual({ ok: false, error: `plan JSON nests deeper than ${MAX_PLAN_NESTING} levels` });
+    // The walk over before/after is what recursed: a deep value in a change threw.
+    const inChange = `{"format_version":"1.2","resource_changes":[{"address":"a.b","change":{"actions":["update"],"before":{"x":${deep}},"after":{"x":${deep}},"after_unknown":{},"before_sensitive":{},"after_sensitive":{}}}]}`;
+    expect(parseTerraformPlan(inChange)).toEqual({ ok: false, error: `plan JSON nests deeper than ${MAX_PLAN_NESTING} levels` });
+  });
+
+  test(`${MAX_PLAN_NESTING} levels are read, ${MAX_PLAN_NESTING + 1} are not`, () => {
+    expect(MAX_PLAN_NESTING).toBe(64);
+    const at = parseTerraformPlan(planNested(64));
+    expect(at).toMatchObject({ ok: true, items: [{ id: "terraform:a.deep", details: expect.arrayContaining(["Changed attributes: `x.a`"]) }] });
+    expect(parseTerraformPlan(planNested(65))).toEqual({ ok: false, error: "plan JSON nests deeper than 64 levels" });
+  });
+
+  test("brackets inside strings, escaped quotes included, do not count as nesting", () => {
+    const brackets = `${"[{".repeat(100)}\\"\\\\"${"[".repeat(100)}`;
+    const json = plan({ resource_changes: [change("a.b", ["update"], { note: brackets }, { note: `${brackets}x` })] });
+    expect(JSON.parse(json).resource_changes[0].change.before.note).toContain('"');
+    expect(itemsOf(json).map((item) => item.id)).toEqual(["terraform:a.b"]);
+  });
+
+  test(`more than ${MAX_PLAN_TOKENS} tokens is unreadable before parsing: the memory JSON.parse takes follows them, not the bytes`, () => {
+    // `{},` is 2 tokens in 3 bytes: well under the byte limit, far over the token limit.
+    const many = `[${"{},".repeat(MAX_PLAN_TOKENS / 2)}{}]`;
+    expect(Buffer.byteLength(many)).toBeLessThan(MAX_PLAN_BYTES);
+    expect(parseTerraformPlan(plan({ resource_changes: [] }).replace("{", `{"x":${many},`))).toEqual({
+      ok: false,
+      error: `plan JSON is too large to read: more than ${MAX_PLAN_TOKENS} strings, brackets, commas and colons`,
+    });
+  });
+
+  test("a plan just under the token limit is read", () => {
+    const base = plan({ resource_changes: [change("a.b", ["create"], null, {})] });
+    // 4 tokens in the base's prefix `{"x":` are added by the padding's key, colon and comma.
+    const padding = `[${"0,".repeat(MAX_PLAN_TOKENS - 200)}0]`;
+    expect(itemsOf(base.replace("{", `{"x":${padding},`)).map((item) => item.id)).toEqual(["terraform:a.b"]);
   });
 });

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
 import { jest } from "@jest/globals";
-import type nock from "nock";
+import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { listInstalledRepositories, scanInstalledRepository, scanRepositories, targetsOfEvent, type InstalledRepository } from "../../src/drift/scan-job.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { APP_LOGIN } from "../helpers/nock-harness.js";
-import { NAME, OWNER, REPO, REPO_PATH, activityReply, REPORT_QUERY, calls, OPEN_QUERY, quietReport, recordingLog, type Json } from "../helpers/scan-github.js";
+import { NAME, OWNER, REPO, REPO_PATH, activityReply, REPORT_QUERY, calls, commitNode, mockScanReads, OPEN_QUERY, quietReport, recordingLog, type Json } from "../helpers/scan-github.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -315,3 +315,52 @@ describe("scanRepositories", () => {
     expect(sleep).not.toHaveBeenCalled();
   });
 });
+
+describe("a scan's errors never carry a signed URL to a log or a reply (SPEC section 10 rule 14)", () => {
+  const SIG = "sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D";
+  const BLOB = "https://productionresultssa3.blob.core.windows.net";
+
+  test("an error that quotes a signed URL is logged and returned redacted (the scan's logger redacts `err`; without it, the line held sig=)", async () => {
+    const { app, logs } = createApp();
+    const mock = mockGitHub();
+    mockToken(mock.api, 5);
+    mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: `upstream failed: ${BLOB}/x/plan.zip?sv=1&${SIG}` });
+
+    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW });
+
+    expectAllCallsMade(mock);
+    expect(outcome).toEqual({ repository: REPO, error: `upstream failed: ${BLOB}/x/plan.zip?sv=1&sig=[REDACTED]` });
+    const line = logs.find((l) => l.msg === "drift scan failed");
+    expect(line).toMatchObject({ level: 50, repository: REPO, err: { message: expect.stringContaining("sig=[REDACTED]") } });
+    expect(JSON.stringify(logs)).not.toContain("c2VjcmV0");
+  });
+
+  test("the artifact download failing at blob storage (500): the scan fails, and neither its log nor its outcome holds the signed URL", async () => {
+    const { app, logs } = createApp();
+    const mock = mockGitHub();
+    const sha = "acb5820ced9479c074f688cc328bf03f341a511d";
+    const repository = { id: 1296269, full_name: REPO };
+    mockToken(mock.api, 5);
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, "drift:\n  terraform:\n    workflow: drift.yml\n", RAW);
+    mockScanReads(mock.api, { reportIssues: [quietReport()], activity: activityReply({ history: [commitNode({ sha, pr: { number: 1, title: "x" } })] }) });
+    mock.api
+      .get(`${REPO_PATH}/actions/workflows/drift.yml/runs`)
+      .query(true)
+      .reply(200, { total_count: 1, workflow_runs: [{ id: 7, head_branch: "master", head_sha: sha, event: "schedule", status: "completed", conclusion: "success", html_url: "https://github.com/r/7", updated_at: "2026-03-10T05:00:00Z", repository, head_repository: repository }] })
+      .get(`${REPO_PATH}/actions/runs/7/artifacts`)
+      .query(true)
+      .reply(200, { total_count: 1, artifacts: [{ id: 55, name: "terraform-plan", size_in_bytes: 100, expired: false }] })
+      .get(`${REPO_PATH}/actions/artifacts/55/zip`)
+      .reply(302, "", { location: `${BLOB}/results/plan.zip?sv=1&${SIG}` });
+    const blob = nock(BLOB).get("/results/plan.zip").query(true).reply(500, `<Error>InternalError at ${BLOB}/results/plan.zip?sv=1&${SIG}</Error>`, { "content-type": "text/xml" });
+
+    const outcome = await scanInstalledRepository(app, TARGET, { now: NOW });
+
+    expectAllCallsMade(mock);
+    expect(blob.isDone()).toBe(true);
+    expect(outcome).toMatchObject({ repository: REPO, error: expect.stringMatching(/^the plan artifact could not be downloaded: /) });
+    expect(logs.some((l) => l.msg === "drift scan failed")).toBe(true);
+    expect(JSON.stringify([outcome, logs])).not.toContain("c2VjcmV0");
+  });
+});
+

@@ -1,23 +1,37 @@
 import { readFileSync } from "node:fs";
 import { terraformItems } from "../../src/drift/terraform-items.js";
+import type { NoTrustedRun, SkippedRun } from "../../src/drift/trusted-run.js";
 import type { PlanFetch, WorkflowRunFact } from "../../src/github/terraform-artifact.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const TERRAFORM = { workflow: "drift.yml", artifact: "terraform-plan", file: "plan.json", max_age_hours: 26, dispatch: false };
-const RUN: WorkflowRunFact = { id: 1, conclusion: "success", status: "completed", html_url: "https://github.com/o/r/actions/runs/1", head_sha: "abc", updated_at: "2026-03-10T06:00:00Z" };
+const RUN: WorkflowRunFact = {
+  id: 1,
+  conclusion: "success",
+  status: "completed",
+  html_url: "https://github.com/o/r/actions/runs/1",
+  head_sha: "abc",
+  head_branch: "master",
+  event: "schedule",
+  fromThisRepository: true,
+  updated_at: "2026-03-10T06:00:00Z",
+};
+const MB = 1024 * 1024;
 const plan = (name: string) => readFileSync(new URL(`../fixtures/terraform/${name}`, import.meta.url), "utf8");
-const items = (fetch: PlanFetch, terraform = TERRAFORM) => terraformItems({ fetch, terraform, branch: "master", now: NOW });
+const items = (fetch: PlanFetch | NoTrustedRun, terraform = TERRAFORM) => terraformItems({ fetch, terraform, branch: "master", now: NOW });
 const FIX = "Run `drift.yml` on `master` (it must upload the artifact `terraform-plan` holding `plan.json`).";
 
 describe("terraformItems", () => {
-  test.each<[string, PlanFetch, string, string[]]>([
-    ["no run", { kind: "no-run" }, "No completed run of `drift.yml` on `master`: infrastructure drift is not checked", []],
+  test.each<[string, PlanFetch | NoTrustedRun, string, string[]]>([
+    ["no run", { kind: "no-run", skipped: [] }, "No completed run of `drift.yml` on `master`: infrastructure drift is not checked", []],
     ["a failed run", { kind: "run-failed", run: { ...RUN, conclusion: "failure" } }, "The newest run of `drift.yml` ended failure", [`run: ${RUN.html_url}`]],
     ["a run without a conclusion", { kind: "run-failed", run: { ...RUN, conclusion: null } }, "The newest run of `drift.yml` ended unknown", [`run: ${RUN.html_url}`]],
     ["no artifact", { kind: "no-artifact", run: RUN }, "The newest run of `drift.yml` has no artifact `terraform-plan`", [`run: ${RUN.html_url}`]],
     ["no file", { kind: "no-file", run: RUN }, "The artifact `terraform-plan` holds no `plan.json`", [`run: ${RUN.html_url}`]],
-    ["too large", { kind: "too-large", run: RUN, bytes: 50 * 1024 * 1024 }, "The plan artifact is 50 MB: too large to read", [`run: ${RUN.html_url}`]],
-    ["not a zip", { kind: "unreadable", run: RUN, error: "invalid zip data" }, "The artifact `terraform-plan` could not be unzipped: invalid zip data", [`run: ${RUN.html_url}`]],
+    ["an artifact too large", { kind: "too-large", run: RUN, what: "artifact", bytes: 50 * MB, limit: 8 * MB }, "The plan artifact `terraform-plan` is 50 MB, more than the 8 MB read: too large to read", [`run: ${RUN.html_url}`]],
+    ["a download cut past the limit", { kind: "too-large", run: RUN, what: "artifact", bytes: 8 * MB + 1, limit: 8 * MB }, "The plan artifact `terraform-plan` is 9 MB, more than the 8 MB read: too large to read", [`run: ${RUN.html_url}`]],
+    ["a file too large", { kind: "too-large", run: RUN, what: "file", bytes: 7 * MB, limit: 6 * MB }, "The plan file `plan.json` is 7 MB, more than the 6 MB read: too large to read", [`run: ${RUN.html_url}`]],
+    ["not a zip", { kind: "unreadable", run: RUN, error: "invalid zip data" }, "The artifact `terraform-plan` could not be read: invalid zip data", [`run: ${RUN.html_url}`]],
   ])("%s: one terraform:workflow scan item", (_name, fetch, title, details) => {
     expect(items(fetch)).toEqual([{ id: "terraform:workflow", kind: "scan", title, details, fix: FIX }]);
   });
@@ -57,7 +71,23 @@ describe("terraformItems", () => {
   });
 
   test("a workflow name that is not safe in a code span is escaped", () => {
-    const [item] = items({ kind: "no-run" }, { ...TERRAFORM, workflow: "a`b.yml" });
+    const [item] = items({ kind: "no-run", skipped: [] }, { ...TERRAFORM, workflow: "a`b.yml" });
     expect(item?.title).toBe("No completed run of a\\`b.yml on `master`: infrastructure drift is not checked");
+  });
+
+  test("no trusted run: the untrusted runs skipped are counted, the first five listed with why", () => {
+    const skipped: SkippedRun[] = Array.from({ length: 7 }, (_, i) => ({ run: { ...RUN, id: i, html_url: `https://github.com/o/r/actions/runs/${i}` }, why: { kind: "fork" } }));
+    skipped[1] = { run: { ...skipped[1]!.run, head_sha: "0123456789abcdef" }, why: { kind: "unverified" } };
+    skipped[2] = { run: skipped[2]!.run, why: { kind: "branch", branch: null } };
+    const [item] = items({ kind: "no-run", skipped });
+    expect(item?.title).toBe("No completed run of `drift.yml` on `master`: infrastructure drift is not checked (7 untrusted runs skipped)");
+    expect(item?.details.slice(1)).toEqual([
+      "skipped: https://github.com/o/r/actions/runs/0 (from a fork)",
+      "skipped: https://github.com/o/r/actions/runs/1 (its commit `0123456789ab` could not be checked against `master` this time)",
+      "skipped: https://github.com/o/r/actions/runs/2 (on no branch)",
+      "skipped: https://github.com/o/r/actions/runs/3 (from a fork)",
+      "skipped: https://github.com/o/r/actions/runs/4 (from a fork)",
+      "…and 2 more skipped",
+    ]);
   });
 });

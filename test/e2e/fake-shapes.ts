@@ -278,8 +278,14 @@ export class GitHubShapes {
     };
   }
 
+  /** The `minimal-repository` that a workflow run names as its repository and head repository. */
+  minimalRepository(repo: FakeRepository): Json {
+    return { id: repo.id, node_id: nodeId("Repository", repo.id), name: repo.name, full_name: repo.fullName, private: repo.private, owner: this.user(repo.owner), fork: repo.forkOf !== null, html_url: `${this.origin}/${repo.fullName}` };
+  }
+
   workflowRun(repo: FakeRepository, run: FakeWorkflowRun): Json {
     const workflow = repo.workflows.find((w) => w.id === run.workflowId)!;
+    const headRepository = this.state.repository(run.headRepository) ?? repo;
     return {
       id: run.id,
       name: workflow.name,
@@ -299,7 +305,8 @@ export class GitHubShapes {
       updated_at: run.updatedAt,
       run_started_at: run.createdAt,
       run_attempt: 1,
-      repository: { id: repo.id, full_name: repo.fullName },
+      repository: this.minimalRepository(repo),
+      head_repository: this.minimalRepository(headRepository),
     };
   }
 

@@ -117,6 +117,8 @@ export interface FakeWorkflowRun {
   runNumber: number;
   headBranch: string;
   headSha: string;
+  /** Where the head commit comes from: the repository itself, or a fork (a fork's PR). */
+  headRepository: string;
   event: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: string | null;
@@ -516,21 +518,29 @@ export class GitHubState {
     return workflow;
   }
 
-  /** A completed run of a workflow on a branch's head, with artifacts zipped from their files. */
+  /**
+   * A completed run of a workflow on a branch's head (by default a scheduled run of the
+   * repository itself), with artifacts zipped from their files. `fork`: the run of a PR from
+   * that user's fork, whose head branch carries `branch`'s name and whose commit is the fork's.
+   */
   addWorkflowRun(
     repo: FakeRepository,
-    params: { file: string; branch: string; conclusion: string; updatedAt?: string; artifacts?: Array<{ name: string; files: Record<string, string> }> },
+    params: { file: string; branch: string; conclusion: string; updatedAt?: string; event?: string; fork?: string; artifacts?: Array<{ name: string; files: Record<string, string> }> },
   ): FakeWorkflowRun {
     const workflow = repo.workflows.find((w) => w.path.endsWith(`/${params.file}`));
     if (!workflow) throw new Error(`fake GitHub: no workflow ${params.file} in ${repo.fullName}`);
     const updatedAt = params.updatedAt ?? this.at(-1);
+    const base = repo.branches.get(params.branch) ?? "";
+    const headRepo = params.fork ? (this.repository(`${params.fork}/${repo.name}`) ?? this.createRepository({ owner: params.fork, name: repo.name, forkOf: repo.fullName })) : repo;
+    const headSha = params.fork ? this.addCommit(headRepo, { message: "Update the plan", author: params.fork, parents: [base], at: updatedAt }).sha : base;
     const run: FakeWorkflowRun = {
       id: this.nextId(),
       workflowId: workflow.id,
       runNumber: repo.runs.filter((r) => r.workflowId === workflow.id).length + 1,
       headBranch: params.branch,
-      headSha: repo.branches.get(params.branch) ?? "",
-      event: "schedule",
+      headSha,
+      headRepository: headRepo.fullName,
+      event: params.event ?? (params.fork ? "pull_request" : "schedule"),
       status: "completed",
       conclusion: params.conclusion,
       displayTitle: workflow.name,

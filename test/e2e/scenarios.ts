@@ -192,7 +192,9 @@ export function terraformFixture(name: string): string {
 /**
  * acme/infra: `drift.protection` declares enforce_admins and one review, but someone turned
  * enforce_admins off in the settings; the newest run of drift.yml uploaded a plan in which a
- * security group was changed by hand (test/fixtures/terraform/plan.drift.json). The latest
+ * security group was changed by hand (test/fixtures/terraform/plan.drift.json); mallory's PR from
+ * a fork, on a head branch she named main, ran drift.yml after it and uploaded a plan without
+ * changes, which must not count (SPEC section 10 rule 8). The latest
  * production deployment is of main's head, by deploy-bot. The repository's last commit is
  * older than the installation, so the scan has no history to check for missed webhooks.
  */
@@ -202,6 +204,7 @@ export function seedInfra(fake: FakeGitHub): FakeRepository {
   state.setProtection(repo, "main", { contexts: ["terraform-plan"], enforceAdmins: false, approvingReviews: 1 });
   state.addWorkflow(repo, { file: "drift.yml", name: "Terraform drift" });
   state.addWorkflowRun(repo, { file: "drift.yml", branch: "main", conclusion: "success", updatedAt: state.at(-2), artifacts: [{ name: "terraform-plan", files: { "plan.json": terraformFixture("plan.drift.json") } }] });
+  state.addWorkflowRun(repo, { file: "drift.yml", branch: "main", fork: "mallory", conclusion: "success", updatedAt: state.at(-1), artifacts: [{ name: "terraform-plan", files: { "plan.json": terraformFixture("plan.no-op.json") } }] });
   state.addDeployment(repo, { sha: repo.branches.get("main")!, environment: "production", creator: "deploy-bot" });
   installApp(fake, repo);
   return repo;
