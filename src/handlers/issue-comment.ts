@@ -2,6 +2,7 @@ import type { Context, Probot } from "probot";
 import { COMMAND_HELP, parseCommand } from "../commands/parse-command.js";
 import { errorText, runCommand } from "../commands/run-command.js";
 import { readConfig } from "../config/read-config.js";
+import { formatConfigError } from "../config/validate-config.js";
 import { gatewayFor } from "../github/gateway.js";
 import { createComment } from "../github/issues.js";
 import { checkAllowed } from "../github/permissions.js";
@@ -25,8 +26,11 @@ export async function handleIssueComment(app: Pick<Probot, "auth" | "log">, cont
   const loaded = await readConfig(context);
   const authorization = await checkAllowed(gw, sender.login, loaded.config.commands.allowed);
   if (!authorization.allowed) {
+    // An invalid `commands.allowed` fell back to admins only (SPEC section 10, rule 11): say so, or the refusal reads as a mystery.
+    const invalid = loaded.errors.find((e) => e.fallback === "strictest" && e.path === "commands.allowed");
+    const why = invalid ? ` (${formatConfigError(invalid)})` : "";
     await reactToComment(gw, comment.id, "confused");
-    await createComment(gw, issue.number, `${quietLogin(sender.login)} may not run Pipeline Guard commands here: ${authorization.reason.replace(/@/g, "")}. See \`commands.allowed\`.`);
+    await createComment(gw, issue.number, `${quietLogin(sender.login)} may not run Pipeline Guard commands here: ${authorization.reason.replace(/@/g, "")}. See \`commands.allowed\`${why}.`);
     return;
   }
   if (!parsed.ok) {

@@ -128,8 +128,9 @@ export async function reevaluatePullRequest(
 
 /**
  * At the merge: the marker labels stay, the merge commit carries an override's verdict (it is
- * what gets deployed, and the gate reads the check of the SHA it deploys), the follow-up is
- * opened, and a merge over failing required checks is a bypass.
+ * what gets deployed and what people read; the gate judges it by the PR's verdict either way, so a
+ * merge commit that never got this check is still judged), the follow-up is opened, and a merge
+ * over failing required checks is a bypass.
  */
 export async function recordMerge(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr } = evaluation;

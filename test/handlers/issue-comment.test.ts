@@ -126,7 +126,7 @@ describe("issue_comment: who may run commands", () => {
 
     expectAllCallsMade(mock);
     expect(reactions(mock)).toEqual(["confused"]);
-    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has maintain permission (admin needed). See `commands.allowed`.");
+    expect(reply(mock)).toBe("`Codertocat` may not run Pipeline Guard commands here: Codertocat has maintain permission (admin needed). See `commands.allowed` (commands.allowed is invalid: only admins may run commands until it is fixed).");
   });
 
   test("not allowed, and in none of the listed teams: the reply names the teams, still no @", async () => {
