@@ -1,9 +1,20 @@
+/*
+ * The reader of `terraform show -json PLANFILE` (and `tofu show -json`, the same format).
+ * Where each rule comes from:
+ * - [docs]: "JSON Output Format", developer.hashicorp.com/terraform/internals/json-format (plan,
+ *   change and values representations); OpenTofu's copy, opentofu.org/docs/internals/json-format.
+ * - [tf-src]: hashicorp/terraform internal/command/jsonplan/plan.go and resource.go (what is
+ *   written and since which release tag), internal/command/jsonformat/plan.go (Terraform's own
+ *   words for each case).
+ * - [tofu-src]: the same files in opentofu/opentofu.
+ */
 import { z } from "zod";
 import type { DriftItem } from "./drift-item.js";
 import { escapeInlineText } from "../markdown/escape-markdown.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { MAX_PLAN_FILE_BYTES } from "../github/terraform-artifact.js";
 import { jsonComplexity } from "./json-complexity.js";
+import { ACTION_REASONS, DEFERRED_REASONS } from "./plan-reasons.js";
 
 /**
  * A plan's JSON is read whole into memory: past the artifact's file limit it is refused rather
@@ -31,42 +42,90 @@ export const MAX_PLAN_TOKENS = 500_000;
 /** An item lists this many changed attribute names at most; a resource can have hundreds. */
 export const MAX_ATTRIBUTES_LISTED = 30;
 
-/**
- * Terraform's JSON output format: "a minor version for backward-compatible additions; reject any
- * input which reports an unsupported major version". Plans of Terraform before 1.1 (0.x) are
- * refused too.
- */
-const SUPPORTED_FORMAT = /^1\.\d+$/;
+/** Deferred changes named one by one; the count says how many there were (a plan can defer hundreds). */
+export const MAX_DEFERRED_LISTED = 10;
 
 /**
- * Only what we read is validated; every other key is ignored (forward compatible). The values
- * (`before`, `after`) are never rendered: `terraform show -json` prints sensitive values in
- * clear, so they are only compared, never shown.
+ * [docs] "We will increment the minor version for backward-compatible changes or additions.
+ * Ignore any object properties with unrecognized names … Reject any input which reports an
+ * unsupported major version." Versions written ([tf-src] FormatVersion at each release tag):
+ * 0.1 by Terraform 0.12.0 to 1.0.0, 0.2 by 1.0.1 to 1.0.11, 1.0 by 1.1, 1.1 by 1.2 to 1.4, 1.2 by
+ * 1.5 and later and by every OpenTofu (1.6 onward). A 0.x plan is a subset of 1.x: what 1.x added
+ * (`before_sensitive` in 0.15, `resource_drift`, `replace_paths` and `action_reason` in 0.15.4,
+ * `previous_address` in 1.1, `importing` in 1.5, `errored` in 1.6, `complete` in 1.8,
+ * `deferred_changes` in 1.9) is optional here. 0.1 and 0.2 are the only 0.x versions there were.
  */
+const SUPPORTED_FORMAT = /^(?:0\.[12]|1\.\d+)$/;
+
+/**
+ * Only what we read is validated; every other key is ignored (forward compatible, as [docs]
+ * asks). The values (`before`, `after`, `importing`, `generated_config`) are never rendered:
+ * `terraform show -json` prints sensitive values in clear, so they are only compared or tested
+ * for presence, never shown.
+ */
+const changeSchema = z.object({
+  actions: z.array(z.string()).min(1),
+  // Each may be absent: Terraform omits what a version does not write (no `*_sensitive` before
+  // 0.15) and what is empty ([tf-src] `omitempty`). Zod's unknown() alone would require the key.
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  after_unknown: z.unknown().optional(),
+  before_sensitive: z.unknown().optional(),
+  after_sensitive: z.unknown().optional(),
+  replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
+  // [docs]: present "only when the object is being imported"; [tf-src]: "the actual contents of
+  // the Importing struct is subject to change … treat any values in here as strictly optional".
+  importing: z.unknown().optional(),
+  generated_config: z.unknown().optional(),
+});
+
 const resourceChangeSchema = z.object({
   address: z.string().min(1),
+  // [docs]: "Included only if the address has changed, e.g. by handling a "moved" block".
+  previous_address: z.string().min(1).optional(),
   deposed: z.string().min(1).optional(),
   action_reason: z.string().optional(),
-  change: z.object({
-    actions: z.array(z.string()).min(1),
-    before: z.unknown(),
-    after: z.unknown(),
-    after_unknown: z.unknown(),
-    before_sensitive: z.unknown(),
-    after_sensitive: z.unknown(),
-    replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
-  }),
+  change: changeSchema,
 });
 type ResourceChange = z.infer<typeof resourceChangeSchema>;
+type Change = ResourceChange["change"];
 
+/** [tf-src] DeferredResourceChange: `{reason, resource_change}`; only the address is shown. */
+const deferredChangeSchema = z.object({
+  reason: z.string().optional(),
+  resource_change: z.object({ address: z.string().min(1), deposed: z.string().min(1).optional() }),
+});
+
+/**
+ * The plan's top level. Not read, on purpose: `output_changes` (outputs are not infrastructure),
+ * `relevant_attributes` (a filter of `resource_drift` for display: every drift counts here),
+ * `checks` (conditions, not drift), `applyable` (whether applying would change anything: the
+ * entries say what), `action_invocations` (Terraform 1.14 actions run at apply, they are not
+ * state), and `prior_state`, `planned_values`, `configuration` and `variables` (values, and the
+ * configuration Git already holds).
+ */
 const planSchema = z.object({
   format_version: z.string(),
+  // [docs] "complete indicates that Terraform expects that after applying this plan the actual
+  // state will match the desired state"; [tf-src] context_plan.go sets it only for a plan without
+  // errors, `-target` or deferrals. Absent before Terraform 1.8 and in every OpenTofu plan.
+  complete: z.boolean().optional(),
+  // [docs] "errored indicates whether planning failed".
   errored: z.boolean().optional(),
   resource_drift: z.array(resourceChangeSchema).optional(),
   resource_changes: z.array(resourceChangeSchema).optional(),
+  deferred_changes: z.array(deferredChangeSchema).optional(),
+  // Present in every plan Terraform or OpenTofu writes (a struct, never omitted): a file with none
+  // of these is not a plan (`terraform show -json` of a state has `values` instead).
+  planned_values: z.unknown().optional(),
 });
+type Plan = z.infer<typeof planSchema>;
 
-export type ParsedPlan = { ok: true; items: DriftItem[] } | { ok: false; error: string };
+/**
+ * `incomplete`: why the plan does not cover every resource (markdown lines, already escaped);
+ * empty when it does. The items of an incomplete plan are real, but its silence proves nothing.
+ */
+export type ParsedPlan = { ok: true; items: DriftItem[]; incomplete: string[] } | { ok: false; error: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -99,6 +158,23 @@ function markAt(marker: unknown, key: string): unknown {
   return marker === true ? true : valueAt(marker, key);
 }
 
+/** One step of a path (an attribute or map key, or a list index) into a marker. */
+function markStep(marker: unknown, step: string | number): unknown {
+  if (marker === true) return true;
+  if (typeof step === "number") return Array.isArray(marker) ? marker[step] : undefined;
+  return valueAt(marker, step);
+}
+
+/**
+ * [docs] `before_sensitive`/`after_sensitive` "should be combined with before and after to
+ * prevent accidental display of sensitive values". Plans of Terraform before 0.15 (format 0.1)
+ * have neither ([tf-src] v0.14 wrote no sensitivity at all): there, nothing can be known to be
+ * safe below an attribute's own name, which comes from the provider's schema.
+ */
+function marksKnown(change: Change): boolean {
+  return change.before_sensitive != null || change.after_sensitive != null;
+}
+
 interface ChangedAttribute {
   name: string;
   sensitive: boolean;
@@ -107,11 +183,12 @@ interface ChangedAttribute {
 
 /**
  * Names of the attributes whose value differs between before and after, or becomes known only
- * at apply; one level of nested objects is opened (`tags.Owner`). A sensitive attribute is never
- * opened: even the keys of a sensitive map can be secret names.
+ * at apply; one level of nested objects is opened (`tags.Owner`) when the plan marks sensitive
+ * values. A sensitive attribute is never opened: even the keys of a sensitive map can be secret.
  */
-function changedAttributes(change: ResourceChange["change"]): ChangedAttribute[] {
+function changedAttributes(change: Change): ChangedAttribute[] {
   const { before, after, after_unknown: unknown, before_sensitive: beforeSensitive, after_sensitive: afterSensitive } = change;
+  const open = marksKnown(change);
   const keys = new Set([...(isRecord(before) ? Object.keys(before) : []), ...(isRecord(after) ? Object.keys(after) : []), ...(isRecord(unknown) ? Object.keys(unknown) : [])]);
   const changed: ChangedAttribute[] = [];
   for (const key of [...keys].sort()) {
@@ -119,7 +196,7 @@ function changedAttributes(change: ResourceChange["change"]): ChangedAttribute[]
     const newValue = valueAt(after, key);
     const unknownMark = markAt(unknown, key);
     const sensitive = marks(markAt(beforeSensitive, key)) || marks(markAt(afterSensitive, key));
-    if (!sensitive && isRecord(oldValue) && isRecord(newValue) && unknownMark !== true) {
+    if (open && !sensitive && isRecord(oldValue) && isRecord(newValue) && unknownMark !== true) {
       const subKeys = new Set([...Object.keys(oldValue), ...Object.keys(newValue), ...(isRecord(unknownMark) ? Object.keys(unknownMark) : [])]);
       for (const subKey of [...subKeys].sort()) {
         const subUnknown = marks(markAt(unknownMark, subKey));
@@ -147,54 +224,126 @@ function pathText(path: ReadonlyArray<string | number>): string {
   return path.map((step, index) => (typeof step === "number" ? `[${step}]` : index === 0 ? step : `.${step}`)).join("");
 }
 
-/** "create", "update", "delete", "replace", "forget", or the actions joined for a combination Terraform may add later. */
-type Action = string;
-
-function actionOf(actions: readonly string[]): Action {
-  const sorted = [...actions].sort().join(",");
-  if (sorted === "create,delete") return "replace";
-  return actions.length === 1 ? (actions[0] ?? "") : actions.join("+");
+/**
+ * The paths that force a replacement ([docs] `replace_paths`: steps are attribute names, map
+ * keys and list indices), each cut at its first step whose value is marked sensitive: below a
+ * sensitive map, the keys themselves can be secret (`map.key_two.id` shows `map` (sensitive)).
+ * Without sensitivity marks every path is cut after its first step, the attribute's own name.
+ */
+function replacePaths(change: Change): string[] {
+  const known = marksKnown(change);
+  const shown = new Set<string>();
+  for (const path of change.replace_paths ?? []) {
+    let cut = known ? path.length : Math.min(path.length, 1);
+    let sensitive = false;
+    let before = change.before_sensitive;
+    let after = change.after_sensitive;
+    for (let index = 0; known && index < path.length; index++) {
+      const step = path[index] as string | number;
+      before = markStep(before, step);
+      after = markStep(after, step);
+      if (before === true || after === true) {
+        cut = index + 1;
+        sensitive = true;
+        break;
+      }
+    }
+    shown.add(`${inlineLiteral(pathText(path.slice(0, cut)))}${sensitive ? " (sensitive)" : ""}`);
+  }
+  return [...shown];
 }
 
-/** Terraform's own words for a planned change (its CLI's "will be created", "must be replaced"…). */
-const PLANNED: Record<string, string> = {
-  create: "would be created",
-  update: "would be updated in place",
-  delete: "would be destroyed",
-  replace: "must be replaced",
-  forget: "would be removed from the state",
-};
+/**
+ * The documented action lists: [docs] `["no-op"]`, `["create"]`, `["read"]`, `["update"]`,
+ * `["delete","create"]`, `["create","delete"]`, `["delete"]`; [tf-src] adds `["forget"]` (1.7,
+ * a `removed` block with `destroy = false`) and `["create","forget"]` (a replacement whose old
+ * object is kept); [tofu-src] writes `["forget"]` (1.7) and `["forget","create"]` (1.12,
+ * `lifecycle { destroy = false }`). Any other list is a combination a later version may add.
+ */
+type ActionKind = "create" | "update" | "delete" | "replace" | "forget" | "replace-forget" | "no-op" | "read" | "other";
 
-/** `action_reason` values Terraform writes (internal/command/jsonplan), in words. */
-const REASONS: Record<string, string> = {
-  replace_because_tainted: "the object is tainted",
-  replace_because_cannot_update: "an attribute cannot be updated in place",
-  replace_by_request: "replacement was requested (-replace)",
-  replace_by_triggers: "`replace_triggered_by` fired",
-  delete_because_no_resource_config: "its configuration is gone",
-  delete_because_wrong_repetition: "count/for_each changed",
-  delete_because_count_index: "its count index is gone",
-  delete_because_each_key: "its for_each key is gone",
-  delete_because_no_module: "its module is gone",
-  delete_because_no_move_target: "a moved block points at it but it has no configuration",
-};
+function actionKind(actions: readonly string[]): ActionKind {
+  switch (actions.join(",")) {
+    case "create":
+    case "update":
+    case "delete":
+    case "forget":
+    case "no-op":
+    case "read":
+      return actions[0] as ActionKind;
+    case "delete,create":
+    case "create,delete":
+      return "replace";
+    case "create,forget":
+    case "forget,create":
+      return "replace-forget";
+    default:
+      return "other";
+  }
+}
 
 /** Terraform's action names are lower-case words; anything else in the file is shown escaped. */
-function actionText(action: Action): string {
+function actionText(action: string): string {
   return /^[a-z+-]{1,40}$/.test(action) ? action : escapeInlineText(action, 40);
 }
 
-function describeChange(entry: ResourceChange, action: Action): string[] {
-  const details = [`Actions: ${entry.change.actions.map(actionText).join(", ")}`];
-  if (entry.action_reason) details.push(`Reason: ${REASONS[entry.action_reason] ?? inlineLiteral(entry.action_reason, 60)}`);
-  // A whole new or gone object changes every attribute: listing them says nothing.
-  if (action !== "create" && action !== "delete") {
-    const attributes = changedAttributes(entry.change);
+/** The words of Terraform's own plan ([tf-src] jsonformat: "will be created", "must be replaced"…). */
+function plannedVerb(kind: ActionKind, actions: readonly string[]): string {
+  switch (kind) {
+    case "create":
+      return "would be created";
+    case "update":
+      return "would be updated in place";
+    case "delete":
+      return "would be destroyed";
+    case "replace":
+      return "must be replaced";
+    case "forget":
+      return "would be removed from the state, not destroyed";
+    case "replace-forget":
+      return "must be replaced; the old object would be removed from the state, not destroyed";
+    case "no-op":
+    case "read":
+    case "other":
+      return `would change (${actions.map(actionText).join("+")})`;
+  }
+}
+
+function movedFrom(entry: ResourceChange): string | null {
+  return entry.previous_address !== undefined && entry.previous_address !== entry.address ? entry.previous_address : null;
+}
+
+/** [docs] "importing is present only when the object is being imported"; its content is never shown. */
+function isImported(entry: ResourceChange): boolean {
+  return entry.change.importing != null;
+}
+
+function reasonText(code: string): string {
+  return Object.hasOwn(ACTION_REASONS, code) ? (ACTION_REASONS[code] as string) : inlineLiteral(code, 60);
+}
+
+/** What the plan says about one entry, after the line that says where it comes from. */
+function describeChange(entry: ResourceChange, kind: ActionKind): string[] {
+  const { change } = entry;
+  const details = [`Actions: ${change.actions.map(actionText).join(", ")}`];
+  if (entry.action_reason) details.push(`Reason: ${reasonText(entry.action_reason)}`);
+  const moved = movedFrom(entry);
+  if (moved) details.push(`Moved from ${inlineLiteral(moved)} (a \`moved\` block): the move is recorded at the next apply.`);
+  if (isImported(entry) && kind !== "no-op") {
+    details.push("It would be imported first (an `import` block); the import ID is not shown.");
+    if (kind === "replace") details.push("Warning: the plan imports the object, then destroys it.");
+  }
+  if (typeof change.generated_config === "string" && change.generated_config.length > 0) details.push("Its configuration would be generated (`-generate-config-out`); the generated text is not shown.");
+  // A whole new, gone or forgotten object changes every attribute: listing them says nothing.
+  const listsAttributes = kind === "update" || kind === "replace" || kind === "replace-forget" || kind === "other";
+  if (listsAttributes) {
+    const attributes = changedAttributes(change);
     details.push(attributes.length > 0 ? `Changed attributes: ${attributeList(attributes)}` : "Changed attributes: none visible in the plan");
   }
-  const replacePaths = entry.change.replace_paths ?? [];
-  if (replacePaths.length > 0) {
-    details.push(`Forces replacement: ${replacePaths.map((path) => inlineLiteral(pathText(path))).join(", ")}`);
+  const paths = replacePaths(change);
+  if (paths.length > 0) details.push(`Forces replacement: ${paths.join(", ")}`);
+  if ((listsAttributes || paths.length > 0) && !marksKnown(change)) {
+    details.push("This plan marks no value as sensitive (Terraform before 0.15): only attribute names from the provider's schema are shown.");
   }
   return details;
 }
@@ -209,37 +358,130 @@ function replaceCommand(address: string): string {
   return inlineLiteral(`/pipeline-guard replace ${address}`, 300);
 }
 
-function driftItem(entry: ResourceChange): DriftItem {
-  const action = actionOf(entry.change.actions);
+const APPLY = "Apply from the production branch through the pipeline";
+
+/**
+ * What the plan does to an entry, in the words of Terraform's own plan ([tf-src] jsonformat: "will
+ * be created", "must be replaced", "has moved to", "will be imported"…), with the move and the
+ * import it carries: "would be updated in place (moved from `x`; imported first)".
+ */
+function plannedPhrase(entry: ResourceChange, kind: ActionKind): string {
+  const moved = movedFrom(entry);
+  const movedNote = moved ? `moved from ${inlineLiteral(moved)}` : "";
+  if (kind === "no-op") {
+    if (isImported(entry)) return `would be imported${moved ? ` (${movedNote})` : ""}`;
+    // Callers show a no-op only for an import or a move.
+    return `${movedNote}, not yet applied`;
+  }
+  const notes = [movedNote, isImported(entry) ? "imported first" : ""].filter(Boolean);
+  return `${plannedVerb(kind, entry.change.actions)}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+}
+
+/**
+ * A `moved` block not applied yet, and nothing else. [tf-src] jsonplan.Marshal: "In refresh-only
+ * mode, we render all resources marked as drifted, including those which have moved without
+ * other changes": such an entry of `resource_drift` has the actions `["no-op"]` and is no drift;
+ * a plan of another mode lists the same move in `resource_changes`. The object is not touched.
+ */
+function moveItem(entry: ResourceChange): DriftItem {
   const { id, shown } = subjectOf(entry);
   return {
     id,
     kind: "terraform",
-    title: `${shown} drifted (${actionText(action)})`,
-    details: ["Changed outside Terraform: the refreshed object differs from the last applied state.", ...describeChange(entry, action)],
+    title: `${shown} ${plannedPhrase(entry, "no-op")}`,
+    details: ["A `moved` block on the production branch gives it this address; the object itself does not change. Terraform records the move at the next apply."],
+    fix: `${APPLY} to record the move; nothing is rebuilt.`,
+  };
+}
+
+/**
+ * An import and nothing else: [tf-src] renders `["no-op"]` with `importing` as "will be imported"
+ * (Terraform 1.5 and later, OpenTofu 1.6 and later: an `import` block). The object is not touched.
+ */
+function importItem(entry: ResourceChange): DriftItem {
+  const { id, shown } = subjectOf(entry);
+  const moved = movedFrom(entry);
+  const details = ["An `import` block on the production branch brings an existing object under Terraform; the object itself does not change. The import ID is not shown."];
+  if (moved) details.push(`Moved from ${inlineLiteral(moved)} (a \`moved\` block): the move is recorded at the next apply.`);
+  return { id, kind: "terraform", title: `${shown} ${plannedPhrase(entry, "no-op")}`, details, fix: `${APPLY} to complete the import.` };
+}
+
+/** A `resource_changes` entry as an item; null for what changes nothing (a data source read, a no-op). */
+function changeItem(entry: ResourceChange): DriftItem | null {
+  const kind = actionKind(entry.change.actions);
+  if (kind === "read") return null;
+  if (kind === "no-op") {
+    if (isImported(entry)) return importItem(entry);
+    return movedFrom(entry) ? moveItem(entry) : null;
+  }
+  const { id, shown } = subjectOf(entry);
+  let fix = `${APPLY} (or revert the unapplied change through a pull request); never change it by hand.`;
+  if ((kind === "replace" || kind === "replace-forget") && entry.action_reason === "replace_because_tainted") {
+    fix = `Let the pipeline rebuild it: apply from the production branch, or ${replaceCommand(entry.address)}.`;
+  } else if (kind === "forget" || kind === "replace-forget") {
+    fix = `${APPLY}. The object it lets go of keeps running unmanaged: destroy it or import it again through the pipeline, never by hand.`;
+  }
+  return {
+    id,
+    kind: "terraform",
+    title: `${shown} ${plannedPhrase(entry, kind)}`,
+    details: ["The plan of the production branch changes it: Git and production differ.", ...describeChange(entry, kind)],
+    fix,
+  };
+}
+
+/**
+ * A `resource_drift` entry ([docs] "the changes Terraform detected when it compared the most
+ * recent state to the prior saved state"): `["update"]` changed, `["delete"]` deleted outside
+ * Terraform ([tf-src] "has changed", "has been deleted"); `["no-op"]` is a move (moveItem) or,
+ * without one, nothing.
+ */
+function driftItem(entry: ResourceChange): DriftItem | null {
+  const kind = actionKind(entry.change.actions);
+  const moved = movedFrom(entry);
+  if (kind === "no-op") return moved ? moveItem(entry) : null;
+  const { id, shown } = subjectOf(entry);
+  const action = kind === "other" || kind === "read" ? entry.change.actions.map(actionText).join("+") : kind;
+  const what =
+    kind === "delete"
+      ? "Deleted outside Terraform: the object of the last applied state no longer exists."
+      : "Changed outside Terraform: the refreshed object differs from the last applied state.";
+  return {
+    id,
+    kind: "terraform",
+    title: `${shown} drifted (${action})${moved ? `, moved from ${inlineLiteral(moved)}` : ""}`,
+    details: [what, ...describeChange(entry, kind)],
     fix: `Re-apply from the production branch through the pipeline to put it back as Git says, or rebuild it: ${replaceCommand(entry.address)}. If the change should stay, write it into the Terraform code through a pull request.`,
   };
 }
 
-function changeItem(entry: ResourceChange): DriftItem {
-  const action = actionOf(entry.change.actions);
-  const { id, shown } = subjectOf(entry);
-  const verb = PLANNED[action] ?? `would change (${actionText(action)})`;
-  return {
-    id,
-    kind: "terraform",
-    title: `${shown} ${verb}`,
-    details: ["The plan of the production branch changes it: Git and production differ.", ...describeChange(entry, action)],
-    fix:
-      action === "replace" && entry.action_reason === "replace_because_tainted"
-        ? `Let the pipeline rebuild it: apply from the production branch, or ${replaceCommand(entry.address)}.`
-        : "Apply from the production branch through the pipeline (or revert the unapplied change through a pull request); never change it by hand.",
-  };
+function deferredReasonText(code: string | undefined): string {
+  if (code === undefined) return DEFERRED_REASONS.unknown as string;
+  return Object.hasOwn(DEFERRED_REASONS, code) ? (DEFERRED_REASONS[code] as string) : inlineLiteral(code, 60);
 }
 
-function skipped(entry: ResourceChange): boolean {
-  const actions = entry.change.actions;
-  return actions.length === 1 && (actions[0] === "no-op" || actions[0] === "read");
+/**
+ * Why the plan does not cover every resource ([docs] `errored`, `complete`; [tf-src]
+ * `deferred_changes`, "This plan requires another plan to be applied first"). OpenTofu and
+ * Terraform before 1.8 write no `complete`: their `-target` plans cannot be told apart.
+ */
+function incompleteReasons(plan: Plan): string[] {
+  const reasons: string[] = [];
+  if (plan.errored === true) {
+    reasons.push("The plan errored (`errored: true`): Terraform stopped before it finished; what it lists is partial, and what it did not reach is unknown.");
+  } else if (plan.complete === false) {
+    reasons.push("The plan is not complete (`complete: false`): it was made with `-target`, or it leaves changes for a later plan; resources outside it were not checked.");
+  }
+  const deferred = plan.deferred_changes ?? [];
+  if (deferred.length > 0) {
+    reasons.push(`${deferred.length === 1 ? "1 change was" : `${deferred.length} changes were`} deferred to a later plan (\`deferred_changes\`): what they would change is not known yet.`);
+    for (const { reason, resource_change: change } of deferred.slice(0, MAX_DEFERRED_LISTED)) {
+      const shown = change.deposed ? `${inlineLiteral(change.address)} (deposed object ${inlineLiteral(change.deposed, 40)})` : inlineLiteral(change.address);
+      reasons.push(`deferred: ${shown} (${deferredReasonText(reason)})`);
+    }
+    if (deferred.length > MAX_DEFERRED_LISTED) reasons.push(`…and ${deferred.length - MAX_DEFERRED_LISTED} more deferred`);
+  }
+  return reasons;
 }
 
 /**
@@ -258,11 +500,13 @@ function shapeErrorText(error: z.ZodError): string {
 }
 
 /**
- * The drift items of `terraform show -json PLANFILE`: every `resource_drift` entry (changed
- * outside Terraform) and every `resource_changes` entry that is not a no-op or a data source
- * read (Git and production differ). One item per address: a resource both drifted and planned
- * keeps its drift title and gets the planned change in its details. Fails closed: a plan it
- * cannot fully read is an error for the caller to report, never an empty list.
+ * The drift items of `terraform show -json PLANFILE`: every `resource_drift` entry (changed or
+ * deleted outside Terraform; a no-op there is a pending move), and every `resource_changes`
+ * entry that changes something, moves or imports (Git and production differ); data source reads
+ * and no-ops are skipped. One item per address: a resource both drifted and planned keeps its
+ * drift title and gets the planned change in its details. Fails closed: a plan it cannot fully
+ * read is an error for the caller to report, never an empty list; a plan that does not cover
+ * every resource says so in `incomplete`.
  */
 export function parseTerraformPlan(json: string): ParsedPlan {
   const bytes = Buffer.byteLength(json, "utf8");
@@ -283,24 +527,25 @@ export function parseTerraformPlan(json: string): ParsedPlan {
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: shapeErrorText(parsed.error) };
-  // An errored plan lists only what Terraform got to: reporting it would hide the rest.
-  if (parsed.data.errored === true) return { ok: false, error: "the plan errored: Terraform could not finish it" };
+  const plan = parsed.data;
+  if (plan.planned_values === undefined && plan.resource_changes === undefined && plan.resource_drift === undefined) {
+    return { ok: false, error: "the JSON holds no plan (no planned_values, resource_changes or resource_drift): is it `terraform show -json` of a state?" };
+  }
 
   const items = new Map<string, DriftItem>();
-  for (const entry of parsed.data.resource_drift ?? []) {
+  for (const entry of plan.resource_drift ?? []) {
     const item = driftItem(entry);
-    if (!items.has(item.id)) items.set(item.id, item);
+    if (item && !items.has(item.id)) items.set(item.id, item);
   }
-  for (const entry of parsed.data.resource_changes ?? []) {
-    if (skipped(entry)) continue;
+  for (const entry of plan.resource_changes ?? []) {
     const item = changeItem(entry);
+    if (!item) continue;
     const drifted = items.get(item.id);
     if (drifted) {
-      const action = actionOf(entry.change.actions);
-      drifted.details.push(`The plan of the production branch also changes it: it ${PLANNED[action] ?? `would change (${actionText(action)})`}.`);
+      drifted.details.push(`The plan of the production branch also changes it: it ${plannedPhrase(entry, actionKind(entry.change.actions))}.`);
     } else {
       items.set(item.id, item);
     }
   }
-  return { ok: true, items: [...items.values()] };
+  return { ok: true, items: [...items.values()], incomplete: incompleteReasons(plan) };
 }

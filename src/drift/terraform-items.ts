@@ -8,6 +8,8 @@ import type { Distrust, NoTrustedRun, SkippedRun } from "./trusted-run.js";
 
 const WORKFLOW_ITEM = "terraform:workflow";
 const STALE_ITEM = "terraform:stale";
+/** The plan was read but does not cover every resource (errored, `-target`, deferred changes). */
+const INCOMPLETE_ITEM = "terraform:incomplete";
 /** Skipped runs named in the item; the count says how many there were. */
 const SKIPPED_LISTED = 5;
 const MB = 1024 * 1024;
@@ -66,6 +68,17 @@ export function terraformItems(params: { fetch: PlanFetch | NoTrustedRun; terraf
       const ageHours = (now.getTime() - new Date(fetch.run.updated_at).getTime()) / 3_600_000;
       const parsed = parseTerraformPlan(fetch.text);
       const items: DriftItem[] = parsed.ok ? parsed.items : problem(`The plan could not be read: ${escapeInlineText(parsed.error)}`, [`run: ${fetch.run.html_url}`]);
+      // Fails closed: what an incomplete plan lists is real, but its silence proves nothing, so
+      // such a plan never reads as "no drift".
+      if (parsed.ok && parsed.incomplete.length > 0) {
+        items.push({
+          id: INCOMPLETE_ITEM,
+          kind: "scan",
+          title: `The newest plan of ${workflow} is incomplete: it cannot be trusted as clean`,
+          details: [...parsed.incomplete, `run: ${fetch.run.html_url}`],
+          fix: `Make ${workflow} plan every resource on ${inlineLiteral(branch)}: no \`-target\`, and no error in the run's log. A deferred change clears once what it waits for is applied through the pipeline.`,
+        });
+      }
       if (ageHours > terraform.max_age_hours) {
         const [stale] = problem(`The newest plan is ${Math.floor(ageHours)} h old (more than ${terraform.max_age_hours} h): it may not show today's drift`, [`run: ${fetch.run.html_url}`]);
         if (stale) items.push({ ...stale, id: STALE_ITEM });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { DriftItem } from "../../src/drift/drift-item.js";
-import { MAX_ATTRIBUTES_LISTED, MAX_PLAN_BYTES, MAX_PLAN_NESTING, MAX_PLAN_TOKENS, parseTerraformPlan } from "../../src/drift/parse-terraform-plan.js";
+import { MAX_ATTRIBUTES_LISTED, MAX_DEFERRED_LISTED, MAX_PLAN_BYTES, MAX_PLAN_NESTING, MAX_PLAN_TOKENS, parseTerraformPlan } from "../../src/drift/parse-terraform-plan.js";
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/terraform/${name}`, import.meta.url), "utf8");
@@ -18,7 +18,14 @@ function shown(items: readonly DriftItem[]): string {
 }
 
 /** A minimal real-shaped plan around some resource_changes / resource_drift entries. */
-function plan(parts: { resource_changes?: unknown[]; resource_drift?: unknown[]; format_version?: unknown; errored?: boolean }): string {
+function plan(parts: {
+  resource_changes?: unknown[];
+  resource_drift?: unknown[];
+  deferred_changes?: unknown[];
+  format_version?: unknown;
+  errored?: boolean;
+  complete?: unknown;
+}): string {
   return JSON.stringify({ format_version: "1.2", terraform_version: "1.9.5", planned_values: {}, ...parts });
 }
 
@@ -33,6 +40,11 @@ function change(address: string, actions: string[], before: unknown, after: unkn
     change: { actions, before, after, after_unknown, before_sensitive, after_sensitive, ...(replace_paths ? { replace_paths } : {}) },
     ...rest,
   };
+}
+
+/** An entry of `change()` with more keys in its `change` object (importing, generated_config). */
+function inChange(entry: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...entry, change: { ...(entry.change as Record<string, unknown>), ...extra } };
 }
 
 describe("parseTerraformPlan: fixtures", () => {
@@ -74,7 +86,7 @@ describe("parseTerraformPlan: fixtures", () => {
     ]);
     expect(lb?.id).toBe("terraform:module.edge.aws_lb.this[0]");
     expect(lb?.title).toBe("`module.edge.aws_lb.this[0]` must be replaced");
-    expect(lb?.details).toContain("Reason: the object is tainted");
+    expect(lb?.details).toContain("Reason: the object is tainted (its creation failed part-way, or `terraform taint` marked it)");
     expect(lb?.fix).toContain("`/pipeline-guard replace module.edge.aws_lb.this[0]`");
     expect(shown([db!, lb!])).not.toMatch(/ami-0/);
   });
@@ -94,7 +106,7 @@ describe("parseTerraformPlan: fixtures", () => {
   });
 
   test("no-op and data source reads only: no drift", () => {
-    expect(parseTerraformPlan(fixture("plan.no-op.json"))).toEqual({ ok: true, items: [] });
+    expect(parseTerraformPlan(fixture("plan.no-op.json"))).toEqual({ ok: true, items: [], incomplete: [] });
   });
 
   test("sensitive attributes: named and marked, never opened, and no value appears anywhere", () => {
@@ -116,6 +128,311 @@ describe("parseTerraformPlan: fixtures", () => {
   });
 });
 
+/** What the plan says about its own coverage; a test fails if the plan cannot be read. */
+function incompleteOf(json: string): string[] {
+  const result = parseTerraformPlan(json);
+  if (!result.ok) throw new Error(`expected a parsed plan, got: ${result.error}`);
+  return result.incomplete;
+}
+
+const NOT_COMPLETE =
+  "The plan is not complete (`complete: false`): it was made with `-target`, or it leaves changes for a later plan; resources outside it were not checked.";
+const ERRORED = "The plan errored (`errored: true`): Terraform stopped before it finished; what it lists is partial, and what it did not reach is unknown.";
+const CHANGES = "The plan of the production branch changes it: Git and production differ.";
+const APPLY_FIX = "Apply from the production branch through the pipeline (or revert the unapplied change through a pull request); never change it by hand.";
+const FORGET_FIX = "Apply from the production branch through the pipeline. The object it lets go of keeps running unmanaged: destroy it or import it again through the pipeline, never by hand.";
+const MOVE_DETAIL = "A `moved` block on the production branch gives it this address; the object itself does not change. Terraform records the move at the next apply.";
+const MOVE_FIX = "Apply from the production branch through the pipeline to record the move; nothing is rebuilt.";
+
+describe("parseTerraformPlan: every shape Terraform and OpenTofu write (issue #15)", () => {
+  test("refresh-only plan with moves: a no-op move is a move, not drift (before: 'changed outside Terraform' and a rebuild suggested); a moved and drifted object says where from", () => {
+    const json = fixture("plan.refresh-only-move.json");
+    expect(itemsOf(json)).toEqual([
+      {
+        id: "terraform:aws_instance.api",
+        kind: "terraform",
+        title: "`aws_instance.api` drifted (update), moved from `aws_instance.app`",
+        details: [
+          "Changed outside Terraform: the refreshed object differs from the last applied state.",
+          "Actions: update",
+          "Moved from `aws_instance.app` (a `moved` block): the move is recorded at the next apply.",
+          "Changed attributes: `instance_type`, `tags.ResizedBy`, `tags_all.ResizedBy`",
+        ],
+        fix: "Re-apply from the production branch through the pipeline to put it back as Git says, or rebuild it: `/pipeline-guard replace aws_instance.api`. If the change should stay, write it into the Terraform code through a pull request.",
+      },
+      { id: "terraform:aws_s3_bucket.access_logs", kind: "terraform", title: "`aws_s3_bucket.access_logs` moved from `aws_s3_bucket.logs`, not yet applied", details: [MOVE_DETAIL], fix: MOVE_FIX },
+    ]);
+    expect(incompleteOf(json)).toEqual([]);
+    expect(shown(itemsOf(json))).not.toMatch(/t3\.2xlarge|t3\.small|console-ops-kim|acme-logs/);
+  });
+
+  test("moves in a plan: previous_address is read (before: a moved and updated resource showed only its new address), a rename alone is listed as a move", () => {
+    expect(itemsOf(fixture("plan.moved-update.json"))).toEqual([
+      { id: "terraform:aws_iam_role.deployer", kind: "terraform", title: "`aws_iam_role.deployer` moved from `aws_iam_role.deploy`, not yet applied", details: [MOVE_DETAIL], fix: MOVE_FIX },
+      {
+        id: "terraform:module.network.aws_vpc.main",
+        kind: "terraform",
+        title: "`module.network.aws_vpc.main` would be updated in place (moved from `aws_vpc.main`)",
+        details: [CHANGES, "Actions: update", "Moved from `aws_vpc.main` (a `moved` block): the move is recorded at the next apply.", "Changed attributes: `tags.Tier`, `tags_all.Tier`"],
+        fix: APPLY_FIX,
+      },
+    ]);
+  });
+
+  test("a targeted plan (complete: false): its items, and that it does not cover everything (before: read as complete)", () => {
+    const json = fixture("plan.targeted.json");
+    expect(itemsOf(json).map((item) => item.title)).toEqual(["`aws_instance.web` would be updated in place"]);
+    expect(incompleteOf(json)).toEqual([NOT_COMPLETE]);
+  });
+
+  test("deferred changes: no items, but each deferred change named with its reason in words (before: 'no items'); no value of theirs is shown", () => {
+    const json = fixture("plan.deferred.json");
+    const result = parseTerraformPlan(json);
+    expect(result).toEqual({
+      ok: true,
+      items: [],
+      incomplete: [
+        NOT_COMPLETE,
+        "3 changes were deferred to a later plan (`deferred_changes`): what they would change is not known yet.",
+        "deferred: `aws_instance.workers[*]` (the number of its instances is not known yet)",
+        "deferred: `kubernetes_namespace.apps` (its provider configuration is not known yet)",
+        "deferred: `aws_s3_bucket.imported` (its configuration is not known yet)",
+      ],
+    });
+    expect(JSON.stringify(result)).not.toMatch(/dEf3rr3d|S3cr3t|c7g\.large|ami-0/);
+  });
+
+  test("an errored plan: what it planned before the error, and that it errored (before: refused whole)", () => {
+    const json = fixture("plan.errored.json");
+    expect(itemsOf(json).map((item) => item.id)).toEqual(["terraform:aws_instance.web"]);
+    expect(incompleteOf(json)).toEqual([ERRORED]);
+  });
+
+  test("a sensitive map forced to replace: replace_paths cut at the first sensitive step (before: 'Forces replacement: `map.key_two.id`')", () => {
+    const json = fixture("plan.sensitive-replace.json");
+    const [cluster, partial] = itemsOf(json);
+    expect(cluster?.details).toEqual([
+      CHANGES,
+      "Actions: delete, create",
+      "Reason: an attribute cannot be updated in place",
+      "Changed attributes: `id` (known after apply), `map` (sensitive)",
+      "Forces replacement: `map` (sensitive)",
+    ]);
+    // Only the leaf is sensitive there: the map's keys are shown as Terraform shows them.
+    expect(partial?.details).toContain("Forces replacement: `labels.alpha.token` (sensitive)");
+    expect(shown(itemsOf(json))).not.toMatch(/key_one|key_two|tenant-|tok-Partial/);
+  });
+
+  test("an import and nothing else (before: skipped as a no-op): 'would be imported', the ID never shown", () => {
+    const items = itemsOf(fixture("plan.import-no-op.json"));
+    expect(items).toEqual([
+      {
+        id: "terraform:aws_s3_bucket.legacy",
+        kind: "terraform",
+        title: "`aws_s3_bucket.legacy` would be imported",
+        details: ["An `import` block on the production branch brings an existing object under Terraform; the object itself does not change. The import ID is not shown."],
+        fix: "Apply from the production branch through the pipeline to complete the import.",
+      },
+    ]);
+    expect(shown(items)).not.toContain("acme-legacy-bucket-1999");
+  });
+
+  test("an import with an update (before: the import went unmentioned)", () => {
+    const items = itemsOf(fixture("plan.import-update.json"));
+    expect(items).toEqual([
+      {
+        id: "terraform:aws_instance.bastion",
+        kind: "terraform",
+        title: "`aws_instance.bastion` would be updated in place (imported first)",
+        details: [CHANGES, "Actions: update", "It would be imported first (an `import` block); the import ID is not shown.", "Changed attributes: `tags.Name`, `tags_all.Name`"],
+        fix: APPLY_FIX,
+      },
+    ]);
+    expect(shown(items)).not.toMatch(/i-0badc0ffee0ddf00d|bastion-by-hand/);
+  });
+
+  test("Terraform's forget forms: ['forget'] and ['create','forget'] (before: 'would change (create+forget)')", () => {
+    expect(itemsOf(fixture("plan.forget.json"))).toEqual([
+      {
+        id: "terraform:aws_instance.gateway",
+        kind: "terraform",
+        title: "`aws_instance.gateway` must be replaced; the old object would be removed from the state, not destroyed",
+        details: [CHANGES, "Actions: create, forget", "Reason: an attribute cannot be updated in place", "Changed attributes: `ami`, `id` (known after apply)", "Forces replacement: `ami`"],
+        fix: FORGET_FIX,
+      },
+      { id: "terraform:aws_s3_bucket.old_logs", kind: "terraform", title: "`aws_s3_bucket.old_logs` would be removed from the state, not destroyed", details: [CHANGES, "Actions: forget"], fix: FORGET_FIX },
+    ]);
+  });
+
+  test("OpenTofu: ['forget','create'] and its reasons in words (before: raw codes)", () => {
+    const json = fixture("plan.opentofu.json");
+    const items = itemsOf(json);
+    expect(items.map((item) => [item.title, item.details.find((line) => line.startsWith("Reason: "))])).toEqual([
+      ["`aws_instance.canary` would be destroyed", "Reason: its `enabled` argument is false"],
+      ["`aws_instance.gateway` must be replaced; the old object would be removed from the state, not destroyed", "Reason: an attribute cannot be updated in place"],
+      ["`aws_s3_bucket.audit` would be removed from the state, not destroyed", "Reason: `lifecycle { destroy = false }` was set before it was removed from the configuration"],
+      ["`aws_s3_bucket.old_logs` would be removed from the state, not destroyed", "Reason: `lifecycle { destroy = false }` is set in the configuration"],
+    ]);
+    expect(shown(items)).not.toMatch(/delete_because|forgot_because|replace_because/);
+    // OpenTofu writes no `complete`: absent is not incomplete.
+    expect(incompleteOf(json)).toEqual([]);
+  });
+
+  test("format 0.2 (Terraform 1.0.1–1.0.11) is read (before: refused); a sensitive password stays out", () => {
+    const json = fixture("plan.format-0.2.json");
+    const items = itemsOf(json);
+    expect(items.map((item) => item.title)).toEqual(["`aws_security_group.web` drifted (update)", "`aws_db_instance.legacy` would be updated in place"]);
+    expect(items[0]?.details).toContain("The plan of the production branch also changes it: it would be updated in place.");
+    expect(items[1]?.details).toContain("Changed attributes: `instance_class`");
+    expect(shown(items)).not.toMatch(/Format02|203\.0\.113/);
+  });
+
+  test("format 0.1 (Terraform 0.12–1.0.0, no sensitivity marks): read, attribute names only, a map's keys never opened", () => {
+    const json = fixture("plan.format-0.1.json");
+    const items = itemsOf(json);
+    const note = "This plan marks no value as sensitive (Terraform before 0.15): only attribute names from the provider's schema are shown.";
+    expect(items.map((item) => [item.title, item.details.slice(1)])).toEqual([
+      ["`aws_instance.node` must be replaced", ["Actions: delete, create", "Changed attributes: `ami`, `id` (known after apply)", note]],
+      ["`kubernetes_secret.app` would be updated in place", ["Actions: update", "Changed attributes: `data`", note]],
+    ]);
+    expect(shown(items)).not.toMatch(/STRIPE|sk_live|Format01/);
+    expect(incompleteOf(json)).toEqual([]);
+  });
+});
+
+describe("parseTerraformPlan: moves, imports, forgets, replace paths and coverage, rule by rule", () => {
+  test.each<[string, unknown, unknown, Array<Array<string | number>>, string]>([
+    ["a sensitive map: cut at the map", { map: true }, { map: true }, [["map", "key_two", "id"]], "`map` (sensitive)"],
+    ["marked after only", {}, { map: true }, [["map", "key_two", "id"]], "`map` (sensitive)"],
+    ["a whole object marked sensitive: cut at the first step", true, true, [["map", "key_two"]], "`map` (sensitive)"],
+    ["only the leaf sensitive: the whole path, marked", { map: { k: { id: true } } }, { map: { k: { id: true } } }, [["map", "k", "id"]], "`map.k.id` (sensitive)"],
+    ["a sensitive list element: cut at its index", { list: [false, true] }, { list: [false, true] }, [["list", 1, "secret_key"]], "`list[1]` (sensitive)"],
+    ["nothing sensitive: the whole path", { other: true }, { other: true }, [["block", 0, "size"]], "`block[0].size`"],
+    ["two paths cut to the same step: listed once", { map: true }, { map: true }, [["map", "a"], ["map", "b"]], "`map` (sensitive)"],
+  ])("replace_paths, %s", (_name, beforeSensitive, afterSensitive, paths, expected) => {
+    const [item] = itemsOf(
+      plan({ resource_changes: [change("a.b", ["delete", "create"], { x: 1 }, { x: 2 }, { before_sensitive: beforeSensitive, after_sensitive: afterSensitive, replace_paths: paths })] }),
+    );
+    expect(item?.details).toContain(`Forces replacement: ${expected}`);
+  });
+
+  test("replace_paths without sensitivity marks (a plan of Terraform before 0.15): cut after the attribute's name", () => {
+    const entry = { address: "a.b", change: { actions: ["delete", "create"], before: { data: { k: 1 } }, after: { data: { k: 2 } }, replace_paths: [["data", "SECRET_NAME"], ["size"]] } };
+    const [item] = itemsOf(plan({ resource_changes: [entry] }));
+    expect(item?.details).toContain("Forces replacement: `data`, `size`");
+    expect(shown([item!])).not.toContain("SECRET_NAME");
+  });
+
+  test("resource_drift: a no-op without a move changes nothing and is no item; a delete says it was deleted", () => {
+    const items = itemsOf(plan({ resource_drift: [change("a.same", ["no-op"], { a: 1 }, { a: 1 }), change("a.gone", ["delete"], { a: 1 }, null)] }));
+    expect(items.map((item) => [item.id, item.title, item.details[0]])).toEqual([
+      ["terraform:a.gone", "`a.gone` drifted (delete)", "Deleted outside Terraform: the object of the last applied state no longer exists."],
+    ]);
+  });
+
+  test("a no-op with previous_address equal to its address is no move", () => {
+    expect(itemsOf(plan({ resource_changes: [change("a.b", ["no-op"], {}, {}, { previous_address: "a.b" })] }))).toEqual([]);
+  });
+
+  test("a move-only change of a drifted object: the drift item says the plan moves it", () => {
+    const items = itemsOf(
+      plan({ resource_drift: [change("a.new", ["update"], { a: 1 }, { a: 2 }, { previous_address: "a.old" })], resource_changes: [change("a.new", ["no-op"], { a: 2 }, { a: 2 }, { previous_address: "a.old" })] }),
+    );
+    expect(items).toHaveLength(1);
+    expect(items[0]?.details.at(-1)).toBe("The plan of the production branch also changes it: it moved from `a.old`, not yet applied.");
+  });
+
+  test("an import that is also moved; an import replaced at once carries Terraform's warning; generated configuration is mentioned, never shown", () => {
+    const items = itemsOf(
+      plan({
+        resource_changes: [
+          inChange(change("a.moved", ["no-op"], { a: 1 }, { a: 1 }, { previous_address: "a.old" }), { importing: { id: "IMPORT-ID-1" } }),
+          inChange(change("a.replaced", ["delete", "create"], { a: 1 }, { a: 2 }), { importing: { id: "IMPORT-ID-2" }, generated_config: 'resource "x" "y" { password = "GEN-SECRET" }' }),
+        ],
+      }),
+    );
+    expect(items[0]?.title).toBe("`a.moved` would be imported (moved from `a.old`)");
+    expect(items[0]?.details).toContain("Moved from `a.old` (a `moved` block): the move is recorded at the next apply.");
+    expect(items[1]?.title).toBe("`a.replaced` must be replaced (imported first)");
+    expect(items[1]?.details).toEqual(
+      expect.arrayContaining([
+        "It would be imported first (an `import` block); the import ID is not shown.",
+        "Warning: the plan imports the object, then destroys it.",
+        "Its configuration would be generated (`-generate-config-out`); the generated text is not shown.",
+      ]),
+    );
+    expect(shown(items)).not.toMatch(/IMPORT-ID|GEN-SECRET/);
+  });
+
+  test("a forgotten object that was tainted is rebuilt through the pipeline", () => {
+    const [item] = itemsOf(plan({ resource_changes: [change("a.b", ["forget", "create"], { a: 1 }, { a: 1 }, { action_reason: "replace_because_tainted" })] }));
+    expect(item?.fix).toBe("Let the pipeline rebuild it: apply from the production branch, or `/pipeline-guard replace a.b`.");
+  });
+
+  test.each([
+    "replace_because_tainted",
+    "replace_because_cannot_update",
+    "replace_by_request",
+    "replace_by_triggers",
+    "delete_because_no_resource_config",
+    "delete_because_wrong_repetition",
+    "delete_because_count_index",
+    "delete_because_each_key",
+    "delete_because_no_module",
+    "delete_because_no_move_target",
+    "read_because_config_unknown",
+    "read_because_dependency_pending",
+    "read_because_check_nested",
+    "delete_because_enabled_false",
+    "forgot_because_lifecycle_destroy_in_config",
+    "forgot_because_lifecycle_destroy_in_state",
+  ])("the reason %s is said in words, never as its code", (reason) => {
+    const [item] = itemsOf(plan({ resource_changes: [change("a.b", ["delete"], { a: 1 }, null, { action_reason: reason })] }));
+    const line = item?.details.find((detail) => detail.startsWith("Reason: "));
+    expect(line).toMatch(/^Reason: [a-z`]/);
+    expect(line).not.toContain(reason);
+  });
+
+  describe("coverage: complete, errored, deferred_changes", () => {
+    const deferred = (address: string, reason?: string) => ({ ...(reason === undefined ? {} : { reason }), resource_change: change(address, ["create"], null, { token: "DEFERRED-VALUE" }) });
+
+    test.each<[string, Parameters<typeof plan>[0], string[]]>([
+      ["complete: true", { complete: true }, []],
+      ["no `complete` (Terraform before 1.8, OpenTofu)", {}, []],
+      ["complete: false", { complete: false }, [NOT_COMPLETE]],
+      ["errored (complete: false too): said once, as errored", { errored: true, complete: false }, [ERRORED]],
+      ["errored: false", { errored: false, complete: true }, []],
+      [
+        "a deferred change in a plan that claims complete: the deferred change counts",
+        { complete: true, deferred_changes: [deferred("a.b", "absent_prereq")] },
+        ["1 change was deferred to a later plan (`deferred_changes`): what they would change is not known yet.", "deferred: `a.b` (something it depends on has not been created yet)"],
+      ],
+      [
+        "deferred reasons missing, unknown or new",
+        { deferred_changes: [deferred("a.x"), deferred("a.y", "unknown"), deferred("a.z", "some_new_*reason*"), { reason: "deferred_prereq", resource_change: { ...change("a.w", ["delete"], {}, null), deposed: "00ab" } }] },
+        [
+          "4 changes were deferred to a later plan (`deferred_changes`): what they would change is not known yet.",
+          "deferred: `a.x` (for a reason Terraform does not name)",
+          "deferred: `a.y` (for a reason Terraform does not name)",
+          "deferred: `a.z` (`some_new_*reason*`)",
+          "deferred: `a.w` (deposed object `00ab`) (something it depends on was deferred)",
+        ],
+      ],
+    ])("%s", (_name, parts, expected) => {
+      const json = plan(parts);
+      expect(incompleteOf(json)).toEqual(expected);
+      expect(JSON.stringify(parseTerraformPlan(json))).not.toContain("DEFERRED-VALUE");
+    });
+
+    test(`at most ${MAX_DEFERRED_LISTED} deferred changes are named, the rest counted`, () => {
+      const lines = incompleteOf(plan({ deferred_changes: Array.from({ length: MAX_DEFERRED_LISTED + 2 }, (_, index) => deferred(`a.r${index}`, "unknown")) }));
+      expect(lines[0]).toBe(`${MAX_DEFERRED_LISTED + 2} changes were deferred to a later plan (\`deferred_changes\`): what they would change is not known yet.`);
+      expect(lines.slice(1, -1)).toHaveLength(MAX_DEFERRED_LISTED);
+      expect(lines.at(-1)).toBe("…and 2 more deferred");
+    });
+  });
+});
+
 describe("parseTerraformPlan: errors fail closed", () => {
   test.each([
     ["truncated JSON", '{"format_version": "1.2", "resource_changes": [', /^plan JSON could not be parsed: /],
@@ -123,11 +440,20 @@ describe("parseTerraformPlan: errors fail closed", () => {
     ["an empty string", "", /^plan JSON could not be parsed: /],
     ["JSON that is not an object", "[1,2]", /^plan JSON has an unexpected shape/],
     ["no format_version", JSON.stringify({ resource_changes: [] }), /^plan JSON has an unexpected shape at format_version: /],
-    ["format_version 0.2 (Terraform before 1.1)", plan({ format_version: "0.2" }), /^unsupported plan format_version 0\.2$/],
+    ["format_version 0.3 (never written: 0.1 and 0.2 were the only 0.x)", plan({ format_version: "0.3" }), /^unsupported plan format_version 0\.3$/],
+    ["format_version 0.12 (a Terraform version, not a format)", plan({ format_version: "0.12" }), /^unsupported plan format_version 0\.12$/],
+    ["format_version 1 (no minor)", plan({ format_version: "1" }), /^unsupported plan format_version 1$/],
+    ["format_version 1.2.0", plan({ format_version: "1.2.0" }), /^unsupported plan format_version 1\.2\.0$/],
     ["a format_version too odd to quote", plan({ format_version: "<b>9.9</b>" }), /^unsupported plan format_version$/],
     ["actions that are not a list", plan({ resource_changes: [change("a.b", ["update"], {}, {}), { address: "a.c", change: { actions: "update" } }] }), /^plan JSON has an unexpected shape at resource_changes\[1\]\.change\.actions: /],
     ["an entry without an address", plan({ resource_drift: [{ change: { actions: ["update"] } }] }), /at resource_drift\[0\]\.address/],
-    ["an errored plan", plan({ errored: true, resource_changes: [] }), /^the plan errored/],
+    ["complete that is not a boolean", plan({ complete: "false" }), /^plan JSON has an unexpected shape at complete: /],
+    ["a deferred change without an address", plan({ deferred_changes: [{ reason: "unknown", resource_change: {} }] }), /at deferred_changes\[0\]\.resource_change\.address/],
+    [
+      "the JSON of a state, not of a plan (`terraform show -json` without a plan file): before, read as a plan without drift",
+      JSON.stringify({ format_version: "1.0", terraform_version: "1.9.5", values: { root_module: { resources: [] } } }),
+      /^the JSON holds no plan \(no planned_values, resource_changes or resource_drift\): is it `terraform show -json` of a state\?$/,
+    ],
   ])("%s", (_name, json, error) => {
     const result = parseTerraformPlan(json);
     expect(result.ok).toBe(false);
@@ -153,8 +479,10 @@ describe("parseTerraformPlan: attributes and actions", () => {
     ["delete", ["delete"], "would be destroyed"],
     ["delete then create", ["delete", "create"], "must be replaced"],
     ["create then delete", ["create", "delete"], "must be replaced"],
-    ["forget (removed block)", ["forget"], "would be removed from the state"],
-    ["an action Terraform may add later", ["create", "forget"], "would change (create+forget)"],
+    ["forget (a removed block with destroy = false)", ["forget"], "would be removed from the state, not destroyed"],
+    ["create then forget (Terraform: a replacement that keeps the old object; before: would change (create+forget))", ["create", "forget"], "must be replaced; the old object would be removed from the state, not destroyed"],
+    ["forget then create (OpenTofu's order of the same)", ["forget", "create"], "must be replaced; the old object would be removed from the state, not destroyed"],
+    ["an action Terraform may add later", ["delete", "forget"], "would change (delete+forget)"],
   ])("title for %s", (_name, actions, words) => {
     const [item] = itemsOf(plan({ resource_changes: [change("test_instance.x", actions, { a: 1 }, { a: 1 })] }));
     expect(item?.title).toBe(`\`test_instance.x\` ${words}`);

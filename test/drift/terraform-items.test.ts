@@ -54,6 +54,38 @@ describe("terraformItems", () => {
     expect(items({ kind: "plan", run: RUN, text: '{"format_version":"1.2","resource_changes":[{"address":' })[0]?.title).toMatch(/^The plan could not be read: plan JSON could not be parsed: /);
   });
 
+  const INCOMPLETE_FIX = "Make `drift.yml` plan every resource on `master`: no `-target`, and no error in the run's log. A deferred change clears once what it waits for is applied through the pipeline.";
+
+  test("a targeted plan (complete: false): its items and a terraform:incomplete scan item that says it cannot be trusted as clean", () => {
+    expect(items({ kind: "plan", run: RUN, text: plan("plan.targeted.json") }).map((i) => (i.kind === "scan" ? i : i.id))).toEqual([
+      "terraform:aws_instance.web",
+      {
+        id: "terraform:incomplete",
+        kind: "scan",
+        title: "The newest plan of `drift.yml` is incomplete: it cannot be trusted as clean",
+        details: [
+          "The plan is not complete (`complete: false`): it was made with `-target`, or it leaves changes for a later plan; resources outside it were not checked.",
+          `run: ${RUN.html_url}`,
+        ],
+        fix: INCOMPLETE_FIX,
+      },
+    ]);
+  });
+
+  test.each([
+    ["deferred changes only (before: no items at all, read as clean)", "plan.deferred.json", ["terraform:incomplete"]],
+    ["an errored plan (before: its planned changes were dropped)", "plan.errored.json", ["terraform:aws_instance.web", "terraform:incomplete"]],
+    ["a complete plan", "plan.update.json", ["terraform:aws_instance.web"]],
+    ["an OpenTofu plan (no `complete`)", "plan.opentofu.json", ["terraform:aws_instance.canary", "terraform:aws_instance.gateway", "terraform:aws_s3_bucket.audit", "terraform:aws_s3_bucket.old_logs"]],
+  ])("%s: never an empty list for a plan that does not cover everything", (_name, fixture, ids) => {
+    expect(items({ kind: "plan", run: RUN, text: plan(fixture) }).map((i) => i.id)).toEqual(ids);
+  });
+
+  test("stale and incomplete: both items, with their own ids", () => {
+    const found = items({ kind: "plan", run: { ...RUN, updated_at: "2026-03-01T00:00:00Z" }, text: plan("plan.deferred.json") });
+    expect(found.map((i) => i.id)).toEqual(["terraform:incomplete", "terraform:stale"]);
+  });
+
   test.each([
     ["2026-03-09T10:00:00Z", 26, false],
     ["2026-03-09T09:59:00Z", 26, true],
