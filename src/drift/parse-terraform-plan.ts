@@ -322,14 +322,14 @@ function reasonText(code: string): string {
   return Object.hasOwn(ACTION_REASONS, code) ? (ACTION_REASONS[code] as string) : inlineLiteral(code, 60);
 }
 
-/** What the plan says about one entry, after the line that says where it comes from. */
+/** What the plan says about one entry that changes something (never a no-op: see moveItem, importItem). */
 function describeChange(entry: ResourceChange, kind: ActionKind): string[] {
   const { change } = entry;
   const details = [`Actions: ${change.actions.map(actionText).join(", ")}`];
   if (entry.action_reason) details.push(`Reason: ${reasonText(entry.action_reason)}`);
   const moved = movedFrom(entry);
   if (moved) details.push(`Moved from ${inlineLiteral(moved)} (a \`moved\` block): the move is recorded at the next apply.`);
-  if (isImported(entry) && kind !== "no-op") {
+  if (isImported(entry)) {
     details.push("It would be imported first (an `import` block); the import ID is not shown.");
     if (kind === "replace") details.push("Warning: the plan imports the object, then destroys it.");
   }
