@@ -488,6 +488,12 @@ describe("parseTerraformPlan: attributes and actions", () => {
     expect(item?.title).toBe(`\`test_instance.x\` ${words}`);
   });
 
+  test("an action that is not a lower-case word is shown escaped", () => {
+    const [item] = itemsOf(plan({ resource_changes: [change("a.b", ["*Bold*"], {}, {})] }));
+    expect(item?.title).toBe("`a.b` would change (\\*Bold\\*)");
+    expect(item?.details).toContain("Actions: \\*Bold\\*");
+  });
+
   test("no-op and read entries are skipped; read with another action is not", () => {
     const json = plan({
       resource_changes: [change("a.noop", ["no-op"], {}, {}), change("data.a.read", ["read"], null, {}), change("a.odd", ["read", "update"], {}, {})],
