@@ -17,6 +17,9 @@ export const FOLLOW_UP_ITEMS = ["retest", "postmortem", "review"] as const;
 export const followUpItem = z.enum(FOLLOW_UP_ITEMS);
 export type FollowUpItem = z.infer<typeof followUpItem>;
 
+/** More approvals than this would be a review process, not an emergency: GitHub's own rule stops at 10. */
+export const MAX_APPROVALS_REQUIRED = 10;
+
 /** Who may do something: a least repository permission, or membership of a team, or a login. */
 const allowedActors = (permission: PermissionLevel) =>
   z
@@ -90,6 +93,21 @@ export const configSchema = z
             required: z.boolean().default(true),
             /** PR body headings whose section holds the justification; a direct push uses a `Justification:` commit body line. */
             headings: z.array(z.string().min(1)).default(["Justification", "Incident"]),
+          })
+          .strict()
+          .prefault({}),
+        /**
+         * The two-person rule: with `required: N > 0`, an override is allowed only once N people
+         * other than its author and each marker's author, each allowed by `by`, approved the PR's
+         * current head. A direct push cannot be approved beforehand: its follow-up gets a
+         * Second approval box that someone allowed by `by` ticks.
+         */
+        approval: z
+          .object({
+            /** How many approvals of the head an override needs; 0 = none. */
+            required: z.number().int().min(0).max(MAX_APPROVALS_REQUIRED).default(0).describe("approvals of the PR's head an override needs; 0 = none"),
+            /** Who may give one (besides the author and the markers' authors, who never count). */
+            by: allowedActors("maintain").prefault({}).describe("who may approve an override"),
           })
           .strict()
           .prefault({}),

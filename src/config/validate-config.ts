@@ -38,10 +38,15 @@ const ROOT_PATH = "(root)";
  * `permission: Admin` never lets more people through than the file meant (SPEC section 10, rule 11).
  */
 const STRICTEST_ALLOWED: Config["overrides"]["allowed"] = { permission: "admin", teams: [], users: [] };
-const STRICTEST_POLICIES: ReadonlyArray<{ path: readonly string[]; consequence: string }> = [
-  { path: ["overrides", "allowed"], consequence: "only admins may use markers until it is fixed" },
-  { path: ["commands", "allowed"], consequence: "only admins may run commands until it is fixed" },
+const STRICTEST_POLICIES: ReadonlyArray<{ path: readonly string[]; consequence: string; strictest: unknown }> = [
+  { path: ["overrides", "allowed"], consequence: "only admins may use markers until it is fixed", strictest: STRICTEST_ALLOWED },
+  { path: ["commands", "allowed"], consequence: "only admins may run commands until it is fixed", strictest: STRICTEST_ALLOWED },
+  // The two-person rule: a broken `by` lets only admins approve; a broken `required` asks for one
+  // approval, never none (a typo must not turn the rule off).
+  { path: ["overrides", "approval", "by"], consequence: "only admins may approve overrides until it is fixed", strictest: STRICTEST_ALLOWED },
+  { path: ["overrides", "approval", "required"], consequence: "an override needs 1 approval until it is fixed", strictest: 1 },
 ];
+
 
 type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
@@ -90,6 +95,7 @@ export function unreadableConfig(...errors: ConfigError[]): ValidatedConfig {
   const config = defaultConfig();
   config.overrides.allowed = structuredClone(STRICTEST_ALLOWED);
   config.commands.allowed = structuredClone(STRICTEST_ALLOWED);
+  config.overrides.approval = { required: 1, by: structuredClone(STRICTEST_ALLOWED) };
   return { config, errors: [...errors, ...strictestNotes(new Set(STRICTEST_POLICIES))] };
 }
 
@@ -129,9 +135,9 @@ function fallbackAt(path: readonly PathSegment[], strictest: ReadonlySet<(typeof
   const fallback = structuredClone(valueAt(parsedDefaults, path));
   for (const policy of strictest) {
     if (!startsWith(policy.path, path)) continue;
-    if (policy.path.length === path.length) return structuredClone(STRICTEST_ALLOWED);
+    if (policy.path.length === path.length) return structuredClone(policy.strictest);
     const parent = valueAt(fallback, policy.path.slice(path.length, -1));
-    if (isMapping(parent)) parent[policy.path[policy.path.length - 1]!] = structuredClone(STRICTEST_ALLOWED);
+    if (isMapping(parent)) parent[policy.path[policy.path.length - 1]!] = structuredClone(policy.strictest);
   }
   return fallback;
 }

@@ -1,5 +1,6 @@
 import type { Config, FollowUpItem } from "../config/schema.js";
 import type { FoundMarker } from "../markers/collect-markers.js";
+import { approvalRequirement, type ApprovalOutcome } from "./decide-approval.js";
 
 export type Conclusion = "success" | "failure" | "neutral";
 
@@ -20,11 +21,16 @@ export interface OverrideFacts {
   justification: string | null;
   /** Where a justification is expected, for the message when it is missing. */
   justificationWhere: "pull-request" | "commit";
+  /**
+   * The two-person rule's facts, gathered only when `overrides.approval.required > 0` and a marker
+   * is there (not from a fork); null: they could not be gathered (the rule is then unmet).
+   */
+  approval?: ApprovalOutcome | null;
   config: Pick<Config, "mode" | "markers" | "overrides">;
 }
 
 export interface Requirement {
-  id: "not-fork" | "authorized" | "justified";
+  id: "not-fork" | "authorized" | "justified" | "approved";
   met: boolean;
   detail: string;
 }
@@ -61,6 +67,9 @@ function requirementsOf(facts: OverrideFacts): Requirement[] {
         ? { id: "justified", met: true, detail: "justification given" }
         : { id: "justified", met: false, detail: `no justification: add ${where}` },
     );
+  }
+  if (facts.config.overrides.approval.required > 0 && !facts.fromFork) {
+    requirements.push({ id: "approved", ...approvalRequirement({ outcome: facts.approval ?? null, approval: facts.config.overrides.approval }) });
   }
   return requirements;
 }

@@ -74,5 +74,7 @@ function requirementName(id: OverrideDecision["requirements"][number]["id"]): st
       return "Authorized";
     case "justified":
       return "Justification";
+    case "approved":
+      return "Second approval";
   }
 }

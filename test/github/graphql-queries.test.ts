@@ -8,12 +8,14 @@ import { join } from "node:path";
 import { validate } from "@octokit/graphql-schema";
 import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
+import { APPROVALS_QUERY } from "../../src/github/pull-request-reviews.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
 
 const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
   PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
   PipelineGuardProvenance: provenanceQuery(1),
+  PipelineGuardApprovals: APPROVALS_QUERY,
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
