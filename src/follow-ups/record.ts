@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { followUpItem, type Config, type FollowUpItem } from "../config/schema.js";
+import { FOLLOW_UP_ITEMS, type Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../github/labels.js";
@@ -11,6 +11,15 @@ import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
  * reading and writing. The body is rendered from the state alone, so that an edit can always be
  * undone by rendering again, and the checklist is the state's: who ticked which box.
  */
+/**
+ * The boxes a follow-up can hold: the markers' `follow_up` items, and `approval`, the **Second
+ * approval** of a direct push made under `overrides.approval.required > 0` (it could not be approved
+ * beforehand). Not a configuration item: nobody asks for it in `follow_up`, the two-person rule does.
+ */
+export const FOLLOW_UP_BOXES = [...FOLLOW_UP_ITEMS, "approval"] as const;
+export const followUpBox = z.enum(FOLLOW_UP_BOXES);
+export type FollowUpBox = z.infer<typeof followUpBox>;
+
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
 
@@ -24,7 +33,7 @@ export const followUpStateSchema = z
     branch: z.string(),
     markers: z.array(z.string()),
     labels: z.array(z.string()),
-    items: z.array(followUpItem),
+    items: z.array(followUpBox),
     /** The change's author (a direct push: its pusher); null when no GitHub login is known. */
     author: z.string().nullable(),
     /** Who merged, or who pushed. */
@@ -40,7 +49,7 @@ export const followUpStateSchema = z
     /** `follow_up.retest_workflow` when the follow-up was opened, for the retest box's text. */
     retestWorkflow: z.string(),
     /** Who ticked each box, and when; a box without an entry is open. */
-    ticks: z.partialRecord(followUpItem, tick),
+    ticks: z.partialRecord(followUpBox, tick),
   })
   .strict();
 export type FollowUpState = z.infer<typeof followUpStateSchema>;
@@ -54,7 +63,7 @@ export interface OverrideRecord {
   branch: string;
   markers: readonly string[];
   labels: readonly string[];
-  items: readonly FollowUpItem[];
+  items: readonly FollowUpBox[];
   author: string | null;
   merger: string | null;
   at: Date;
@@ -149,6 +158,6 @@ export async function saveFollowUp(
 }
 
 /** The items whose box is not ticked in the state. */
-export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpItem[] {
+export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpBox[] {
   return state.items.filter((item) => !state.ticks[item]);
 }

@@ -34,7 +34,10 @@ export async function judgeDirectPush(
   // Rule 6 of SPEC section 10: the pusher, and whoever wrote (or, as another login, committed) each commit carrying a marker.
   const { people: commitPeople } = commitMarkerFacts(commits, { markers: config.markers, base: branch });
   const authorization = await authorizePeople(gw, markerPeople({ actor: { login: actor, role: "pusher" }, commitPeople }), config.overrides.allowed);
-  const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", config });
+  // Two-person rule: nobody could approve a push beforehand; the follow-up's Second approval box stands in.
+  const needsApproval = config.overrides.approval.required > 0;
+  const approval = needsApproval ? { kind: "direct-push" as const, tickedBy: null } : undefined;
+  const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", approval, config });
   const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });
   await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title: decision.title, summary });
   const { created } = await openFollowUp(
@@ -45,12 +48,13 @@ export async function judgeDirectPush(
       branch,
       markers: markers.map((m) => m.name),
       labels: decision.labels,
-      items: decision.followUpItems,
+      items: needsApproval ? [...decision.followUpItems, "approval"] : decision.followUpItems,
       author: actor,
       merger: actor,
       at,
       justification,
-      unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
+      // The missing approval is the Second approval box, not a line: ticking it can still make the push pass.
+      unmet: decision.requirements.filter((r) => !r.met && r.id !== "approved").map((r) => r.detail),
     },
     config,
   );

@@ -452,6 +452,24 @@ describe("direct push with a marker: an override", () => {
     expect(issue.body).toContain("- **Due:** 2026-11-22 10:00 UTC (48 h after the change)");
   });
 
+  test("overrides.approval.required 1: an override without approval (it could not be approved beforehand); the follow-up gets a Second approval box", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock, { config: `${CONFIG}overrides:\n  approval: {required: 1}\n` });
+
+    await probot.receive(pushEvent({ commits: [JUSTIFIED] }));
+
+    expectAllCallsMade(mock);
+    const b = bodies(mock.requests);
+    expect(b[3]).toMatchObject({ conclusion: "failure", output: { title: "Override not allowed: skip-tests (1 requirement unmet)" } });
+    expect(b[3]?.output.summary).toContain("❌ **Second approval**: a direct push cannot be approved beforehand: override without approval; the follow-up's **Second approval** box must be ticked by someone allowed by overrides.approval.by (maintain permission)");
+    const issue = createdIssue(mock.requests)!;
+    expect(issue.body).toContain("- [ ] **Second approval**: someone allowed by `overrides.approval.by`, other than @alice, approves this direct push");
+    expect(issue.body).toContain("<!-- pipeline-guard:item approval -->");
+    // The missing approval is the box, not a line of unmet requirements: ticking it can still make the push pass.
+    expect(issue.body).not.toContain("**Requirements that were not met at merge:**");
+  });
+
   test("no `Justification:` line in the commit body: the check fails and the follow-up says none was given", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
