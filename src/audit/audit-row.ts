@@ -30,6 +30,9 @@ export interface AuditRow {
   /** The issue's title: a follow-up's markers and PR title, a bypass's kind and branch. */
   title: string;
   issueUrl: string;
+  /** The incident the override named (`overrides.incident`), and its link. */
+  incident: string | null;
+  incidentUrl: string | null;
 }
 
 type Closed = { closedBy: string | null };
@@ -61,6 +64,8 @@ export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Clos
     justification: state.justification,
     followUp: issue.state !== "closed" ? "open" : ticked === state.items.length ? "done" : "closed-incomplete",
     boxes: `${ticked}/${state.items.length}`,
+    incident: state.incident?.id ?? null,
+    incidentUrl: state.incident?.url ?? null,
   };
 }
 
@@ -79,6 +84,8 @@ export function bypassRow(reading: BypassReading, issue: IssueSummary & Closed, 
     justification: null,
     followUp: "n/a",
     boxes: "n/a",
+    incident: null,
+    incidentUrl: null,
   };
 }
 
@@ -96,5 +103,7 @@ function tamperedRow(kind: AuditRow["kind"], issue: IssueSummary & Closed, repos
     justification: null,
     followUp: kind === "bypass" ? "n/a" : issue.state === "closed" ? "closed-incomplete" : "open",
     boxes: "n/a",
+    incident: null,
+    incidentUrl: null,
   };
 }

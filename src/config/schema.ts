@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { z } from "zod";
 
 /**
@@ -19,6 +20,21 @@ export type FollowUpItem = z.infer<typeof followUpItem>;
 
 /** More approvals than this would be a review process, not an emergency: GitHub's own rule stops at 10. */
 export const MAX_APPROVALS_REQUIRED = 10;
+
+/** An incident pattern is a short regular expression; longer is not an id. */
+export const MAX_INCIDENT_PATTERN_LENGTH = 200;
+/** An https link with `{id}` where the incident's id goes, and nothing that could end a markdown link. */
+const INCIDENT_URL = /^https:\/\/[^\s()<>`"']*\{id\}[^\s()<>`"']*$/;
+
+/** RE2 syntax (re2js): matching runs in linear time, so a pattern cannot be made to hang on a PR's text. */
+function isRegularExpression(pattern: string): boolean {
+  try {
+    RE2JS.compile(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Who may do something: a least repository permission, or membership of a team, or a login. */
 const allowedActors = (permission: PermissionLevel) =>
@@ -108,6 +124,29 @@ export const configSchema = z
             required: z.number().int().min(0).max(MAX_APPROVALS_REQUIRED).default(0).describe("approvals of the PR's head an override needs; 0 = none"),
             /** Who may give one (besides the author and the markers' authors, who never count). */
             by: allowedActors("maintain").prefault({}).describe("who may approve an override"),
+          })
+          .strict()
+          .prefault({}),
+        /**
+         * The incident an override answers: with `required: true` the justification must name one
+         * matching `pattern` (e.g. `(INC|PD)-\d+`); `url` (with `{id}`) makes it a link in the check,
+         * the PR comment, the follow-up and the ledger.
+         */
+        incident: z
+          .object({
+            required: z.boolean().default(false).describe("the justification must name an incident matching pattern"),
+            pattern: z
+              .string()
+              .max(MAX_INCIDENT_PATTERN_LENGTH)
+              .refine(isRegularExpression, "must be a regular expression (RE2 syntax)")
+              .default("")
+              .describe("regular expression of an incident id, e.g. (INC|PD)-\\d+"),
+            url: z
+              .string()
+              .regex(INCIDENT_URL, "must be an https:// URL holding {id}, e.g. https://example.pagerduty.com/incidents/{id}")
+              .or(z.literal(""))
+              .default("")
+              .describe("link of an incident, {id} replaced by the id found"),
           })
           .strict()
           .prefault({}),

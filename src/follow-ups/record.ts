@@ -48,6 +48,8 @@ export const followUpStateSchema = z
     commits: z.array(z.string()).optional(),
     /** `follow_up.retest_workflow` when the follow-up was opened, for the retest box's text. */
     retestWorkflow: z.string(),
+    /** The incident the justification named (`overrides.incident`), with its link. */
+    incident: z.object({ id: z.string().min(1).max(100), url: z.string().nullable() }).strict().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
     ticks: z.partialRecord(followUpBox, tick),
   })
@@ -71,6 +73,7 @@ export interface OverrideRecord {
   unmet: readonly string[];
   /** Every commit of a direct push (the head is `sha`). */
   commits?: readonly string[];
+  incident?: { id: string; url: string | null } | null;
 }
 
 /** Commits of a direct push remembered in the state, for the scan's look-back. */
@@ -101,6 +104,7 @@ export function newFollowUpState(record: OverrideRecord, config: Pick<Config, "f
     unmet: [...record.unmet],
     ...(record.commits && record.commits.length > 1 ? { commits: record.commits.slice(0, MAX_COMMITS_REMEMBERED) } : {}),
     retestWorkflow: config.follow_up.retest_workflow,
+    ...(record.incident ? { incident: { id: record.incident.id, url: record.incident.url } } : {}),
     ticks: {},
   };
 }

@@ -54,6 +54,7 @@ export async function judgeDirectPush(
       at,
       justification,
       // The missing approval is the Second approval box, not a line: ticking it can still make the push pass.
+      incident: decision.incident,
       unmet: decision.requirements.filter((r) => !r.met && r.id !== "approved").map((r) => r.detail),
     },
     config,

@@ -24,6 +24,7 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
       merger: pr.mergedBy ?? pr.author,
       at: new Date(pr.mergedAt ?? Date.now()),
       justification: evaluation.justification,
+      incident: decision.incident,
       unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
     },
     loaded.config,

@@ -44,6 +44,16 @@ describe("followUpRow: every field from the signed state", () => {
       closedAt: null,
       title: "Follow-up: emergency-deploy, skip-tests in #12 Raise the db timeout",
       issueUrl: `https://github.com/${REPO}/issues/40`,
+      incident: null,
+      incidentUrl: null,
+    });
+  });
+
+  test("the incident the override named, and its link (overrides.incident)", () => {
+    const state = followUpState({ incident: { id: "PD-4711", url: "https://example.pagerduty.com/incidents/PD-4711" } });
+    expect(followUpRowOf(followUpIssue({ repository: REPO, number: 40 }, state))).toMatchObject({
+      incident: "PD-4711",
+      incidentUrl: "https://example.pagerduty.com/incidents/PD-4711",
     });
   });
 
@@ -97,6 +107,8 @@ describe("tampered records: listed, with nothing read from them", () => {
       closedAt: null,
       title: "Follow-up: emergency-deploy, skip-tests in #12 Raise the db timeout",
       issueUrl: `https://github.com/${REPO}/issues/40`,
+      incident: null,
+      incidentUrl: null,
     });
   });
 
@@ -131,6 +143,8 @@ describe("bypassRow", () => {
       closedAt: "2026-11-22T09:30:00Z",
       title: `Bypass: merged with failing checks on main (${SHA.slice(0, 7)})`,
       issueUrl: `https://github.com/${REPO}/issues/41`,
+      incident: null,
+      incidentUrl: null,
     });
   });
 

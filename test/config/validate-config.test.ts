@@ -69,6 +69,7 @@ describe("validateConfig", () => {
           allowed: { permission: "maintain", teams: ["sre"], users: ["octocat"] },
           justification: { required: false, headings: ["Why"] },
           approval: { required: 2, by: { permission: "admin", teams: ["release-managers"], users: ["octocat"] } },
+          incident: { required: true, pattern: "(INC|PD)-\\d+", url: "https://example.pagerduty.com/incidents/{id}" },
         },
         follow_up: { due_hours: 24, assignees: ["author", "oncall-bot"], retest_workflow: "ci.yml" },
         bypass: { direct_push: "check", force_push: "off", failing_checks_merge: "issue", allowed_actors: ["release-bot"] },
@@ -188,6 +189,18 @@ describe("validateConfig", () => {
       expect(config.overrides.allowed).toEqual(DEFAULT_CONFIG.overrides.allowed);
       expect(errors.map((e) => e.path)).toEqual(paths);
       expect(errors.at(-1)?.fallback).toBe("strictest");
+    });
+
+    test.each<[string, unknown, unknown, string[]]>([
+      ["incident.required as a word: an incident is required", { overrides: { incident: { required: "yes", pattern: "INC-\\d+" } } }, { required: true, pattern: "INC-\\d+", url: "" }, ["overrides.incident.required: expected true or false, got a string", "overrides.incident.required is invalid: an override must name an incident until it is fixed"]],
+      ["a pattern that is no regular expression: none, so a required incident can never be named", { overrides: { incident: { required: true, pattern: "(INC" } } }, { required: true, pattern: "", url: "" }, ["overrides.incident.pattern: must be a regular expression (RE2 syntax)"]],
+      ["a lookbehind (not RE2)", { overrides: { incident: { pattern: "(?<=x)INC" } } }, { required: false, pattern: "", url: "" }, ["overrides.incident.pattern: must be a regular expression (RE2 syntax)"]],
+      ["a url that is not https or has no {id}", { overrides: { incident: { url: "http://pd.example/incidents" } } }, { required: false, pattern: "", url: "" }, ["overrides.incident.url: must be an https:// URL holding {id}, e.g. https://example.pagerduty.com/incidents/{id}"]],
+      ["incident that is not a mapping: the defaults, an incident is not required", { overrides: { incident: 5 } }, { required: false, pattern: "", url: "" }, ["overrides.incident: expected a mapping, got a number"]],
+    ])("overrides.incident: %s", (_name, raw, incident, messages) => {
+      const { config, errors } = validateConfig(raw);
+      expect(config.overrides.incident).toEqual(incident);
+      expect(errors.map(formatConfigError)).toEqual(messages);
     });
 
     test("the default is no approval, by maintainers", () => {

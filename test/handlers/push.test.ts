@@ -470,6 +470,20 @@ describe("direct push with a marker: an override", () => {
     expect(issue.body).not.toContain("**Requirements that were not met at merge:**");
   });
 
+  test("overrides.incident: the incident named in the commit's justification is linked in the check and the follow-up", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock, { config: `${CONFIG}overrides:\n  incident: {required: true, pattern: 'INC-\\d+', url: 'https://pd.example.com/i/{id}'}\n` });
+
+    await probot.receive(pushEvent({ commits: ["Raise the db timeout [skip-tests]\n\nJustification: INC-77, the login service is down."] }));
+
+    expectAllCallsMade(mock);
+    const b = bodies(mock.requests);
+    expect(b[3]).toMatchObject({ conclusion: "success" });
+    expect(b[3]?.output.summary).toContain("✅ **Incident**: incident [INC-77](https://pd.example.com/i/INC-77) named in the justification");
+    expect(createdIssue(mock.requests)?.body).toContain("- **Incident:** [INC-77](https://pd.example.com/i/INC-77)");
+  });
+
   test("no `Justification:` line in the commit body: the check fails and the follow-up says none was given", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
