@@ -21,6 +21,11 @@ export type FollowUpItem = z.infer<typeof followUpItem>;
 /** More approvals than this would be a review process, not an emergency: GitHub's own rule stops at 10. */
 export const MAX_APPROVALS_REQUIRED = 10;
 
+/** A login (`lead`) or an org team (`acme/sre`), optionally written with its `@`. */
+const ESCALATION_TARGET = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/;
+/** One comment mentions them all: GitHub notifies at most 50 mentions of a comment. */
+export const MAX_ESCALATION_TARGETS = 20;
+
 /** An incident pattern is a short regular expression; longer is not an id. */
 export const MAX_INCIDENT_PATTERN_LENGTH = 200;
 /** An https link with `{id}` where the incident's id goes, and nothing that could end a markdown link. */
@@ -160,6 +165,22 @@ export const configSchema = z
         assignees: z.array(login).default(["author", "merger"]),
         /** Workflow file dispatched on the merge commit for `retest`, e.g. ci.yml. */
         retest_workflow: z.string().default(""),
+        /**
+         * A follow-up still open `after_hours` past its due date mentions `to` once, in one comment,
+         * and gets the label `pipeline-guard:escalated`. `to: []` (the default) escalates to nobody.
+         */
+        escalate: z
+          .object({
+            after_hours: z.number().int().positive().max(24 * 365).default(24).describe("hours past the due date before escalating"),
+            /** Logins, or org teams as `org/team-slug`; a leading `@` is allowed. */
+            to: z
+              .array(z.string().regex(ESCALATION_TARGET, "expected a login or org/team-slug"))
+              .max(MAX_ESCALATION_TARGETS)
+              .default([])
+              .describe("logins or org/team-slug to mention; [] = no escalation"),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -50,6 +50,11 @@ export const followUpStateSchema = z
     retestWorkflow: z.string(),
     /** The incident the justification named (`overrides.incident`), with its link. */
     incident: z.object({ id: z.string().min(1).max(100), url: z.string().nullable() }).strict().optional(),
+    /**
+     * When the follow-up was escalated (`follow_up.escalate`): written before the comment that
+     * mentions people, so that a failure can lose a mention but never repeat one.
+     */
+    escalatedAt: z.iso.datetime().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
     ticks: z.partialRecord(followUpBox, tick),
   })

@@ -29,6 +29,7 @@ export function renderFollowUpBody(state: FollowUpState, params: { key: string; 
     `- **Author:** ${mention(state.author)}`,
     `- **At:** ${formatUtcMinute(state.at)}`,
     `- **Due:** ${formatUtcMinute(state.dueAt)} (${state.dueHours} h after the change)`,
+    ...(state.escalatedAt ? [`- **Escalated:** ${formatUtcMinute(state.escalatedAt)}`] : []),
     "",
     ...(state.incident ? [`- **Incident:** ${renderIncident(state.incident)}`, ""] : []),
     "**Justification:**",

@@ -71,7 +71,7 @@ describe("validateConfig", () => {
           approval: { required: 2, by: { permission: "admin", teams: ["release-managers"], users: ["octocat"] } },
           incident: { required: true, pattern: "(INC|PD)-\\d+", url: "https://example.pagerduty.com/incidents/{id}" },
         },
-        follow_up: { due_hours: 24, assignees: ["author", "oncall-bot"], retest_workflow: "ci.yml" },
+        follow_up: { due_hours: 24, assignees: ["author", "oncall-bot"], retest_workflow: "ci.yml", escalate: { after_hours: 12, to: ["acme/sre", "@lead"] } },
         bypass: { direct_push: "check", force_push: "off", failing_checks_merge: "issue", allowed_actors: ["release-bot"] },
         drift: {
           enabled: false,
@@ -201,6 +201,12 @@ describe("validateConfig", () => {
       const { config, errors } = validateConfig(raw);
       expect(config.overrides.incident).toEqual(incident);
       expect(errors.map(formatConfigError)).toEqual(messages);
+    });
+
+    test("follow_up.escalate: a target that is neither a login nor org/team, and a negative delay, are errors at their key paths", () => {
+      const { config, errors } = validateConfig({ follow_up: { escalate: { after_hours: -1, to: ["acme/sre", "not a login"] } } });
+      expect(config.follow_up.escalate).toEqual({ after_hours: 24, to: [] });
+      expect(errors.map(formatConfigError)).toEqual(["follow_up.escalate.after_hours: must be greater than 0", "follow_up.escalate.to[1]: expected a login or org/team-slug"]);
     });
 
     test("the default is no approval, by maintainers", () => {
