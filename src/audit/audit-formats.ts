@@ -25,6 +25,9 @@ const CSV_COLUMNS: ReadonlyArray<[header: string, value: (row: AuditRow) => stri
   ["record", (r) => r.record],
   ["incident", (r) => r.incident ?? ""],
   ["incident_url", (r) => r.incidentUrl ?? ""],
+  ["waived_by", (r) => r.waivedBy ?? ""],
+  ["waiver_reason", (r) => r.waiverReason ?? ""],
+  ["escalated_at", (r) => r.escalatedAt ?? ""],
 ];
 
 /** RFC 4180: a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */

@@ -20,6 +20,9 @@ export const FOLLOW_UP_BOXES = [...FOLLOW_UP_ITEMS, "approval"] as const;
 export const followUpBox = z.enum(FOLLOW_UP_BOXES);
 export type FollowUpBox = z.infer<typeof followUpBox>;
 
+/** A waiver's reason is a sentence or two; the command line holds at most 1,000 characters anyway. */
+export const MAX_WAIVER_REASON = 1000;
+
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
 
@@ -55,6 +58,8 @@ export const followUpStateSchema = z
      * mentions people, so that a failure can lose a mention but never repeat one.
      */
     escalatedAt: z.iso.datetime().optional(),
+    /** `/pipeline-guard waive REASON`: who accepted the risk of the work left undone, and why. */
+    waiver: z.object({ by: z.string().min(1), reason: z.string().min(1).max(MAX_WAIVER_REASON), at: z.iso.datetime() }).strict().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
     ticks: z.partialRecord(followUpBox, tick),
   })

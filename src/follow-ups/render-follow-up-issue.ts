@@ -30,6 +30,9 @@ export function renderFollowUpBody(state: FollowUpState, params: { key: string; 
     `- **At:** ${formatUtcMinute(state.at)}`,
     `- **Due:** ${formatUtcMinute(state.dueAt)} (${state.dueHours} h after the change)`,
     ...(state.escalatedAt ? [`- **Escalated:** ${formatUtcMinute(state.escalatedAt)}`] : []),
+    ...(state.waiver
+      ? [`- **Waived:** by ${quietLogin(state.waiver.by)} on ${formatUtcMinute(state.waiver.at)}: ${escapeInlineText(state.waiver.reason, 500)}`]
+      : []),
     "",
     ...(state.incident ? [`- **Incident:** ${renderIncident(state.incident)}`, ""] : []),
     "**Justification:**",

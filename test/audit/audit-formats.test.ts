@@ -22,6 +22,9 @@ function row(partial: Partial<AuditRow> = {}): AuditRow {
     issueUrl: "https://github.com/octo/app/issues/40",
     incident: null,
     incidentUrl: null,
+    waivedBy: null,
+    waiverReason: null,
+    escalatedAt: null,
     ...partial,
   };
 }
@@ -46,6 +49,9 @@ const BYPASS = row({
   issueUrl: "https://github.com/octo/app/issues/41",
   incident: null,
   incidentUrl: null,
+  waivedBy: null,
+  waiverReason: null,
+  escalatedAt: null,
 });
 
 /** A small RFC 4180 reader, to prove the CSV reads back as written. */
@@ -83,9 +89,9 @@ describe("toCsv", () => {
   test("the header, then one record per row, CRLF between records", () => {
     expect(toCsv([row(), BYPASS])).toBe(
       [
-        "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url",
-        `2026-11-20T10:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy;skip-tests,The DB is down.,open,1/3,,,"Follow-up: emergency-deploy, skip-tests in #12 Raise the timeout",https://github.com/octo/app/issues/40,verified,,`,
-        `2026-11-18T08:05:00.000Z,octo/app,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-19T00:00:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/app/issues/41,verified,,`,
+        "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url,waived_by,waiver_reason,escalated_at",
+        `2026-11-20T10:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy;skip-tests,The DB is down.,open,1/3,,,"Follow-up: emergency-deploy, skip-tests in #12 Raise the timeout",https://github.com/octo/app/issues/40,verified,,,,,`,
+        `2026-11-18T08:05:00.000Z,octo/app,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-19T00:00:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/app/issues/41,verified,,,,,`,
       ].join("\r\n"),
     );
   });
@@ -99,7 +105,7 @@ describe("toCsv", () => {
   test("reads back field for field", () => {
     const records = parseCsv(toCsv([HARD, BYPASS, row()]));
     expect(records).toHaveLength(4);
-    expect(records.every((r) => r.length === 17)).toBe(true);
+    expect(records.every((r) => r.length === 20)).toBe(true);
     expect(records[1]?.[7]).toBe(HARD.justification);
     expect(records[1]?.[12]).toBe(HARD.title);
     expect(records[2]?.[3]).toBe("");
@@ -115,7 +121,7 @@ describe("toCsv", () => {
   });
 
   test("no rows: the header only", () => {
-    expect(toCsv([])).toBe("when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url");
+    expect(toCsv([])).toBe("when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url,waived_by,waiver_reason,escalated_at");
   });
 });
 

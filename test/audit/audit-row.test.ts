@@ -46,6 +46,9 @@ describe("followUpRow: every field from the signed state", () => {
       issueUrl: `https://github.com/${REPO}/issues/40`,
       incident: null,
       incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
   });
 
@@ -55,6 +58,19 @@ describe("followUpRow: every field from the signed state", () => {
       incident: "PD-4711",
       incidentUrl: "https://example.pagerduty.com/incidents/PD-4711",
     });
+  });
+
+  test("waived (/pipeline-guard waive): `waived`, with who and why; closed as not planned without a waiver: `not-planned` (closed without a reason); escalated: when", () => {
+    const waiver = { by: "maria", reason: "Service retired", at: "2026-11-23T00:00:00.000Z" };
+    const waived = followUpState({}, { ticks: { retest: TICK }, waiver, escalatedAt: "2026-11-22T12:00:00.000Z" });
+    expect(followUpRowOf(followUpIssue({ repository: REPO, number: 40, issueState: "closed", stateReason: "not_planned" }, waived), "pipeline-guard[bot]")).toMatchObject({
+      followUp: "waived",
+      waivedBy: "maria",
+      waiverReason: "Service retired",
+      escalatedAt: "2026-11-22T12:00:00.000Z",
+    });
+    const notPlanned = followUpRowOf(followUpIssue({ repository: REPO, number: 40, issueState: "closed", stateReason: "not_planned" }, followUpState({}, { ticks: { retest: TICK } })), "maria");
+    expect(notPlanned).toMatchObject({ followUp: "not-planned", waivedBy: null, waiverReason: null });
   });
 
   test("closed with every box ticked: done, with who closed it", () => {
@@ -109,6 +125,9 @@ describe("tampered records: listed, with nothing read from them", () => {
       issueUrl: `https://github.com/${REPO}/issues/40`,
       incident: null,
       incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
   });
 
@@ -145,6 +164,9 @@ describe("bypassRow", () => {
       issueUrl: `https://github.com/${REPO}/issues/41`,
       incident: null,
       incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
   });
 
