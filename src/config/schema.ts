@@ -21,6 +21,10 @@ export type FollowUpItem = z.infer<typeof followUpItem>;
 /** More approvals than this would be a review process, not an emergency: GitHub's own rule stops at 10. */
 export const MAX_APPROVALS_REQUIRED = 10;
 
+/** The kinds of notification (`notify.events`): an override merged, a bypass recorded, a follow-up escalated, a new drift item. */
+export const NOTIFY_EVENTS = ["override", "bypass", "escalation", "drift"] as const;
+export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number];
+
 /** A login (`lead`) or an org team (`acme/sre`), optionally written with its `@`. */
 const ESCALATION_TARGET = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/;
 /** One comment mentions them all: GitHub notifies at most 50 mentions of a comment. */
@@ -238,6 +242,13 @@ export const configSchema = z
       .object({
         /** Answer deployment protection rule requests for production environments. */
         gate: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    notify: z
+      .object({
+        /** Which kinds of messages this repository sends to `NOTIFY_WEBHOOK_URL` (set in the app's environment). */
+        events: z.array(z.enum(NOTIFY_EVENTS)).default([...NOTIFY_EVENTS]).describe("override | bypass | escalation | drift"),
       })
       .strict()
       .prefault({}),

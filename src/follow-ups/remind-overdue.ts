@@ -2,6 +2,7 @@ import type { Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
 import { createComment, type IssueSummary } from "../github/issues.js";
 import { addLabels, APP_LABELS } from "../github/labels.js";
+import { notify } from "../notifications/notify.js";
 import { escalationActions, renderEscalation } from "./escalation.js";
 import { overdueActions, renderReminder } from "./overdue.js";
 import { saveFollowUp, type FollowUpState } from "./record.js";
@@ -12,7 +13,13 @@ import { saveFollowUp, type FollowUpState } from "./record.js";
  */
 export async function remindOverdue(
   gw: Gateway,
-  params: { followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState }>; now: Date; escalate?: Config["follow_up"]["escalate"] },
+  params: {
+    followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState }>;
+    now: Date;
+    escalate?: Config["follow_up"]["escalate"];
+    /** Which notifications the repository sends (an escalation is one). */
+    notify?: Config["notify"];
+  },
 ): Promise<number> {
   let reminders = 0;
   for (const action of overdueActions(params.followUps, params.now)) {
@@ -22,7 +29,7 @@ export async function remindOverdue(
       reminders++;
     }
   }
-  if (params.escalate) await escalateFollowUps(gw, { followUps: params.followUps, now: params.now, escalate: params.escalate });
+  if (params.escalate) await escalateFollowUps(gw, { followUps: params.followUps, now: params.now, escalate: params.escalate, notify: params.notify });
   return reminders;
 }
 
@@ -32,7 +39,7 @@ export async function remindOverdue(
  */
 async function escalateFollowUps(
   gw: Gateway,
-  params: { followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState }>; now: Date; escalate: Config["follow_up"]["escalate"] },
+  params: { followUps: ReadonlyArray<{ issue: IssueSummary; state: FollowUpState }>; now: Date; escalate: Config["follow_up"]["escalate"]; notify?: Config["notify"] },
 ): Promise<void> {
   for (const action of escalationActions(params.followUps, params)) {
     if (action.kind === "relabel") {
@@ -43,5 +50,8 @@ async function escalateFollowUps(
     await saveFollowUp(gw, { issue: action.issue, state });
     await addLabels(gw, action.issue.number, [APP_LABELS.escalated]);
     await createComment(gw, action.issue.number, renderEscalation(state, params));
+    if (params.notify) {
+      notify(gw, { notify: params.notify }, { kind: "escalation", repository: `${gw.owner}/${gw.repo}`, title: action.issue.title, url: action.issue.html_url, to: params.escalate.to });
+    }
   }
 }

@@ -11,6 +11,7 @@ import { evaluateOverride } from "./evaluate-override.js";
 import { commitMarkerFacts, markerPeople } from "./introducers.js";
 import { findCommitJustification } from "./find-justification.js";
 import { renderOverrideSummary } from "./render-override-summary.js";
+import { notify } from "../notifications/notify.js";
 
 /**
  * Commits that reached a production branch without a merged PR (SPEC section 4): with a marker,
@@ -26,7 +27,7 @@ export async function judgeDirectPush(
   const markers = collectMarkers({ commits }, config.markers);
   if (markers.length === 0) {
     if (!params.bypassReported) {
-      await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode);
+      await reportBypass(gw, { kind: "direct push", branch, sha: headSha, actor, at, details: [], commits }, config.bypass.direct_push, config.mode, config);
     }
     return;
   }
@@ -40,7 +41,7 @@ export async function judgeDirectPush(
   const decision = evaluateOverride({ markers, actor, fromFork: false, authorization, justification, justificationWhere: "commit", approval, config });
   const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });
   await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title: decision.title, summary });
-  const { created } = await openFollowUp(
+  const { issue, created } = await openFollowUp(
     gw,
     {
       sha: headSha,
@@ -59,5 +60,8 @@ export async function judgeDirectPush(
     },
     config,
   );
+  if (created) {
+    notify(gw, config, { kind: "override", repository: `${gw.owner}/${gw.repo}`, markers: markers.map((m) => m.name), change: `${headSha.slice(0, 7)} (direct push)`, by: actor, url: issue.html_url });
+  }
   if (created && decision.followUpItems.includes("retest")) await dispatchRetest(gw, { config, branch, sha: headSha });
 }

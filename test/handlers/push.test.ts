@@ -1,4 +1,5 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
+import { setNotifier } from "../../src/notifications/notifier.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BEFORE_SHA,
@@ -482,6 +483,21 @@ describe("direct push with a marker: an override", () => {
     expect(b[3]).toMatchObject({ conclusion: "success" });
     expect(b[3]?.output.summary).toContain("✅ **Incident**: incident [INC-77](https://pd.example.com/i/INC-77) named in the justification");
     expect(createdIssue(mock.requests)?.body).toContain("- **Incident:** [INC-77](https://pd.example.com/i/INC-77)");
+  });
+
+  test("NOTIFY_WEBHOOK_URL: one message for the override, linking its follow-up, sent without the handler waiting", async () => {
+    const sent: string[] = [];
+    setNotifier({ notify: (m) => void sent.push(m.text), drain: async () => undefined });
+    try {
+      const { probot } = createTestApp();
+      const mock = mockGitHub();
+      overrideMocks(mock);
+      await probot.receive(pushEvent({ commits: [JUSTIFIED] }));
+      expectAllCallsMade(mock);
+    } finally {
+      setNotifier(null);
+    }
+    expect(sent).toEqual([`:rotating_light: Override merged in ${REPO}: skip-tests in ${SHORT} (direct push) by alice. Follow-up: <https://github.com/Codertocat/Hello-World/issues/41|issue>`]);
   });
 
   test("no `Justification:` line in the commit body: the check fails and the follow-up says none was given", async () => {
