@@ -9,6 +9,7 @@ import { validate } from "@octokit/graphql-schema";
 import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
 import { APPROVALS_QUERY } from "../../src/github/pull-request-reviews.js";
+import { MERGED_PULL_REQUESTS_QUERY } from "../../src/github/merged-pull-requests.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
 
 const QUERIES: Record<string, string> = {
@@ -16,6 +17,7 @@ const QUERIES: Record<string, string> = {
   PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
   PipelineGuardProvenance: provenanceQuery(1),
   PipelineGuardApprovals: APPROVALS_QUERY,
+  PipelineGuardMergedPullRequests: MERGED_PULL_REQUESTS_QUERY,
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;

@@ -27,7 +27,7 @@ export const OVERRIDES: OverrideFact[] = [
   // 6: closed as not planned, without a reason.
   override({ repository: "acme/web", at: "2026-10-05T00:00:00.000Z", author: "carol", markers: ["emergency-deploy"], pr: 6, state: "closed", closedAt: "2026-10-06T00:00:00.000Z" }),
   // 7: the previous period.
-  override({ repository: "acme/api", at: "2026-08-01T00:00:00.000Z", author: "alice", markers: ["skip-tests"], pr: 0, state: "closed", closedAt: "2026-08-02T00:00:00.000Z", done: true }),
+  override({ repository: "acme/api", at: "2026-08-01T00:00:00.000Z", author: "alice", markers: ["skip-tests"], pr: 3, state: "closed", closedAt: "2026-08-02T00:00:00.000Z", done: true }),
   // 8: before both periods: in no figure.
   override({ repository: "acme/api", at: "2026-05-01T00:00:00.000Z", author: "alice", markers: ["skip-tests"], pr: 9 }),
 ];
