@@ -87,6 +87,7 @@ describe("validateConfig", () => {
         },
         deployments: { gate: false },
         commands: { allowed: { permission: "admin", teams: [], users: [] }, apply_workflow: "apply.yml" },
+        notify: { events: ["override", "drift"] },
       });
     });
 
