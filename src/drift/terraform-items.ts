@@ -40,6 +40,15 @@ function skippedDetails(skipped: readonly SkippedRun[], branch: string): string[
   ];
 }
 
+/**
+ * Whether the items leave the plan's silence unproven: no plan could be read, or the one read
+ * does not cover every resource. The scan then keeps the earlier Terraform items (their
+ * first-seen times and acceptances) instead of counting them resolved.
+ */
+export function planSilenceUnproven(items: readonly DriftItem[]): boolean {
+  return items.some((item) => item.id === WORKFLOW_ITEM || item.id === INCOMPLETE_ITEM);
+}
+
 /** Infrastructure drift from the newest plan, or an item that says why there is none to read. */
 export function terraformItems(params: { fetch: PlanFetch | NoTrustedRun; terraform: Config["drift"]["terraform"]; branch: string; now: Date }): DriftItem[] {
   const { fetch, terraform, branch, now } = params;

@@ -251,6 +251,30 @@ describe("infrastructure drift from the Terraform plan artifact", () => {
     expect(stateOf(body).items).toEqual({ "scan:terraform": { firstSeen: NOW.toISOString() }, "terraform:aws_instance.web": { firstSeen } });
   });
 
+  test("an incomplete (targeted) plan keeps the earlier Terraform items and their acceptances: its silence proves nothing (before: they were resolved)", async () => {
+    const mock = mockGitHub();
+    const firstSeen = "2026-03-02T00:00:00.000Z";
+    const acceptance = { by: "octo-lead", reason: "vendor hotfix, tracked in OPS-12", until: null, at: "2026-03-03T09:15:00.000Z" };
+    const state = driftState({
+      items: { "terraform:aws_db_instance.main": { firstSeen }, "terraform:aws_s3_bucket.logs": { firstSeen } },
+      accepted: { "terraform:aws_s3_bucket.logs": acceptance },
+    });
+    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: reportBody(state, "**1 open drift item**"), labels: [DRIFT_LABEL] })], activity: ACTIVITY });
+    mockPlan(mock.api, { zip: planZip("plan.targeted.json") });
+    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
+
+    const summary = await scanRepository(gateway().gw, loadedConfig(TERRAFORM), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(summary.newItems).toContain("terraform:incomplete");
+    const after = stateOf(bodyOf(writes(mock.requests)[0]).body);
+    expect(after.items["terraform:aws_db_instance.main"]).toEqual({ firstSeen });
+    expect(after.items["terraform:aws_s3_bucket.logs"]).toEqual({ firstSeen });
+    expect(after.accepted).toEqual({ "terraform:aws_s3_bucket.logs": acceptance });
+    const comment: string = bodyOf(writes(mock.requests)[1]).body;
+    expect(comment).not.toContain("aws_db_instance.main");
+  });
+
   test("dispatch: true dispatches the workflow on the branch after reading the newest run", async () => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: [quietReport()], activity: ACTIVITY });
