@@ -8,7 +8,7 @@ import { fetchRunPlan, runFact, type PlanFetch, type RawRun } from "../github/te
 import { workflowFileOf } from "../github/workflows.js";
 import { IMMUTABLE_CHECK_NAME, type ImmutableOutcome, type NotJudged } from "./immutable-outcome.js";
 import { judgeImmutablePlan } from "./judge-immutable-plan.js";
-import { renderImmutableCheck, type ImmutableDeferral } from "./render-immutable-check.js";
+import { renderImmutableCheck } from "./render-immutable-check.js";
 
 /** What the immutable check needs of a `workflow_run.completed` payload's run. */
 export type PlanRun = RawRun & {
@@ -86,7 +86,7 @@ async function judgeRun(gw: Gateway, params: { run: PlanRun; pr: RunPullRequest;
  * writes `Pipeline Guard: immutable infrastructure` on the head (1): 4 calls. A run for a commit
  * that is no longer the PR's head is ignored: the head's own run decides.
  */
-export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: Config; deferral?: (pr: RunPullRequest) => Promise<ImmutableDeferral | undefined> }): Promise<void> {
+export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: Config }): Promise<void> {
   const { run, config } = params;
   const headRepo = run.head_repository?.full_name.toLowerCase();
   if (!run.head_branch || !headRepo) return;
@@ -100,7 +100,6 @@ export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: 
     return;
   }
   const outcome = await judgeRun(gw, { run, pr, immutable: config.immutable });
-  const deferral = outcome.kind === "judged" && outcome.judgement.findings.length > 0 && params.deferral ? await params.deferral(pr) : undefined;
-  const check = renderImmutableCheck({ outcome, mode: config.mode, immutable: config.immutable, runUrl: run.html_url, deferral });
+  const check = renderImmutableCheck({ outcome, mode: config.mode, immutable: config.immutable, runUrl: run.html_url });
   await createCheckRun(gw, { headSha: run.head_sha, name: IMMUTABLE_CHECK_NAME, ...check });
 }

@@ -15,11 +15,6 @@ export interface ImmutableCheck {
   summary: string;
 }
 
-/** An allowed override of the PR that defers the rule (part of issue #13): the markers that allowed it. */
-export interface ImmutableDeferral {
-  markers: string[];
-}
-
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -100,15 +95,13 @@ function notJudgedText(why: NotJudged, immutable: Pick<Config["immutable"], "art
 /**
  * The `Pipeline Guard: immutable infrastructure` check of one PR head. Failures are `failure` in
  * enforce mode and `neutral` in report mode; a plan that was not read is never a success (fails
- * closed). An allowed override (`deferral`) turns judged findings into a success that names
- * them, each becoming the follow-up item "replace `ADDRESS` through the pipeline".
+ * closed).
  */
 export function renderImmutableCheck(params: {
   outcome: ImmutableOutcome;
   mode: Config["mode"];
   immutable: Pick<Config["immutable"], "artifact" | "file" | "plan_workflow">;
   runUrl: string;
-  deferral?: ImmutableDeferral;
 }): ImmutableCheck {
   const { outcome, mode, runUrl } = params;
   const failing: Conclusion = mode === "report" ? "neutral" : "failure";
@@ -145,17 +138,5 @@ export function renderImmutableCheck(params: {
     "",
     `${counted}. ${runLine}`,
   ];
-  if (params.deferral && judgement.findings.length > 0 && judgement.incomplete.length === 0) {
-    const markers = params.deferral.markers.map((marker) => inlineLiteral(`[${marker}]`, 60)).join(", ");
-    return {
-      conclusion: "success",
-      title: `Deferred by ${params.deferral.markers.length === 1 ? "the override" : "the overrides"} ${markers}: ${title}`,
-      summary: [
-        `An allowed ${markers} override defers the immutable rule: the follow-up issue asks to replace each resource through the pipeline after the merge.`,
-        "",
-        ...body,
-      ].join("\n"),
-    };
-  }
   return { conclusion: failing, title, summary: [...body, ...reportNote].join("\n") };
 }
