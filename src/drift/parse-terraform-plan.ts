@@ -441,10 +441,11 @@ function changeItem(entry: ResourceChange): DriftItem | null {
  * Terraform ([tf-src] "has changed", "has been deleted"); `["no-op"]` is a move (moveItem) or,
  * without one, nothing.
  */
-function driftItem(entry: ResourceChange): DriftItem | null {
+function driftItem(entry: ResourceChange, isImmutable: (resource: PlannedResource) => boolean): DriftItem | null {
   const kind = actionKind(entry.change.actions);
   const moved = movedFrom(entry);
   if (kind === "no-op") return moved ? moveItem(entry) : null;
+  if (isImmutable(plannedResource(entry))) return snowflakeItem(entry, kind);
   const { id, shown } = subjectOf(entry);
   const action = kind === "other" || kind === "read" ? entry.change.actions.map(actionText).join("+") : kind;
   const what =
@@ -457,6 +458,28 @@ function driftItem(entry: ResourceChange): DriftItem | null {
     title: `${shown} drifted (${action})${moved ? `, moved from ${inlineLiteral(moved)}` : ""}`,
     details: [what, ...describeChange(entry, kind)],
     fix: `Re-apply from the production branch through the pipeline to put it back as Git says, or rebuild it: ${replaceCommand(entry.address)}. If the change should stay, write it into the Terraform code through a pull request.`,
+  };
+}
+
+/**
+ * A `resource_drift` entry of an immutable resource (`immutable.resources`, issue #13): someone
+ * fixed it while it ran, which makes it a snowflake. It is not patched back: it is rebuilt from
+ * the production branch's code. Same id as any drift of the address, so acceptances carry over.
+ */
+function snowflakeItem(entry: ResourceChange, kind: ActionKind): DriftItem {
+  const { id, shown } = subjectOf(entry);
+  const moved = movedFrom(entry);
+  const what =
+    kind === "delete"
+      ? "Deleted outside Terraform: the object of the last applied state no longer exists."
+      : "Changed outside Terraform while it ran: it no longer is what the code builds.";
+  return {
+    id,
+    kind: "terraform",
+    title: `${shown} is a snowflake: an immutable resource ${kind === "delete" ? "deleted" : "changed"} by hand${moved ? `, moved from ${inlineLiteral(moved)}` : ""}`,
+    details: [what, "It is immutable (`immutable.resources`): it is replaced by a new one built from code, never patched back in place.", ...describeChange(entry, kind)],
+    fix: `Replace it through the pipeline: ${replaceCommand(entry.address)}. If the change should stay, write it into the Terraform code through a pull request; the replacement then builds it.`,
+    snowflake: true,
   };
 }
 
@@ -511,15 +534,16 @@ function shapeErrorText(error: z.ZodError): string {
  * and no-ops are skipped. One item per address: a resource both drifted and planned keeps its
  * drift title and gets the planned change in its details. Fails closed: a plan it cannot fully
  * read is an error for the caller to report, never an empty list; a plan that does not cover
- * every resource says so in `incomplete`.
+ * every resource says so in `incomplete`. `isImmutable`: the resources whose drift is a snowflake.
  */
-export function parseTerraformPlan(json: string): ParsedPlan {
+export function parseTerraformPlan(json: string, options: { isImmutable?: (resource: PlannedResource) => boolean } = {}): ParsedPlan {
   const read = readPlan(json);
   if (!read.ok) return read;
   const { plan } = read;
+  const isImmutable = options.isImmutable ?? (() => false);
   const items = new Map<string, DriftItem>();
   for (const entry of plan.resource_drift ?? []) {
-    const item = driftItem(entry);
+    const item = driftItem(entry, isImmutable);
     if (item && !items.has(item.id)) items.set(item.id, item);
   }
   for (const entry of plan.resource_changes ?? []) {

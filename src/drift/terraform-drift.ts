@@ -40,7 +40,7 @@ export async function terraformDriftItems(
   if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, branch);
   try {
     const fetch = await readTrustedPlan(gw, { terraform, branch, knownShas: params.knownShas });
-    return { items: terraformItems({ fetch, terraform, branch, now }), incomplete: [] };
+    return { items: terraformItems({ fetch, terraform, branch, now, immutable: params.config.immutable }), incomplete: [] };
   } catch (error) {
     const status = statusOf(error);
     if (status === undefined || status >= 500) throw error;
