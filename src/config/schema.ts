@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { immutableSchema } from "./immutable-schema.js";
 
 /**
  * The single source of the configuration's type, defaults and documentation
@@ -171,6 +172,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Immutable infrastructure on pull requests (issue #13). */
+    immutable: immutableSchema,
   })
   .strict();
 

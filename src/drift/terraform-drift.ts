@@ -40,7 +40,7 @@ export async function terraformDriftItems(
   if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, branch);
   try {
     const fetch = await readTrustedPlan(gw, { terraform, branch, knownShas: params.knownShas });
-    const items = terraformItems({ fetch, terraform, branch, now });
+    const items = terraformItems({ fetch, terraform, branch, now, immutable: params.config.immutable });
     // An unread or incomplete plan is silent about resources it does not cover: that silence
     // must not resolve the earlier items nor drop their acceptances.
     return { items, incomplete: planSilenceUnproven(items) ? ["terraform"] : [] };

@@ -2,6 +2,7 @@ import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { planEntry } from "../helpers/plans.js";
 import {
   DEFAULT_OPTIONS,
   DRIFT_LABEL,
@@ -141,6 +142,20 @@ describe("infrastructure drift from the Terraform plan artifact", () => {
     expect(body).toMatch(/ {2}- Changed attributes: .*`ingress`.*`tags.HotfixedBy`/);
     expect(body).toContain("`/pipeline-guard replace aws_security_group.app`");
     expect(bodyOf(writes(requests)[1]).body).toContain("- `aws_security_group.app` drifted (update) (`terraform:aws_security_group.app`)");
+  });
+
+  test("with immutable on, drift of an immutable resource is a snowflake, listed first with the replace command as its fix", async () => {
+    const plan = JSON.stringify({
+      format_version: "1.2",
+      planned_values: {},
+      resource_drift: [planEntry({ address: "aws_security_group.app", actions: ["update"] }), planEntry({ address: "aws_instance.web", actions: ["update"] })],
+    });
+    const { body, summary } = await scanCreating({ zip: artifactZip({ "plan.json": plan }), config: { ...TERRAFORM, immutable: { enabled: true } } });
+    expect(summary.newItems).toEqual(["terraform:aws_instance.web", "terraform:aws_security_group.app"]);
+    const snowflake = body.indexOf("- **`aws_instance.web` is a snowflake: an immutable resource changed by hand**");
+    expect(snowflake).toBeGreaterThan(body.indexOf("## Infrastructure (Terraform)"));
+    expect(snowflake).toBeLessThan(body.indexOf("- **`aws_security_group.app` drifted (update)**"));
+    expect(body).toContain("Replace it through the pipeline: `/pipeline-guard replace aws_instance.web`.");
   });
 
   test("replacements of several resources, one item each", async () => {

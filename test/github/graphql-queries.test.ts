@@ -9,11 +9,13 @@ import { validate } from "@octokit/graphql-schema";
 import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
+import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
 
 const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
   PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
   PipelineGuardProvenance: provenanceQuery(1),
+  PipelineGuardRunPullRequests: RUN_PULL_REQUESTS_QUERY,
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
