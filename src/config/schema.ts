@@ -1,5 +1,6 @@
 import { RE2JS } from "re2js";
 import { z } from "zod";
+import { immutableSchema } from "./immutable-schema.js";
 
 /**
  * The single source of the configuration's type, defaults and documentation
@@ -260,6 +261,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Immutable infrastructure on pull requests (issue #13). */
+    immutable: immutableSchema,
   })
   .strict();
 

@@ -25,12 +25,19 @@ export interface DriftItem {
   details: string[];
   /** How to fix it through the pipeline; markdown, already escaped. */
   fix: string;
+  /**
+   * An immutable resource changed by hand (issue #13): listed before the other items of its kind,
+   * since the fix is a rebuild, not a re-apply.
+   */
+  snowflake?: true;
 }
 
-/** Kind order, then id: the report and the state list items the same way at every scan. */
-export function compareDriftItems(a: Pick<DriftItem, "kind" | "id">, b: Pick<DriftItem, "kind" | "id">): number {
+/** Kind order, snowflakes first within a kind, then id: the report and the state list items the same way at every scan. */
+export function compareDriftItems(a: Pick<DriftItem, "kind" | "id" | "snowflake">, b: Pick<DriftItem, "kind" | "id" | "snowflake">): number {
   const byKind = DRIFT_KINDS.indexOf(a.kind) - DRIFT_KINDS.indexOf(b.kind);
   if (byKind !== 0) return byKind;
+  const bySnowflake = (b.snowflake ? 1 : 0) - (a.snowflake ? 1 : 0);
+  if (bySnowflake !== 0) return bySnowflake;
   // Code-unit order, not localeCompare: the same on every replica whatever its locale.
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -85,6 +85,11 @@ const resourceChangeSchema = z.object({
   previous_address: z.string().min(1).optional(),
   deposed: z.string().min(1).optional(),
   action_reason: z.string().optional(),
+  // [docs]: "mode can be "managed", for resources, or "data", for data resources"; `type` is the
+  // resource type. Optional: only the immutable check reads them, and it falls back on the address.
+  mode: z.string().optional(),
+  type: z.string().optional(),
+  module_address: z.string().optional(),
   change: changeSchema,
 });
 type ResourceChange = z.infer<typeof resourceChangeSchema>;
@@ -436,10 +441,11 @@ function changeItem(entry: ResourceChange): DriftItem | null {
  * Terraform ([tf-src] "has changed", "has been deleted"); `["no-op"]` is a move (moveItem) or,
  * without one, nothing.
  */
-function driftItem(entry: ResourceChange): DriftItem | null {
+function driftItem(entry: ResourceChange, isImmutable: (resource: PlannedResource) => boolean): DriftItem | null {
   const kind = actionKind(entry.change.actions);
   const moved = movedFrom(entry);
   if (kind === "no-op") return moved ? moveItem(entry) : null;
+  if (isImmutable(plannedResource(entry))) return snowflakeItem(entry, kind);
   const { id, shown } = subjectOf(entry);
   const action = kind === "other" || kind === "read" ? entry.change.actions.map(actionText).join("+") : kind;
   const what =
@@ -452,6 +458,28 @@ function driftItem(entry: ResourceChange): DriftItem | null {
     title: `${shown} drifted (${action})${moved ? `, moved from ${inlineLiteral(moved)}` : ""}`,
     details: [what, ...describeChange(entry, kind)],
     fix: `Re-apply from the production branch through the pipeline to put it back as Git says, or rebuild it: ${replaceCommand(entry.address)}. If the change should stay, write it into the Terraform code through a pull request.`,
+  };
+}
+
+/**
+ * A `resource_drift` entry of an immutable resource (`immutable.resources`, issue #13): someone
+ * fixed it while it ran, which makes it a snowflake. It is not patched back: it is rebuilt from
+ * the production branch's code. Same id as any drift of the address, so acceptances carry over.
+ */
+function snowflakeItem(entry: ResourceChange, kind: ActionKind): DriftItem {
+  const { id, shown } = subjectOf(entry);
+  const moved = movedFrom(entry);
+  const what =
+    kind === "delete"
+      ? "Deleted outside Terraform: the object of the last applied state no longer exists."
+      : "Changed outside Terraform while it ran: it no longer is what the code builds.";
+  return {
+    id,
+    kind: "terraform",
+    title: `${shown} is a snowflake: an immutable resource ${kind === "delete" ? "deleted" : "changed"} by hand${moved ? `, moved from ${inlineLiteral(moved)}` : ""}`,
+    details: [what, "It is immutable (`immutable.resources`): it is replaced by a new one built from code, never patched back in place.", ...describeChange(entry, kind)],
+    fix: `Replace it through the pipeline: ${replaceCommand(entry.address)}. If the change should stay, write it into the Terraform code through a pull request; the replacement then builds it.`,
+    snowflake: true,
   };
 }
 
@@ -506,9 +534,36 @@ function shapeErrorText(error: z.ZodError): string {
  * and no-ops are skipped. One item per address: a resource both drifted and planned keeps its
  * drift title and gets the planned change in its details. Fails closed: a plan it cannot fully
  * read is an error for the caller to report, never an empty list; a plan that does not cover
- * every resource says so in `incomplete`.
+ * every resource says so in `incomplete`. `isImmutable`: the resources whose drift is a snowflake.
  */
-export function parseTerraformPlan(json: string): ParsedPlan {
+export function parseTerraformPlan(json: string, options: { isImmutable?: (resource: PlannedResource) => boolean } = {}): ParsedPlan {
+  const read = readPlan(json);
+  if (!read.ok) return read;
+  const { plan } = read;
+  const isImmutable = options.isImmutable ?? (() => false);
+  const items = new Map<string, DriftItem>();
+  for (const entry of plan.resource_drift ?? []) {
+    const item = driftItem(entry, isImmutable);
+    if (item && !items.has(item.id)) items.set(item.id, item);
+  }
+  for (const entry of plan.resource_changes ?? []) {
+    const item = changeItem(entry);
+    if (!item) continue;
+    const drifted = items.get(item.id);
+    if (drifted) {
+      drifted.details.push(`The plan of the production branch also changes it: it ${plannedPhrase(entry, actionKind(entry.change.actions))}.`);
+    } else {
+      items.set(item.id, item);
+    }
+  }
+  return { ok: true, items: [...items.values()], incomplete: incompleteReasons(plan) };
+}
+
+/**
+ * The plan, within the bounds of SPEC section 10 rule 8 (bytes, nesting, tokens), of a supported
+ * format and shape. Fails closed: whatever cannot be fully read is an error, never an empty plan.
+ */
+function readPlan(json: string): { ok: true; plan: Plan } | { ok: false; error: string } {
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > MAX_PLAN_BYTES) return { ok: false, error: `plan JSON is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} bytes read` };
   const complexity = jsonComplexity(json, { maxNesting: MAX_PLAN_NESTING, maxTokens: MAX_PLAN_TOKENS });
@@ -531,21 +586,76 @@ export function parseTerraformPlan(json: string): ParsedPlan {
   if (plan.planned_values === undefined && plan.resource_changes === undefined && plan.resource_drift === undefined) {
     return { ok: false, error: "the JSON holds no plan (no planned_values, resource_changes or resource_drift): is it `terraform show -json` of a state?" };
   }
+  return { ok: true, plan: parsed.data };
+}
 
-  const items = new Map<string, DriftItem>();
-  for (const entry of plan.resource_drift ?? []) {
-    const item = driftItem(entry);
-    if (item && !items.has(item.id)) items.set(item.id, item);
-  }
-  for (const entry of plan.resource_changes ?? []) {
-    const item = changeItem(entry);
-    if (!item) continue;
-    const drifted = items.get(item.id);
-    if (drifted) {
-      drifted.details.push(`The plan of the production branch also changes it: it ${plannedPhrase(entry, actionKind(entry.change.actions))}.`);
-    } else {
-      items.set(item.id, item);
-    }
-  }
-  return { ok: true, items: [...items.values()], incomplete: incompleteReasons(plan) };
+/**
+ * One entry of a plan's `resource_changes` or `resource_drift`, as the immutable check reads it
+ * (issue #13): what happens to which resource, and the *names* of what changes, never a value.
+ */
+export interface PlannedResource {
+  address: string;
+  /** The address within its module: `aws_instance.this[0]` of `module.db.aws_instance.this[0]`. */
+  localAddress: string;
+  /** The resource type (`aws_instance`): the entry's `type`, else read from the address. */
+  type: string;
+  /** `data` for a data source, which the plan only reads. */
+  mode: "managed" | "data";
+  actions: string[];
+  previousAddress: string | null;
+  deposed: string | null;
+  actionReason: string | null;
+  /** The changed attribute names, rendered (escaped, sensitive and unknown ones marked); "" when none is visible. */
+  attributes: string;
+  /** What forces a replacement (`replace_paths`, cut at sensitive steps), rendered. */
+  replacePaths: string[];
+}
+
+export type PlanResources = { ok: true; changes: PlannedResource[]; drift: PlannedResource[]; incomplete: string[] } | { ok: false; error: string };
+
+/** One module step of an address: `module.db.`, `module.db[0].`, `module.db["a.b"].`. */
+const MODULE_STEP = /^module\.[A-Za-z0-9_-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\./;
+
+/** The address without its module path (Terraform's own module_address is used when present). */
+function localAddressOf(entry: ResourceChange): string {
+  const prefix = entry.module_address ? `${entry.module_address}.` : "";
+  if (prefix && entry.address.startsWith(prefix)) return entry.address.slice(prefix.length);
+  let rest = entry.address;
+  for (let step = MODULE_STEP.exec(rest); step; step = MODULE_STEP.exec(rest)) rest = rest.slice(step[0].length);
+  return rest;
+}
+
+function plannedResource(entry: ResourceChange): PlannedResource {
+  const localAddress = localAddressOf(entry);
+  const data = entry.mode === "data" || (entry.mode === undefined && localAddress.startsWith("data."));
+  const typeFromAddress = (data ? localAddress.slice("data.".length) : localAddress).split(".")[0] ?? "";
+  return {
+    address: entry.address,
+    localAddress,
+    type: entry.type ?? typeFromAddress,
+    mode: data ? "data" : "managed",
+    actions: entry.change.actions,
+    previousAddress: movedFrom(entry),
+    deposed: entry.deposed ?? null,
+    actionReason: entry.action_reason ?? null,
+    attributes: attributeList(changedAttributes(entry.change)),
+    replacePaths: replacePaths(entry.change),
+  };
+}
+
+/**
+ * The plan's entries one by one, read with the same bounds and rules as parseTerraformPlan (the
+ * drift scan's reader), for a check that judges each resource (src/immutable/). Fails closed the
+ * same way; `incomplete` says why the plan does not cover every resource.
+ */
+export function readPlanResources(json: string): PlanResources {
+  const read = readPlan(json);
+  if (!read.ok) return read;
+  const { plan } = read;
+  return {
+    ok: true,
+    changes: (plan.resource_changes ?? []).map(plannedResource),
+    drift: (plan.resource_drift ?? []).map(plannedResource),
+    incomplete: incompleteReasons(plan),
+  };
 }

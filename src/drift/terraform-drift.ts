@@ -6,7 +6,7 @@ import { dispatchWorkflow } from "../github/workflows.js";
 import { escapeInlineText } from "../markdown/escape-markdown.js";
 import type { PartItems } from "./protection-drift.js";
 import { scanProblem } from "./scan-problem.js";
-import { terraformItems } from "./terraform-items.js";
+import { planSilenceUnproven, terraformItems } from "./terraform-items.js";
 import { newestTrustedRun, type NoTrustedRun } from "./trusted-run.js";
 
 /**
@@ -40,7 +40,10 @@ export async function terraformDriftItems(
   if (terraform.dispatch) await dispatchPlan(gw, terraform.workflow, branch);
   try {
     const fetch = await readTrustedPlan(gw, { terraform, branch, knownShas: params.knownShas });
-    return { items: terraformItems({ fetch, terraform, branch, now }), incomplete: [] };
+    const items = terraformItems({ fetch, terraform, branch, now, immutable: params.config.immutable });
+    // An unread or incomplete plan is silent about resources it does not cover: that silence
+    // must not resolve the earlier items nor drop their acceptances.
+    return { items, incomplete: planSilenceUnproven(items) ? ["terraform"] : [] };
   } catch (error) {
     const status = statusOf(error);
     if (status === undefined || status >= 500) throw error;

@@ -4,6 +4,7 @@ import { escapeInlineText } from "../markdown/escape-markdown.js";
 import type { DriftItem } from "./drift-item.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { parseTerraformPlan } from "./parse-terraform-plan.js";
+import { isImmutableResource } from "../immutable/is-immutable-resource.js";
 import type { Distrust, NoTrustedRun, SkippedRun } from "./trusted-run.js";
 
 const WORKFLOW_ITEM = "terraform:workflow";
@@ -40,9 +41,25 @@ function skippedDetails(skipped: readonly SkippedRun[], branch: string): string[
   ];
 }
 
+/**
+ * Whether the items leave the plan's silence unproven: no plan could be read, or the one read
+ * does not cover every resource. The scan then keeps the earlier Terraform items (their
+ * first-seen times and acceptances) instead of counting them resolved.
+ */
+export function planSilenceUnproven(items: readonly DriftItem[]): boolean {
+  return items.some((item) => item.id === WORKFLOW_ITEM || item.id === INCOMPLETE_ITEM);
+}
+
 /** Infrastructure drift from the newest plan, or an item that says why there is none to read. */
-export function terraformItems(params: { fetch: PlanFetch | NoTrustedRun; terraform: Config["drift"]["terraform"]; branch: string; now: Date }): DriftItem[] {
-  const { fetch, terraform, branch, now } = params;
+export function terraformItems(params: {
+  fetch: PlanFetch | NoTrustedRun;
+  terraform: Config["drift"]["terraform"];
+  branch: string;
+  now: Date;
+  /** With `enabled`, drift of these resources is a snowflake (issue #13). */
+  immutable?: Pick<Config["immutable"], "enabled" | "resources">;
+}): DriftItem[] {
+  const { fetch, terraform, branch, now, immutable } = params;
   const workflow = inlineLiteral(terraform.workflow);
   const problem = (title: string, details: string[] = []): DriftItem[] => [
     { id: WORKFLOW_ITEM, kind: "scan", title, details, fix: `Run ${workflow} on ${inlineLiteral(branch)} (it must upload the artifact ${inlineLiteral(terraform.artifact)} holding ${inlineLiteral(terraform.file)}).` },
@@ -66,7 +83,7 @@ export function terraformItems(params: { fetch: PlanFetch | NoTrustedRun; terraf
     }
     case "plan": {
       const ageHours = (now.getTime() - new Date(fetch.run.updated_at).getTime()) / 3_600_000;
-      const parsed = parseTerraformPlan(fetch.text);
+      const parsed = parseTerraformPlan(fetch.text, immutable?.enabled ? { isImmutable: (resource) => isImmutableResource(resource, immutable.resources) } : {});
       const items: DriftItem[] = parsed.ok ? parsed.items : problem(`The plan could not be read: ${escapeInlineText(parsed.error)}`, [`run: ${fetch.run.html_url}`]);
       // Fails closed: what an incomplete plan lists is real, but its silence proves nothing, so
       // such a plan never reads as "no drift".

@@ -20,17 +20,18 @@ function fit(text: string): string {
  * which only this app can write on its own check run) carries what the app must remember of the
  * commit; it is never cut, since a cut memory would not parse: its writer keeps it under the limit.
  */
-export async function createCheckRun(gw: Gateway, params: { headSha: string; conclusion: Conclusion; title: string; summary: string; text?: string }): Promise<void> {
+export async function createCheckRun(gw: Gateway, params: { headSha: string; conclusion: Conclusion; title: string; summary: string; text?: string; name?: string }): Promise<void> {
   const output = { title: params.title.slice(0, 255), summary: fit(params.summary), ...(params.text === undefined ? {} : { text: params.text }) };
   await write(
     gw,
     "create check run",
-    { sha: params.headSha, conclusion: params.conclusion, title: params.title },
+    { sha: params.headSha, conclusion: params.conclusion, title: params.title, ...(params.name === undefined ? {} : { name: params.name }) },
     () =>
       gw.octokit.rest.checks.create({
         owner: gw.owner,
         repo: gw.repo,
-        name: CHECK_NAME,
+        // Another check of the app's (`Pipeline Guard: immutable infrastructure`) names itself.
+        name: params.name ?? CHECK_NAME,
         head_sha: params.headSha,
         status: "completed",
         conclusion: params.conclusion,

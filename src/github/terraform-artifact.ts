@@ -56,7 +56,7 @@ export type PlanFetch =
   | { kind: "unreadable"; run: WorkflowRunFact; error: string }
   | { kind: "plan"; run: WorkflowRunFact; text: string };
 
-type RawRun = {
+export type RawRun = {
   id: number;
   conclusion?: string | null;
   status?: string | null;
@@ -69,7 +69,7 @@ type RawRun = {
   head_repository?: { id: number } | null;
 };
 
-function runFact(run: RawRun): WorkflowRunFact {
+export function runFact(run: RawRun): WorkflowRunFact {
   const repositoryId = run.repository?.id;
   const headRepositoryId = run.head_repository?.id;
   return {

@@ -45,7 +45,7 @@ describe("pipeline-guard schema", () => {
   test("has every top-level key of the configuration", async () => {
     const schema = await printedSchema();
     expect(Object.keys(schema.properties ?? {}).sort()).toEqual(
-      ["_extends", "mode", "production", "markers", "overrides", "follow_up", "bypass", "drift", "deployments", "commands", "notify"].sort(),
+      ["_extends", "mode", "production", "markers", "overrides", "follow_up", "bypass", "drift", "deployments", "commands", "notify", "immutable"].sort(),
     );
   });
 

@@ -20,6 +20,20 @@ describe("pipeline-guard validate", () => {
     expect(io.err).toEqual([]);
   });
 
+  test("the immutable keys are accepted, and bad ones rejected with their key paths", async () => {
+    const good = captureIo({ "p.yml": "immutable:\n  enabled: true\n  resources: [aws_instance, module.db.*]\n  plan_workflow: plan.yml\n  create_before_destroy: false\n" });
+    expect(await runCli(["validate", "p.yml"], good)).toBe(0);
+    expect(good.out).toEqual(["p.yml: valid"]);
+    const bad = captureIo({ "p.yml": "immutable:\n  enabled: yes please\n  resources: [\"\"]\n  create_before_destroy: 1\n  planworkflow: plan.yml\n" });
+    expect(await runCli(["validate", "p.yml"], bad)).toBe(1);
+    expect(bad.out).toEqual([
+      "p.yml: immutable.enabled: expected true or false, got a string",
+      "p.yml: immutable.resources[0]: must not be empty",
+      "p.yml: immutable.create_before_destroy: expected true or false, got a number",
+      "p.yml: immutable.planworkflow: unknown key",
+    ]);
+  });
+
   test("the default file is .github/pipeline-guard.yml", async () => {
     const io = captureIo({ ".github/pipeline-guard.yml": "mode: report\n" });
     expect(await runCli(["validate"], io)).toBe(0);

@@ -88,6 +88,18 @@ describe("validateConfig", () => {
         deployments: { gate: false },
         commands: { allowed: { permission: "admin", teams: [], users: [] }, apply_workflow: "apply.yml" },
         notify: { events: ["override", "drift"] },
+        immutable: { enabled: true, resources: ["aws_instance", "module.db.*"], plan_workflow: "plan.yml", artifact: "pr-plan", file: "tfplan.json", create_before_destroy: false },
+      });
+    });
+
+    test("immutable is off by default, with the issue's resource globs", () => {
+      expect(validateConfig({}).config.immutable).toEqual({
+        enabled: false,
+        resources: ["aws_instance.*", "aws_launch_template.*", "google_compute_instance.*", "azurerm_linux_virtual_machine.*"],
+        plan_workflow: "",
+        artifact: "terraform-plan",
+        file: "plan.json",
+        create_before_destroy: true,
       });
     });
 
@@ -136,6 +148,12 @@ describe("validateConfig", () => {
       ["an unknown key inside a marker", { markers: { "skip-tests": { followup: ["retest"] } } }, ["markers.skip-tests.followup: unknown key"]],
       ["a marker that is not a mapping", { markers: { "skip-tests": "off" } }, ["markers.skip-tests: expected a mapping, got a string"]],
       ["markers as a list", { markers: ["skip-tests"] }, ["markers: expected a mapping, got a list"]],
+      ["immutable.enabled not a boolean", { immutable: { enabled: "yes" } }, ["immutable.enabled: expected true or false, got a string"]],
+      ["immutable.resources not a list", { immutable: { resources: "aws_instance.*" } }, ["immutable.resources: expected a list, got a string"]],
+      ["an empty immutable resource glob", { immutable: { resources: ["aws_instance.*", ""] } }, ["immutable.resources[1]: must not be empty"]],
+      ["an empty immutable artifact", { immutable: { artifact: "" } }, ["immutable.artifact: must not be empty"]],
+      ["immutable.create_before_destroy not a boolean", { immutable: { create_before_destroy: 1 } }, ["immutable.create_before_destroy: expected true or false, got a number"]],
+      ["an unknown key under immutable", { immutable: { plan_workflows: "plan.yml" } }, ["immutable.plan_workflows: unknown key"]],
       [
         "a marker name with odd characters",
         { markers: { "skip!": {} } },

@@ -2,6 +2,7 @@ import type nock from "nock";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { scanRepository } from "../../src/drift/scan-repository.js";
 import { expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { planEntry } from "../helpers/plans.js";
 import {
   DEFAULT_OPTIONS,
   DRIFT_LABEL,
@@ -143,6 +144,20 @@ describe("infrastructure drift from the Terraform plan artifact", () => {
     expect(bodyOf(writes(requests)[1]).body).toContain("- `aws_security_group.app` drifted (update) (`terraform:aws_security_group.app`)");
   });
 
+  test("with immutable on, drift of an immutable resource is a snowflake, listed first with the replace command as its fix", async () => {
+    const plan = JSON.stringify({
+      format_version: "1.2",
+      planned_values: {},
+      resource_drift: [planEntry({ address: "aws_security_group.app", actions: ["update"] }), planEntry({ address: "aws_instance.web", actions: ["update"] })],
+    });
+    const { body, summary } = await scanCreating({ zip: artifactZip({ "plan.json": plan }), config: { ...TERRAFORM, immutable: { enabled: true } } });
+    expect(summary.newItems).toEqual(["terraform:aws_instance.web", "terraform:aws_security_group.app"]);
+    const snowflake = body.indexOf("- **`aws_instance.web` is a snowflake: an immutable resource changed by hand**");
+    expect(snowflake).toBeGreaterThan(body.indexOf("## Infrastructure (Terraform)"));
+    expect(snowflake).toBeLessThan(body.indexOf("- **`aws_security_group.app` drifted (update)**"));
+    expect(body).toContain("Replace it through the pipeline: `/pipeline-guard replace aws_instance.web`.");
+  });
+
   test("replacements of several resources, one item each", async () => {
     const { summary, body } = await scanCreating({ zip: planZip("plan.replace.json") });
     expect(summary.newItems).toEqual(["terraform:aws_instance.prod_db", "terraform:module.edge.aws_lb.this[0]"]);
@@ -249,6 +264,30 @@ describe("infrastructure drift from the Terraform plan artifact", () => {
     const body: string = bodyOf(writes(mock.requests)[0]).body;
     expect(body).toContain("- **The Terraform plan could not be read (404)**");
     expect(stateOf(body).items).toEqual({ "scan:terraform": { firstSeen: NOW.toISOString() }, "terraform:aws_instance.web": { firstSeen } });
+  });
+
+  test("an incomplete (targeted) plan keeps the earlier Terraform items and their acceptances: its silence proves nothing (before: they were resolved)", async () => {
+    const mock = mockGitHub();
+    const firstSeen = "2026-03-02T00:00:00.000Z";
+    const acceptance = { by: "octo-lead", reason: "vendor hotfix, tracked in OPS-12", until: null, at: "2026-03-03T09:15:00.000Z" };
+    const state = driftState({
+      items: { "terraform:aws_db_instance.main": { firstSeen }, "terraform:aws_s3_bucket.logs": { firstSeen } },
+      accepted: { "terraform:aws_s3_bucket.logs": acceptance },
+    });
+    mockScanReads(mock.api, { reportIssues: [issue({ number: 7, title: "Configuration drift report", body: reportBody(state, "**1 open drift item**"), labels: [DRIFT_LABEL] })], activity: ACTIVITY });
+    mockPlan(mock.api, { zip: planZip("plan.targeted.json") });
+    mock.api.patch(`${REPO_PATH}/issues/7`).reply(200, {}).post(`${REPO_PATH}/issues/7/comments`).reply(201, {});
+
+    const summary = await scanRepository(gateway().gw, loadedConfig(TERRAFORM), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(summary.newItems).toContain("terraform:incomplete");
+    const after = stateOf(bodyOf(writes(mock.requests)[0]).body);
+    expect(after.items["terraform:aws_db_instance.main"]).toEqual({ firstSeen });
+    expect(after.items["terraform:aws_s3_bucket.logs"]).toEqual({ firstSeen });
+    expect(after.accepted).toEqual({ "terraform:aws_s3_bucket.logs": acceptance });
+    const comment: string = bodyOf(writes(mock.requests)[1]).body;
+    expect(comment).not.toContain("aws_db_instance.main");
   });
 
   test("dispatch: true dispatches the workflow on the branch after reading the newest run", async () => {

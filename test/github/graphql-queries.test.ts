@@ -11,6 +11,7 @@ import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
 import { APPROVALS_QUERY } from "../../src/github/pull-request-reviews.js";
 import { MERGED_PULL_REQUESTS_QUERY } from "../../src/github/merged-pull-requests.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
+import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
 
 const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
@@ -18,6 +19,7 @@ const QUERIES: Record<string, string> = {
   PipelineGuardProvenance: provenanceQuery(1),
   PipelineGuardApprovals: APPROVALS_QUERY,
   PipelineGuardMergedPullRequests: MERGED_PULL_REQUESTS_QUERY,
+  PipelineGuardRunPullRequests: RUN_PULL_REQUESTS_QUERY,
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;

@@ -240,7 +240,6 @@ describe("runs that are not the app's retest", () => {
     ["a run triggered by a person", { triggeringActor: { login: "alice", type: "User" } }],
     ["a run without a triggering actor", { triggeringActor: null }],
     ["a run of the `push` event", { event: "push" }],
-    ["a run of a `pull_request`", { event: "pull_request" }],
     ["a cancelled run", { conclusion: "cancelled" }],
     ["a skipped run", { conclusion: "skipped" }],
     ["a neutral run", { conclusion: "neutral" }],
@@ -252,6 +251,16 @@ describe("runs that are not the app's retest", () => {
     await probot.receive(workflowRunEvent(options as Parameters<typeof workflowRunEvent>[0]));
     expectAllCallsMade(mock);
     expect(mock.requests).toHaveLength(0);
+  });
+
+  test("a run of a `pull_request`: the configuration read only (for `immutable.plan_workflow`), none while it is cached", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, CONFIG, RAW);
+    await probot.receive(workflowRunEvent({ event: "pull_request" }));
+    await probot.receive(workflowRunEvent({ event: "pull_request" }));
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL]);
   });
 
   test("ci.yml dispatched by another bot: no follow-up is touched", async () => {

@@ -22,6 +22,25 @@ function best(text: string, source: MarkerSource, runs = 3): { ms: number; resul
   return { ms, result };
 }
 
+/**
+ * The time one plain pass over `text` takes right now (best of 5): a shared CI machine can be
+ * several times slower than usual, for the parser and this pass alike. The parser may take
+ * `LIMIT_MS`, or 40 such passes when the machine is that slow: a parser that backtracks takes
+ * thousands of passes on these inputs, so the bound still catches it.
+ */
+function plainPassMs(text: string): number {
+  let ms = Infinity;
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    let brackets = 0;
+    for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) === 91) brackets++;
+    ms = Math.min(ms, performance.now() - started);
+    if (brackets < 0) throw new Error("unreachable");
+  }
+  return ms;
+}
+const PASSES_ALLOWED = 40;
+
 type Expected = string[] | Partial<Record<MarkerSource, string[]>>;
 const namesFor = (expected: Expected, source: MarkerSource): string[] =>
   Array.isArray(expected) ? expected : (expected[source] ?? []);
@@ -59,11 +78,11 @@ const HOSTILE: [string, string, Expected][] = [
 
 describe("parseMarkers on 1 MB hostile inputs", () => {
   describe.each(SOURCES)("%s", (source) => {
-    it.each(HOSTILE)(`%s: right, in under ${LIMIT_MS} ms`, (_name, text, expected) => {
+    it.each(HOSTILE)(`%s: right, in under ${LIMIT_MS} ms (or ${PASSES_ALLOWED} plain passes on a slow machine)`, (_name, text, expected) => {
       expect(text.length).toBeGreaterThanOrEqual(MB - 20);
       const { ms, result } = best(text, source);
       expect(result.map((match) => match.name)).toEqual(namesFor(expected, source));
-      expect(ms).toBeLessThan(LIMIT_MS);
+      expect(ms).toBeLessThan(Math.max(LIMIT_MS, PASSES_ALLOWED * plainPassMs(text)));
     });
   });
 

@@ -1,0 +1,23 @@
+import type { ImmutableJudgement } from "./judge-immutable-plan.js";
+
+/** The check run's name (SPEC section 11). */
+export const IMMUTABLE_CHECK_NAME = "Pipeline Guard: immutable infrastructure";
+
+/** Why the plan of a PR's run was not judged: each is a failure in enforce mode, neutral in report mode. */
+export type NotJudged =
+  | { kind: "run-failed"; conclusion: string }
+  | { kind: "no-artifact" }
+  | { kind: "no-file" }
+  | { kind: "too-large"; what: "artifact" | "file"; bytes: number; limit: number }
+  | { kind: "unreadable-artifact"; error: string }
+  | { kind: "unreadable-plan"; error: string }
+  /** The PR changes the workflow (or a workflow it calls) whose artifact would be judged. */
+  | { kind: "workflow-changed"; path: string }
+  /** The PR changes more files than one call lists, none of the listed being the workflow. */
+  | { kind: "files-unknown"; changedFiles: number; listed: number }
+  /** The run comes from a fork: its author controls the workflow and what it uploads. */
+  | { kind: "fork"; headRepo: string | null }
+  /** An error of GitHub's while reading (a 5xx, a 403): nothing was checked. */
+  | { kind: "error"; message: string };
+
+export type ImmutableOutcome = { kind: "judged"; judgement: ImmutableJudgement } | { kind: "not-judged"; why: NotJudged };

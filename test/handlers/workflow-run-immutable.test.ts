@@ -1,0 +1,313 @@
+import { forgetAllConfigs } from "../../src/config/config-cache.js";
+import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
+import { REPO, workflowRunEvent } from "../helpers/payloads.js";
+import { bodies, callList } from "../helpers/github-replies.js";
+import { artifactZip } from "../helpers/scan-github.js";
+import { planJson, type PlanEntry } from "../helpers/plans.js";
+
+setUpNock();
+beforeEach(() => forgetAllConfigs());
+
+const HEAD = "0123456789abcdef0123456789abcdef01234567";
+const OLD_HEAD = "fedcba9876543210fedcba9876543210fedcba98";
+const RUN_ID = 4242;
+const RUN_URL = `https://github.com/${REPO}/actions/runs/${RUN_ID}`;
+const CHECK_NAME = "Pipeline Guard: immutable infrastructure";
+const CONFIG = "production:\n  branches: [master]\nimmutable:\n  enabled: true\n  plan_workflow: plan.yml\n";
+const REPORT_CONFIG = `mode: report\n${CONFIG}`;
+const CONFIG_CALL = `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`;
+const BUDGET_CALLS = ["POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `GET /repos/${REPO}/actions/artifacts/55/zip`, `POST /repos/${REPO}/check-runs`];
+
+interface PullOptions {
+  headSha?: string;
+  baseRef?: string;
+  headRepo?: string | null;
+  isCrossRepository?: boolean;
+  files?: string[];
+  changedFiles?: number;
+}
+
+function pull(options: PullOptions = {}) {
+  const files = options.files ?? ["main.tf"];
+  return {
+    number: 12,
+    headRefOid: options.headSha ?? HEAD,
+    baseRefName: options.baseRef ?? "master",
+    isCrossRepository: options.isCrossRepository ?? false,
+    headRepository: options.headRepo === null ? null : { nameWithOwner: options.headRepo ?? REPO },
+    changedFiles: options.changedFiles ?? files.length,
+    files: { nodes: files.map((path) => ({ path })) },
+  };
+}
+
+/** A completed `pull_request` run of plan.yml on the PR's head, in the repository itself unless `fork` is given. */
+function planRun(options: { conclusion?: string; headSha?: string; fork?: string; referenced?: string[]; path?: string } = {}) {
+  const event = workflowRunEvent({ event: "pull_request", path: options.path ?? ".github/workflows/plan.yml", headSha: options.headSha ?? HEAD, headBranch: "bigger-web", runId: RUN_ID, conclusion: options.conclusion });
+  const run = event.payload.workflow_run as unknown as Record<string, unknown>;
+  if (options.fork) run.head_repository = { ...(run.head_repository as object), id: 999, full_name: options.fork };
+  if (options.referenced) run.referenced_workflows = options.referenced.map((path) => ({ path, sha: HEAD, ref: "refs/heads/main" }));
+  return event;
+}
+
+function mockConfig(api: ReturnType<typeof mockGitHub>["api"], config = CONFIG) {
+  api.get(CONFIG_PATH(REPO)).reply(200, config, RAW);
+}
+
+function mockPulls(api: ReturnType<typeof mockGitHub>["api"], pulls: ReturnType<typeof pull>[]) {
+  api
+    .post("/graphql", (body: { query: string; variables: Record<string, unknown> }) => body.query.includes("PipelineGuardRunPullRequests") && body.variables.branch === "bigger-web")
+    .reply(200, { data: { repository: { defaultBranchRef: { name: "master" }, pullRequests: { nodes: pulls } } } });
+}
+
+function mockPlan(api: ReturnType<typeof mockGitHub>["api"], plan: string | Buffer | null) {
+  const zip = plan === null ? null : typeof plan === "string" ? artifactZip({ "plan.json": plan }) : plan;
+  api
+    .get(`/repos/${REPO}/actions/runs/${RUN_ID}/artifacts`)
+    .query(true)
+    .reply(200, zip ? { total_count: 1, artifacts: [{ id: 55, name: "terraform-plan", size_in_bytes: zip.length, expired: false }] } : { total_count: 0, artifacts: [] });
+  if (zip) api.get(`/repos/${REPO}/actions/artifacts/55/zip`).reply(200, zip, { "content-type": "application/zip" });
+}
+
+function mockCheck(api: ReturnType<typeof mockGitHub>["api"]) {
+  api.post(`/repos/${REPO}/check-runs`).reply(201, { id: 1 });
+}
+
+/** The one check run written: name, head, conclusion and output. */
+function writtenCheck(mock: ReturnType<typeof mockGitHub>) {
+  const check = bodies(mock.requests).at(-1) as { name: string; head_sha: string; status: string; conclusion: string; output: { title: string; summary: string } };
+  expect(check.name).toBe(CHECK_NAME);
+  expect(check.head_sha).toBe(HEAD);
+  expect(check.status).toBe("completed");
+  return check;
+}
+
+/** The whole judgement of one plan: config, PR, artifacts, download, check. */
+async function judgePlan(entries: PlanEntry[], config = CONFIG) {
+  const { probot } = createTestApp();
+  const mock = mockGitHub();
+  mockConfig(mock.api, config);
+  mockPulls(mock.api, [pull()]);
+  mockPlan(mock.api, planJson(entries));
+  mockCheck(mock.api);
+  await probot.receive(planRun());
+  expectAllCallsMade(mock);
+  // The budget: at most 4 calls to read and judge one plan (runs → PR, artifacts, download, check run), besides the configuration.
+  expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS]);
+  return writtenCheck(mock);
+}
+
+describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
+  test("an in-place update of a matching resource fails, naming the address and the changed attribute names, never values", async () => {
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"], before: { instance_type: "t3.small", user_data: "s3cr3t-old" }, after: { instance_type: "t3.medium", user_data: "s3cr3t-new" } }]);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("`aws_instance.web` would be patched in place");
+    expect(check.output.summary).toContain("- `aws_instance.web` would be **updated in place** (patched while it runs). Changed attributes: `instance_type`, `user_data`.");
+    expect(check.output.summary).toContain("`terraform apply -replace=aws_instance.web`");
+    expect(check.output.summary).toContain("`/pipeline-guard replace aws_instance.web`");
+    expect(check.output.summary).toContain(RUN_URL);
+    expect(JSON.stringify(check)).not.toMatch(/t3\.small|t3\.medium|s3cr3t/);
+  });
+
+  test("a replacement that destroys first fails, with the lifecycle block to add", async () => {
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete", "create"], replacePaths: [["ami"]] }]);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("`aws_instance.web` would be destroyed before its replacement");
+    expect(check.output.summary).toContain("would be **destroyed before its replacement is created**");
+    expect(check.output.summary).toContain("  ```hcl\n  lifecycle {\n    create_before_destroy = true\n  }\n  ```");
+  });
+
+  test("a replacement that creates first passes, saying how many resources were checked", async () => {
+    const check = await judgePlan([
+      { address: "aws_instance.web", actions: ["create", "delete"] },
+      { address: "aws_security_group.web", actions: ["no-op"] },
+      { address: "data.aws_ami.ubuntu", actions: ["read"] },
+    ]);
+    expect(check.conclusion).toBe("success");
+    expect(check.output.title).toBe("No immutable resource is patched in place: 2 resources checked, 1 of them immutable (`immutable.resources`)");
+  });
+
+  test("a resource that does not match, updated in place, passes", async () => {
+    const check = await judgePlan([{ address: "aws_security_group.web", actions: ["update"] }]);
+    expect(check.conclusion).toBe("success");
+    expect(check.output.title).toBe("No immutable resource is patched in place: 1 resource checked, 0 of them immutable (`immutable.resources`)");
+  });
+
+  test("a module's instance updated in place fails under its full address", async () => {
+    const check = await judgePlan([{ address: "module.db.aws_instance.this[0]", actions: ["update"] }]);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("`module.db.aws_instance.this[0]` would be patched in place");
+    expect(check.output.summary).toContain("`terraform apply -replace='module.db.aws_instance.this[0]'`");
+  });
+
+  test("a resource that is only deleted passes", async () => {
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete"] }]);
+    expect(check.conclusion).toBe("success");
+  });
+
+  test("several findings: one title that counts them, each listed", async () => {
+    const check = await judgePlan([
+      { address: "aws_instance.web", actions: ["update"] },
+      { address: "aws_launch_template.web", actions: ["delete", "create"] },
+    ]);
+    expect(check.output.title).toBe("2 immutable resources would be patched in place or destroyed first");
+    expect(check.output.summary).toContain("`aws_instance.web`");
+    expect(check.output.summary).toContain("`aws_launch_template.web`");
+  });
+
+  test("report mode: a finding ends neutral and says what enforce mode would do", async () => {
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"] }], REPORT_CONFIG);
+    expect(check.conclusion).toBe("neutral");
+    expect(check.output.summary).toContain("Report mode: this check ends neutral; in enforce mode it would fail.");
+  });
+
+  test("an incomplete plan (-target) fails: its silence proves nothing", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()]);
+    mockPlan(mock.api, planJson([{ address: "aws_security_group.web", actions: ["update"] }], { complete: false }));
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    const check = writtenCheck(mock);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("The plan is incomplete: immutable resources cannot be checked");
+  });
+
+  describe("a plan that cannot be judged: failure in enforce mode, neutral in report mode, saying which", () => {
+    test.each([
+      ["a failed run", { conclusion: "failure" }, null, "The plan workflow's run ended failure: nothing was checked", [CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]],
+      ["a missing artifact", {}, null, "The plan workflow's run has no artifact `terraform-plan`: nothing was checked", [CONFIG_CALL, "POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `POST /repos/${REPO}/check-runs`]],
+      ["an unreadable plan", {}, "{not json", "The plan could not be read: nothing was checked", [CONFIG_CALL, ...BUDGET_CALLS]],
+      ["a plan nested too deep", {}, "[".repeat(70), "The plan could not be read: nothing was checked", [CONFIG_CALL, ...BUDGET_CALLS]],
+    ] as const)("%s", async (_name, runOptions, plan, title, calls) => {
+      for (const [config, conclusion] of [[CONFIG, "failure"], [REPORT_CONFIG, "neutral"]] as const) {
+        forgetAllConfigs();
+        const { probot } = createTestApp();
+        const mock = mockGitHub();
+        mockConfig(mock.api, config);
+        mockPulls(mock.api, [pull()]);
+        if (!("conclusion" in runOptions)) mockPlan(mock.api, plan);
+        mockCheck(mock.api);
+        await probot.receive(planRun(runOptions));
+        expectAllCallsMade(mock);
+        expect(callList(mock.requests)).toEqual(calls);
+        const check = writtenCheck(mock);
+        expect(check.conclusion).toBe(conclusion);
+        expect(check.output.title).toBe(title);
+      }
+    });
+
+    test("an error of GitHub's while reading the artifacts: the check still completes, failing", async () => {
+      const { probot } = createTestApp();
+      const mock = mockGitHub();
+      mockConfig(mock.api);
+      mockPulls(mock.api, [pull()]);
+      mock.api.get(`/repos/${REPO}/actions/runs/${RUN_ID}/artifacts`).query(true).reply(502, { message: "Bad gateway" });
+      mockCheck(mock.api);
+      await probot.receive(planRun());
+      expectAllCallsMade(mock);
+      const check = writtenCheck(mock);
+      expect(check.conclusion).toBe("failure");
+      expect(check.output.title).toBe("Could not be checked");
+      expect(check.output.summary).toContain("HTTP 502");
+    });
+  });
+
+  test("the PR changes the plan workflow file: fails closed without downloading the plan", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull({ files: ["main.tf", ".github/workflows/plan.yml"] })]);
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
+    const check = writtenCheck(mock);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("The plan comes from a workflow this PR changes; a maintainer must review it");
+    expect(check.output.summary).toContain("This PR changes `.github/workflows/plan.yml`, which made the plan");
+  });
+
+  test("the PR changes a reusable workflow of this repository that the plan workflow calls: fails closed", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull({ files: [".github/workflows/terraform.yml"] })]);
+    mockCheck(mock.api);
+    await probot.receive(planRun({ referenced: [`${REPO}/.github/workflows/terraform.yml@refs/heads/main`, "hashicorp/actions/.github/workflows/x.yml@v1"] }));
+    expectAllCallsMade(mock);
+    expect(writtenCheck(mock).output.summary).toContain("This PR changes `.github/workflows/terraform.yml`");
+  });
+
+  test("a PR of more files than one call lists, none of them the workflow: fails closed", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull({ files: Array.from({ length: 100 }, (_, i) => `modules/m${i}.tf`), changedFiles: 240 })]);
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    const check = writtenCheck(mock);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("The plan comes from a workflow this PR may change; a maintainer must review it");
+  });
+
+  test("a fork PR's run: its plan is never downloaded, and the check fails closed", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull({ headRepo: "mallory/Hello-World", isCrossRepository: true })]);
+    mockCheck(mock.api);
+    await probot.receive(planRun({ fork: "mallory/Hello-World" }));
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
+    const check = writtenCheck(mock);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("The plan comes from a fork's run: it is not read");
+    expect(check.output.summary).toContain("`mallory/Hello-World`");
+  });
+
+  test("a fork's run on the same commit as this repository's PR is not that PR's plan: nothing is written", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()]);
+    await probot.receive(planRun({ fork: "mallory/Hello-World" }));
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+  });
+
+  test("a run for a SHA that is no longer the PR's head is ignored: no artifact read, no check", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()]);
+    await probot.receive(planRun({ headSha: OLD_HEAD }));
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+    expect(logs.some((line) => line.msg === "plan run for a commit that is no longer the PR's head: ignored")).toBe(true);
+  });
+
+  test("a PR into a branch that is not production: nothing is written", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull({ baseRef: "develop" })]);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+  });
+
+  test.each([
+    ["immutable off (the default)", "production:\n  branches: [master]\n", {}],
+    ["another workflow's run", CONFIG, { path: ".github/workflows/ci.yml" }],
+  ] as const)("%s: the configuration read only", async (_name, config, options) => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api, config);
+    await probot.receive(planRun(options));
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL]);
+  });
+});
