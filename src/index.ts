@@ -7,6 +7,7 @@ import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/dri
 import { handleIssueClosed, handleIssueEdited, handleIssueUnlabeled } from "./handlers/issues.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
+import { handlePullRequestReview } from "./handlers/pull-request-review.js";
 import { handlePush } from "./handlers/push.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 
@@ -31,6 +32,9 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
         "pull_request.closed",
       ],
       (context) => handlePullRequest(context, appLogin),
+    );
+    app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], (context) =>
+      handlePullRequestReview(context, appLogin),
     );
     app.on("push", (context) => handlePush(context, appLogin));
     app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));

@@ -4,6 +4,7 @@ import { PAUSE_BETWEEN_REPOSITORIES_MS } from "../drift/drift-schedule.js";
 import { appLoginResolver } from "../github/app-identity.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+import { notifier } from "../notifications/notifier.js";
 
 const NAME = "scan";
 const SYNOPSIS = "scan [--repo OWNER/NAME]";
@@ -65,6 +66,8 @@ export function createScanCommand(deps: { env?: NodeJS.ProcessEnv; createApp?: (
         io.stderr(`pipeline-guard ${NAME}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
         return EXIT_INVALID;
       }
+      // The scan's notifications (new drift items, records made) are sent before the process exits.
+      await notifier().drain();
       for (const outcome of outcomes) io.stdout(describe(outcome));
       const failed = outcomes.filter((o) => "error" in o).length;
       io.stderr(`pipeline-guard ${NAME}: ${outcomes.length} repositories scanned, ${failed} failed`);

@@ -1,4 +1,5 @@
 import { Context, type Probot } from "probot";
+import { notifyNewDrift } from "../notifications/notify-new-drift.js";
 import { readConfig } from "../config/read-config.js";
 import { appLoginResolver } from "../github/app-identity.js";
 import { getDefaultBranch } from "../github/branches.js";
@@ -64,6 +65,7 @@ export async function scanInstalledRepository(
       accept: params.accept,
     });
     log.info({ ...summary }, "drift scan done");
+    notifyNewDrift(gw, loaded.config, summary.newItems);
     return summary;
   } catch (error) {
     log.error({ err: error }, "drift scan failed");

@@ -94,7 +94,7 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   }
   const openFollowUps = census.followUps.filter((f) => f.issue.state === "open");
   await repairFollowUps(gw, openFollowUps);
-  summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now });
+  summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now, escalate: config.follow_up.escalate, notify: config.notify });
   if (config.bypass.direct_push !== "off" && options.canReadRuleSuites) summary.bypassesMade += await recordRulesetBypasses(gw, { loaded, branches, appLogin: options.appLogin });
   if (!config.drift.enabled) return summary;
 

@@ -1,4 +1,4 @@
-import { FOLLOW_UP_ITEMS, type FollowUpItem } from "../config/schema.js";
+import { FOLLOW_UP_BOXES, type FollowUpBox } from "./record.js";
 
 /**
  * The boxes of a follow-up issue's checklist as a body shows them: one box per follow-up item,
@@ -8,13 +8,13 @@ import { FOLLOW_UP_ITEMS, type FollowUpItem } from "../config/schema.js";
 const ITEM_TAG = /<!-- pipeline-guard:item ([a-z]+) -->/;
 const BOX = /^(\s*[-*+]\s+\[)([ xX])(\]\s)/;
 
-export type Checklist = Partial<Record<FollowUpItem, boolean>>;
+export type Checklist = Partial<Record<FollowUpBox, boolean>>;
 
-function isItem(name: string): name is FollowUpItem {
-  return (FOLLOW_UP_ITEMS as readonly string[]).includes(name);
+function isItem(name: string): name is FollowUpBox {
+  return (FOLLOW_UP_BOXES as readonly string[]).includes(name);
 }
 
-export function itemTag(item: FollowUpItem): string {
+export function itemTag(item: FollowUpBox): string {
   return `<!-- pipeline-guard:item ${item} -->`;
 }
 
@@ -23,7 +23,7 @@ export function parseChecklist(body: string | null | undefined): Checklist {
   for (const line of (body ?? "").split(/\r?\n/)) {
     const tag = ITEM_TAG.exec(line);
     const box = BOX.exec(line);
-    if (tag && box && isItem(tag[1] ?? "")) checklist[tag[1] as FollowUpItem] = box[2] !== " ";
+    if (tag && box && isItem(tag[1] ?? "")) checklist[tag[1] as FollowUpBox] = box[2] !== " ";
   }
   return checklist;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { followUpItem, type Config, type FollowUpItem } from "../config/schema.js";
+import { FOLLOW_UP_ITEMS, type Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../github/labels.js";
@@ -11,6 +11,18 @@ import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
  * reading and writing. The body is rendered from the state alone, so that an edit can always be
  * undone by rendering again, and the checklist is the state's: who ticked which box.
  */
+/**
+ * The boxes a follow-up can hold: the markers' `follow_up` items, and `approval`, the **Second
+ * approval** of a direct push made under `overrides.approval.required > 0` (it could not be approved
+ * beforehand). Not a configuration item: nobody asks for it in `follow_up`, the two-person rule does.
+ */
+export const FOLLOW_UP_BOXES = [...FOLLOW_UP_ITEMS, "approval"] as const;
+export const followUpBox = z.enum(FOLLOW_UP_BOXES);
+export type FollowUpBox = z.infer<typeof followUpBox>;
+
+/** A waiver's reason is a sentence or two; the command line holds at most 1,000 characters anyway. */
+export const MAX_WAIVER_REASON = 1000;
+
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
 
@@ -24,7 +36,7 @@ export const followUpStateSchema = z
     branch: z.string(),
     markers: z.array(z.string()),
     labels: z.array(z.string()),
-    items: z.array(followUpItem),
+    items: z.array(followUpBox),
     /** The change's author (a direct push: its pusher); null when no GitHub login is known. */
     author: z.string().nullable(),
     /** Who merged, or who pushed. */
@@ -39,8 +51,17 @@ export const followUpStateSchema = z
     commits: z.array(z.string()).optional(),
     /** `follow_up.retest_workflow` when the follow-up was opened, for the retest box's text. */
     retestWorkflow: z.string(),
+    /** The incident the justification named (`overrides.incident`), with its link. */
+    incident: z.object({ id: z.string().min(1).max(100), url: z.string().nullable() }).strict().optional(),
+    /**
+     * When the follow-up was escalated (`follow_up.escalate`): written before the comment that
+     * mentions people, so that a failure can lose a mention but never repeat one.
+     */
+    escalatedAt: z.iso.datetime().optional(),
+    /** `/pipeline-guard waive REASON`: who accepted the risk of the work left undone, and why. */
+    waiver: z.object({ by: z.string().min(1), reason: z.string().min(1).max(MAX_WAIVER_REASON), at: z.iso.datetime() }).strict().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
-    ticks: z.partialRecord(followUpItem, tick),
+    ticks: z.partialRecord(followUpBox, tick),
   })
   .strict();
 export type FollowUpState = z.infer<typeof followUpStateSchema>;
@@ -54,7 +75,7 @@ export interface OverrideRecord {
   branch: string;
   markers: readonly string[];
   labels: readonly string[];
-  items: readonly FollowUpItem[];
+  items: readonly FollowUpBox[];
   author: string | null;
   merger: string | null;
   at: Date;
@@ -62,6 +83,7 @@ export interface OverrideRecord {
   unmet: readonly string[];
   /** Every commit of a direct push (the head is `sha`). */
   commits?: readonly string[];
+  incident?: { id: string; url: string | null } | null;
 }
 
 /** Commits of a direct push remembered in the state, for the scan's look-back. */
@@ -92,6 +114,7 @@ export function newFollowUpState(record: OverrideRecord, config: Pick<Config, "f
     unmet: [...record.unmet],
     ...(record.commits && record.commits.length > 1 ? { commits: record.commits.slice(0, MAX_COMMITS_REMEMBERED) } : {}),
     retestWorkflow: config.follow_up.retest_workflow,
+    ...(record.incident ? { incident: { id: record.incident.id, url: record.incident.url } } : {}),
     ticks: {},
   };
 }
@@ -149,6 +172,6 @@ export async function saveFollowUp(
 }
 
 /** The items whose box is not ticked in the state. */
-export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpItem[] {
+export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpBox[] {
   return state.items.filter((item) => !state.ticks[item]);
 }

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { validate } from "@octokit/graphql-schema";
 import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
+import { APPROVALS_QUERY } from "../../src/github/pull-request-reviews.js";
+import { MERGED_PULL_REQUESTS_QUERY } from "../../src/github/merged-pull-requests.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
 import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
 
@@ -15,6 +17,8 @@ const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
   PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
   PipelineGuardProvenance: provenanceQuery(1),
+  PipelineGuardApprovals: APPROVALS_QUERY,
+  PipelineGuardMergedPullRequests: MERGED_PULL_REQUESTS_QUERY,
   PipelineGuardRunPullRequests: RUN_PULL_REQUESTS_QUERY,
 };
 
