@@ -1,5 +1,6 @@
 import type { BypassReading } from "../bypasses/record.js";
 import type { FollowUpReading } from "../follow-ups/record.js";
+import { checklistIds } from "../follow-ups/checklist-ids.js";
 import type { IssueSummary } from "../github/issues.js";
 
 /** One override or bypass, as the auditor's ledger lists it (SPEC section 8a). */
@@ -48,7 +49,8 @@ function common(issue: IssueSummary & Closed, repository: string) {
 export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Closed, repository: string): AuditRow {
   if (reading.status !== "verified") return tamperedRow("override", issue, repository);
   const { state } = reading;
-  const ticked = state.items.filter((item) => state.ticks[item]).length;
+  const boxes = checklistIds(state);
+  const ticked = boxes.filter((id) => state.ticks[id]).length;
   return {
     ...common(issue, repository),
     when: state.at,
@@ -59,8 +61,8 @@ export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Clos
     who: state.author ?? "",
     markers: [...state.markers],
     justification: state.justification,
-    followUp: issue.state !== "closed" ? "open" : ticked === state.items.length ? "done" : "closed-incomplete",
-    boxes: `${ticked}/${state.items.length}`,
+    followUp: issue.state !== "closed" ? "open" : ticked === boxes.length ? "done" : "closed-incomplete",
+    boxes: `${ticked}/${boxes.length}`,
   };
 }
 

@@ -5,6 +5,7 @@ import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../github/labels.js";
 import { createRecord, findRecord, readRecordBody, readRecords, repositoryOf, saveRecord, signedBlockFor, type RecordKind, type RecordReading } from "../records/record-store.js";
 import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
+import { checklistIds, REPLACE_ITEM_ID, type ChecklistId } from "./checklist-ids.js";
 
 /**
  * A follow-up issue's record (SPEC section 5): the one schema of its state, its key, and its
@@ -13,6 +14,11 @@ import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
  */
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
+
+/** Replacements an `[emergency-deploy]` override deferred, kept in a follow-up (issue #13): as many as the immutable check lists. */
+export const MAX_DEFERRED_REPLACEMENTS = 50;
+/** A box of the checklist: a follow-up item, or a deferred replacement's `replace-N`. */
+const checklistId = z.union([followUpItem, z.string().regex(REPLACE_ITEM_ID)]) as z.ZodType<ChecklistId>;
 
 export const followUpStateSchema = z
   .object({
@@ -25,6 +31,11 @@ export const followUpStateSchema = z
     markers: z.array(z.string()),
     labels: z.array(z.string()),
     items: z.array(followUpItem),
+    /**
+     * Immutable resources whose replacement an allowed `[emergency-deploy]` override deferred
+     * (issue #13): one box each, `replace-N` for the N-th address. Absent on other follow-ups.
+     */
+    replace: z.array(z.string().min(1)).min(1).max(MAX_DEFERRED_REPLACEMENTS).optional(),
     /** The change's author (a direct push: its pusher); null when no GitHub login is known. */
     author: z.string().nullable(),
     /** Who merged, or who pushed. */
@@ -40,7 +51,7 @@ export const followUpStateSchema = z
     /** `follow_up.retest_workflow` when the follow-up was opened, for the retest box's text. */
     retestWorkflow: z.string(),
     /** Who ticked each box, and when; a box without an entry is open. */
-    ticks: z.partialRecord(followUpItem, tick),
+    ticks: z.partialRecord(checklistId, tick),
   })
   .strict();
 export type FollowUpState = z.infer<typeof followUpStateSchema>;
@@ -60,6 +71,8 @@ export interface OverrideRecord {
   at: Date;
   justification: string | null;
   unmet: readonly string[];
+  /** Addresses whose replacement the override deferred (the immutable check's findings). */
+  replace?: readonly string[];
   /** Every commit of a direct push (the head is `sha`). */
   commits?: readonly string[];
 }
@@ -83,6 +96,7 @@ export function newFollowUpState(record: OverrideRecord, config: Pick<Config, "f
     markers: [...record.markers],
     labels: [...record.labels],
     items: [...record.items],
+    ...(record.replace && record.replace.length > 0 ? { replace: record.replace.slice(0, MAX_DEFERRED_REPLACEMENTS) } : {}),
     author: record.author,
     merger: record.merger,
     at: record.at.toISOString(),
@@ -148,7 +162,7 @@ export async function saveFollowUp(
   return saveRecord(gw, FOLLOW_UP_RECORD, { issue: params.issue, key, state: params.state, change: params.change, render: (block) => renderFollowUpBody(params.state, { key, block }) });
 }
 
-/** The items whose box is not ticked in the state. */
-export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpItem[] {
-  return state.items.filter((item) => !state.ticks[item]);
+/** The boxes not ticked in the state: items, then deferred replacements. */
+export function openItems(state: Pick<FollowUpState, "items" | "ticks" | "replace">): ChecklistId[] {
+  return checklistIds(state).filter((id) => !state.ticks[id]);
 }

@@ -6,11 +6,15 @@ import { isExemptActor, reportBypass } from "../bypasses/report-bypass.js";
 import { openFollowUp } from "../follow-ups/record.js";
 import { reportComment } from "./report-pull-request.js";
 import { dispatchRetest } from "../follow-ups/retest.js";
+import { deferredReplacements } from "../immutable/immutable-deferral.js";
+import { allowedMarkers } from "./override-verdict.js";
 
 /** At the merge of an override: its follow-up issue, linked from the PR comment. */
 export async function followUpMergedOverride(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr, markers, decision } = evaluation;
   if (!decision.isOverride || !pr.mergeCommitSha) return;
+  // Immutable resources whose replacement an allowed [emergency-deploy] deferred (issue #13): one box each.
+  const replace = await deferredReplacements(gw, { pr: pr.number, head: pr.headSha, allowed: allowedMarkers(decision, markers), config: loaded.config });
   const { issue, created } = await openFollowUp(
     gw,
     {
@@ -25,6 +29,7 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
       at: new Date(pr.mergedAt ?? Date.now()),
       justification: evaluation.justification,
       unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
+      ...(replace.length > 0 ? { replace } : {}),
     },
     loaded.config,
   );
