@@ -78,16 +78,35 @@ export async function readImmutableMemory(gw: Gateway, params: { pr: number; hea
  * edited, synchronize, Re-run, recheck): the immutable check of that head follows the verdict. A
  * deferred check whose override is no longer allowed is written back to failure, and a failing
  * one whose head now carries an allowed `[emergency-deploy]` is deferred, both from the check's
- * own memory. Immutable checks off: no call. Else 1 call, and 1 more when the check changes.
+ * own memory. Immutable checks off: no call. Else 1 call, and 1 more when the check changes. When
+ * the memory cannot be read and the verdict defers nothing, the check fails closed ("could not be
+ * checked"): an error never leaves a withdrawn deferral green.
  */
 export async function followVerdictWithImmutableCheck(
   gw: Gateway,
   params: { pr: number; head: string; allowed: readonly string[]; config: Pick<Config, "mode" | "immutable"> },
 ): Promise<void> {
   if (!params.config.immutable.enabled) return;
-  const memory = await readImmutableMemory(gw, params);
-  if (!memory) return;
   const deferred = defersImmutableRule(params.allowed);
+  let memory: ImmutableMemory | null;
+  try {
+    memory = await readImmutableMemory(gw, params);
+  } catch (error) {
+    // An allowed verdict leaves the check as it is: nothing is weakened by not deferring it now.
+    if (deferred) throw error;
+    // A verdict that defers nothing must not leave a deferred check green because its memory could
+    // not be read: the check fails closed, and the next run of the plan workflow judges it again.
+    gw.log.warn({ err: error, pr: params.pr, sha: params.head }, "the immutable check's memory could not be read after a verdict that defers nothing: it fails closed");
+    await createCheckRun(gw, {
+      headSha: params.head,
+      name: IMMUTABLE_CHECK_NAME,
+      conclusion: params.config.mode === "report" ? "neutral" : "failure",
+      title: COULD_NOT_BE_CHECKED_TITLE,
+      summary: `The pull request's verdict changed and no \`[${DEFERRING_MARKER}]\` override defers the immutable rule any more, but this check's own record could not be read back, so any earlier deferral is withdrawn. Run the plan workflow again on this commit to have the plan judged.`,
+    });
+    return;
+  }
+  if (!memory) return;
   if (memory.deferred === deferred) return;
   const check = renderRememberedCheck({ memory: { ...memory, deferred }, mode: params.config.mode, immutable: params.config.immutable, withdrawn: !deferred });
   gw.log.info({ pr: params.pr, sha: params.head, deferred, findings: memory.findings.length }, deferred ? "immutable check deferred by an allowed override" : "immutable check's deferral withdrawn: the override is no longer allowed");
