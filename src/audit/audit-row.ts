@@ -1,5 +1,6 @@
 import type { BypassReading } from "../bypasses/record.js";
 import type { FollowUpReading, FollowUpState } from "../follow-ups/record.js";
+import { checklistIds } from "../follow-ups/checklist-ids.js";
 import type { IssueSummary } from "../github/issues.js";
 
 /** One override or bypass, as the auditor's ledger lists it (SPEC section 8a). */
@@ -46,7 +47,7 @@ const NO_EXTRAS = { incident: null, incidentUrl: null, waivedBy: null, waiverRea
 
 function followUpStatus(issue: IssueSummary, state: FollowUpState): AuditRow["followUp"] {
   if (issue.state !== "closed") return "open";
-  if (state.items.every((item) => state.ticks[item])) return "done";
+  if (checklistIds(state).every((id) => state.ticks[id])) return "done";
   if (state.waiver) return "waived";
   return issue.stateReason === "not_planned" ? "not-planned" : "closed-incomplete";
 }
@@ -67,7 +68,8 @@ function common(issue: IssueSummary & Closed, repository: string) {
 export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Closed, repository: string): AuditRow {
   if (reading.status !== "verified") return tamperedRow("override", issue, repository);
   const { state } = reading;
-  const ticked = state.items.filter((item) => state.ticks[item]).length;
+  const boxes = checklistIds(state);
+  const ticked = boxes.filter((id) => state.ticks[id]).length;
   return {
     ...common(issue, repository),
     when: state.at,
@@ -79,7 +81,7 @@ export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Clos
     markers: [...state.markers],
     justification: state.justification,
     followUp: followUpStatus(issue, state),
-    boxes: `${ticked}/${state.items.length}`,
+    boxes: `${ticked}/${boxes.length}`,
     incident: state.incident?.id ?? null,
     incidentUrl: state.incident?.url ?? null,
     waivedBy: state.waiver?.by ?? null,

@@ -2,7 +2,8 @@ import type { Config } from "../config/schema.js";
 import type { Authorization } from "../overrides/evaluate-override.js";
 import { quietLogin } from "../markdown/escape-markdown.js";
 import type { Checklist } from "./checklist.js";
-import { openItems, type FollowUpBox, type FollowUpState } from "./record.js";
+import { checklistIds, checklistName, type ChecklistId } from "./checklist-ids.js";
+import { openItems, type FollowUpState } from "./record.js";
 
 /**
  * A follow-up closed with a box unticked (in its state) is reopened: the trail must be complete.
@@ -11,7 +12,7 @@ import { openItems, type FollowUpBox, type FollowUpState } from "./record.js";
  * mode would do. Null: nothing to do.
  */
 export function decideOnFollowUpClosed(params: {
-  state: Pick<FollowUpState, "items" | "ticks">;
+  state: Pick<FollowUpState, "items" | "ticks" | "replace">;
   stateReason: string | null | undefined;
   closerMayDismiss: boolean;
   mode: Config["mode"];
@@ -19,7 +20,7 @@ export function decideOnFollowUpClosed(params: {
   const open = openItems(params.state);
   if (open.length === 0) return null;
   if (params.stateReason === "not_planned" && params.closerMayDismiss) return null;
-  const list = open.map((i) => `**${i}**`).join(", ");
+  const list = open.map((id) => checklistName(id, params.state.replace)).join(", ");
   if (params.mode === "report") {
     return { reopen: false, comment: `This follow-up was closed with ${list} unticked. In enforce mode Pipeline Guard would reopen it.` };
   }
@@ -64,7 +65,7 @@ export function decideFollowUpEdit(params: {
   const ticks = { ...params.state.ticks };
   const comments: string[] = [];
   const who = quietLogin(editor.login);
-  for (const item of params.state.items) {
+  for (const item of checklistIds(params.state)) {
     const box = params.boxes[item];
     if (box === undefined || box === Boolean(ticks[item])) continue;
     if (!box) {
@@ -73,22 +74,22 @@ export function decideFollowUpEdit(params: {
     }
     const refusal = refusedTick(item, params.state, editor, params.approver);
     if (refusal && mode !== "report") {
-      comments.push(`${who} ticked **${item}**, which was not recorded: ${refusal}.`);
+      comments.push(`${who} ticked ${checklistName(item, params.state.replace)}, which was not recorded: ${refusal}.`);
       continue;
     }
-    if (refusal) comments.push(`${who} ticked **${item}**: ${refusal}. In enforce mode it would be unticked.`);
+    if (refusal) comments.push(`${who} ticked ${checklistName(item, params.state.replace)}: ${refusal}. In enforce mode it would be unticked.`);
     ticks[item] = { by: editor.login, at: params.now.toISOString() };
   }
   if (params.otherChanges.length > 0) {
     comments.push(`${who} changed ${params.otherChanges.join(", ")} of this follow-up: the change was undone. Pipeline Guard keeps this record; only the checklist's boxes are yours to tick or untick, and it records who did.`);
   }
   const state = { ...params.state, ticks };
-  const close = params.issueOpen && state.items.length > 0 && openItems(state).length === 0;
+  const close = params.issueOpen && checklistIds(state).length > 0 && openItems(state).length === 0;
   if (close) comments.push("Every follow-up item is done: closing. Thank you.");
   return { state, comments, close };
 }
 
-function refusedTick(item: FollowUpBox, state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }, approver?: Authorization): string | null {
+function refusedTick(item: ChecklistId, state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }, approver?: Authorization): string | null {
   if (item === "approval") return refusedApproval(state, editor, approver);
   if (item !== "review") return null;
   if (editor.isBot) return "the **review** box counts only when a person other than the change's author ticks it, and a bot is never the second reviewer";

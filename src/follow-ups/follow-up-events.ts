@@ -7,7 +7,7 @@ import { rejudgeApprovedPush } from "./second-approval.js";
 import { describeOtherChanges } from "../records/record-edits.js";
 import { parseChecklist } from "./checklist.js";
 import { decideFollowUpEdit, decideOnFollowUpClosed } from "./decide-follow-up.js";
-import { followUpBodyFor, readFollowUp, saveFollowUp } from "./record.js";
+import { followUpBodyFor, openItems, readFollowUp, saveFollowUp } from "./record.js";
 
 export interface Actor {
   login: string;
@@ -29,7 +29,7 @@ export async function onFollowUpClosed(
     gw.log.warn({ issue: params.issue.number, reason: reading.reason }, "a closed follow-up's record does not verify: it counts for nothing; the next scan reports it");
     return true;
   }
-  if (reading.state.items.every((item) => reading.state.ticks[item])) return true;
+  if (openItems(reading.state).length === 0) return true;
   const { config } = await params.readConfig();
   const closerMayDismiss =
     params.issue.stateReason === "not_planned" && !params.closer.isBot ? (await checkAllowed(gw, params.closer.login, config.commands.allowed)).allowed : false;

@@ -1,6 +1,7 @@
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
 import { openItems, type FollowUpState } from "./record.js";
+import { checklistName, type ChecklistId } from "./checklist-ids.js";
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -8,7 +9,9 @@ export interface OverdueAction {
   issue: IssueSummary;
   addLabel: boolean;
   remind: boolean;
-  openItems: string[];
+  openItems: ChecklistId[];
+  /** The follow-up's deferred replacements, which name its `replace-N` boxes. */
+  replace?: readonly string[];
 }
 
 /**
@@ -24,11 +27,11 @@ export function overdueActions(followUps: ReadonlyArray<{ issue: IssueSummary; s
     const addLabel = !issue.labels.includes(APP_LABELS.overdue.name);
     const quietSince = new Date(issue.updatedAt || 0).getTime();
     const remind = addLabel || now.getTime() - quietSince >= DAY_MS;
-    return [{ issue, addLabel, remind, openItems: openItems(state) }];
+    return [{ issue, addLabel, remind, openItems: openItems(state), ...(state.replace ? { replace: state.replace } : {}) }];
   });
 }
 
 export function renderReminder(action: OverdueAction): string {
-  const items = action.openItems.length > 0 ? action.openItems.map((i) => `**${i}**`).join(", ") : "the checklist";
+  const items = action.openItems.length > 0 ? action.openItems.map((id) => checklistName(id, action.replace)).join(", ") : "the checklist";
   return `This follow-up is past its due date. Still to do: ${items}. Tick each box when it is done.`;
 }

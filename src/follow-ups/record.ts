@@ -1,30 +1,30 @@
 import { z } from "zod";
-import { FOLLOW_UP_ITEMS, type Config } from "../config/schema.js";
+import type { Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../github/labels.js";
 import { createRecord, findRecord, readRecordBody, readRecords, repositoryOf, saveRecord, signedBlockFor, type RecordKind, type RecordReading } from "../records/record-store.js";
 import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
+import { checklistIds, FOLLOW_UP_BOXES, REPLACE_ITEM_ID, type ChecklistId, type FollowUpBox } from "./checklist-ids.js";
 
 /**
  * A follow-up issue's record (SPEC section 5): the one schema of its state, its key, and its
  * reading and writing. The body is rendered from the state alone, so that an edit can always be
  * undone by rendering again, and the checklist is the state's: who ticked which box.
  */
-/**
- * The boxes a follow-up can hold: the markers' `follow_up` items, and `approval`, the **Second
- * approval** of a direct push made under `overrides.approval.required > 0` (it could not be approved
- * beforehand). Not a configuration item: nobody asks for it in `follow_up`, the two-person rule does.
- */
-export const FOLLOW_UP_BOXES = [...FOLLOW_UP_ITEMS, "approval"] as const;
+export { FOLLOW_UP_BOXES, type FollowUpBox } from "./checklist-ids.js";
 export const followUpBox = z.enum(FOLLOW_UP_BOXES);
-export type FollowUpBox = z.infer<typeof followUpBox>;
 
 /** A waiver's reason is a sentence or two; the command line holds at most 1,000 characters anyway. */
 export const MAX_WAIVER_REASON = 1000;
 
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
+
+/** Replacements an `[emergency-deploy]` override deferred, kept in a follow-up (issue #13): as many as the immutable check lists. */
+export const MAX_DEFERRED_REPLACEMENTS = 50;
+/** A box of the checklist: a follow-up item, or a deferred replacement's `replace-N`. */
+const checklistId = z.union([followUpBox, z.string().regex(REPLACE_ITEM_ID)]) as z.ZodType<ChecklistId>;
 
 export const followUpStateSchema = z
   .object({
@@ -37,6 +37,11 @@ export const followUpStateSchema = z
     markers: z.array(z.string()),
     labels: z.array(z.string()),
     items: z.array(followUpBox),
+    /**
+     * Immutable resources whose replacement an allowed `[emergency-deploy]` override deferred
+     * (issue #13): one box each, `replace-N` for the N-th address. Absent on other follow-ups.
+     */
+    replace: z.array(z.string().min(1)).min(1).max(MAX_DEFERRED_REPLACEMENTS).optional(),
     /** The change's author (a direct push: its pusher); null when no GitHub login is known. */
     author: z.string().nullable(),
     /** Who merged, or who pushed. */
@@ -61,7 +66,7 @@ export const followUpStateSchema = z
     /** `/pipeline-guard waive REASON`: who accepted the risk of the work left undone, and why. */
     waiver: z.object({ by: z.string().min(1), reason: z.string().min(1).max(MAX_WAIVER_REASON), at: z.iso.datetime() }).strict().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
-    ticks: z.partialRecord(followUpBox, tick),
+    ticks: z.partialRecord(checklistId, tick),
   })
   .strict();
 export type FollowUpState = z.infer<typeof followUpStateSchema>;
@@ -81,6 +86,8 @@ export interface OverrideRecord {
   at: Date;
   justification: string | null;
   unmet: readonly string[];
+  /** Addresses whose replacement the override deferred (the immutable check's findings). */
+  replace?: readonly string[];
   /** Every commit of a direct push (the head is `sha`). */
   commits?: readonly string[];
   incident?: { id: string; url: string | null } | null;
@@ -105,6 +112,7 @@ export function newFollowUpState(record: OverrideRecord, config: Pick<Config, "f
     markers: [...record.markers],
     labels: [...record.labels],
     items: [...record.items],
+    ...(record.replace && record.replace.length > 0 ? { replace: record.replace.slice(0, MAX_DEFERRED_REPLACEMENTS) } : {}),
     author: record.author,
     merger: record.merger,
     at: record.at.toISOString(),
@@ -171,7 +179,7 @@ export async function saveFollowUp(
   return saveRecord(gw, FOLLOW_UP_RECORD, { issue: params.issue, key, state: params.state, change: params.change, render: (block) => renderFollowUpBody(params.state, { key, block }) });
 }
 
-/** The items whose box is not ticked in the state. */
-export function openItems(state: Pick<FollowUpState, "items" | "ticks">): FollowUpBox[] {
-  return state.items.filter((item) => !state.ticks[item]);
+/** The boxes not ticked in the state: items, then deferred replacements. */
+export function openItems(state: Pick<FollowUpState, "items" | "ticks" | "replace">): ChecklistId[] {
+  return checklistIds(state).filter((id) => !state.ticks[id]);
 }

@@ -5,6 +5,7 @@ import { hiddenKey } from "../markdown/hidden-block.js";
 import { renderIncident } from "../overrides/find-incident.js";
 import { itemTag } from "./checklist.js";
 import { followUpItemText } from "./follow-up-item-text.js";
+import { replaceItemId, replaceItemText } from "./checklist-ids.js";
 import type { FollowUpState } from "./record.js";
 
 const MAX_TITLE_LENGTH = 200;
@@ -42,12 +43,18 @@ export function renderFollowUpBody(state: FollowUpState, params: { key: string; 
     lines.push("", "**Requirements that were not met at merge:**", ...state.unmet.map((u) => `- ${escapeInlineText(u, 500)}`));
   }
   lines.push("", "### Checklist");
-  if (state.items.length === 0) lines.push("_The markers ask for no follow-up work; this issue records the override._");
+  if (state.items.length === 0 && !state.replace) lines.push("_The markers ask for no follow-up work; this issue records the override._");
   for (const item of state.items) {
     const tick = state.ticks[item];
     const by = tick ? ` (ticked by ${quietLogin(tick.by)} on ${formatUtcMinute(tick.at)})` : "";
     lines.push(`- [${tick ? "x" : " "}] ${followUpItemText(item, { author: state.author, sha: state.sha, retestWorkflow: state.retestWorkflow })}${by} ${itemTag(item)}`);
   }
+  (state.replace ?? []).forEach((address, index) => {
+    const id = replaceItemId(index);
+    const tick = state.ticks[id];
+    const by = tick ? ` (ticked by ${quietLogin(tick.by)} on ${formatUtcMinute(tick.at)})` : "";
+    lines.push(`- [${tick ? "x" : " "}] ${replaceItemText(address)}${by} ${itemTag(id)}`);
+  });
   lines.push(
     "",
     "Tick each box when its work is done: Pipeline Guard records who ticked it and closes this issue when every box is ticked. Closed with a box unticked, it is reopened, unless a maintainer closes it as *not planned*. Other edits of this issue's text are undone.",

@@ -1,6 +1,7 @@
 import type { Gateway } from "../github/gateway.js";
 import { createComment, type IssueSummary } from "../github/issues.js";
 import { parseChecklist } from "./checklist.js";
+import { checklistIds, checklistName } from "./checklist-ids.js";
 import { followUpBodyFor, saveFollowUp, type FollowUpState } from "./record.js";
 
 /**
@@ -19,13 +20,13 @@ export async function repairFollowUps(gw: Gateway, followUps: ReadonlyArray<{ is
     repaired++;
     if (pending) continue; // only the signature was unfinished: nobody changed anything
     const boxes = parseChecklist(issue.body);
-    const unrecorded = state.items.filter((item) => boxes[item] === true && !state.ticks[item]);
+    const unrecorded = checklistIds(state).filter((item) => boxes[item] === true && !state.ticks[item]);
     if (unrecorded.length === 0) continue;
     const them = unrecorded.length === 1 ? "it" : "them";
     await createComment(
       gw,
       issue.number,
-      `This follow-up was edited while Pipeline Guard was not listening, so the edit was undone (its record is kept by Pipeline Guard). The box${unrecorded.length === 1 ? "" : "es"} ${unrecorded.map((i) => `**${i}**`).join(", ")} had been ticked then, by someone unknown: tick ${them} again so that it is recorded who did.`,
+      `This follow-up was edited while Pipeline Guard was not listening, so the edit was undone (its record is kept by Pipeline Guard). The box${unrecorded.length === 1 ? "" : "es"} ${unrecorded.map((id) => checklistName(id, state.replace)).join(", ")} had been ticked then, by someone unknown: tick ${them} again so that it is recorded who did.`,
     );
   }
   return repaired;

@@ -9,6 +9,8 @@ import { workflowFileOf } from "../github/workflows.js";
 import { IMMUTABLE_CHECK_NAME, type ImmutableOutcome, type NotJudged } from "./immutable-outcome.js";
 import { judgeImmutablePlan } from "./judge-immutable-plan.js";
 import { renderImmutableCheck } from "./render-immutable-check.js";
+import { writeDeferrableCheck } from "./write-deferrable-check.js";
+import { isDeferrable } from "./immutable-memory.js";
 
 /** What the immutable check needs of a `workflow_run.completed` payload's run. */
 export type PlanRun = RawRun & {
@@ -100,6 +102,10 @@ export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: 
     return;
   }
   const outcome = await judgeRun(gw, { run, pr, immutable: config.immutable });
+  if (outcome.kind === "judged" && isDeferrable(outcome.judgement)) {
+    await writeDeferrableCheck(gw, { run, pr: pr.number, judgement: outcome.judgement, config });
+    return;
+  }
   const check = renderImmutableCheck({ outcome, mode: config.mode, immutable: config.immutable, runUrl: run.html_url });
   await createCheckRun(gw, { headSha: run.head_sha, name: IMMUTABLE_CHECK_NAME, ...check });
 }

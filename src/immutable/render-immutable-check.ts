@@ -15,7 +15,7 @@ export interface ImmutableCheck {
   summary: string;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
+export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
@@ -26,7 +26,8 @@ export function replaceArgument(address: string): string {
 
 const LIFECYCLE_BLOCK = ["```hcl", "lifecycle {", "  create_before_destroy = true", "}", "```"];
 
-function findingLines(finding: ImmutableFinding): string[] {
+/** One finding as the check lists it: what would happen and its fix. */
+export function findingLines(finding: ImmutableFinding): string[] {
   const address = inlineLiteral(finding.address);
   switch (finding.kind) {
     case "update":

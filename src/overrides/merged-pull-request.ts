@@ -7,11 +7,15 @@ import { openFollowUp } from "../follow-ups/record.js";
 import { reportComment } from "./report-pull-request.js";
 import { dispatchRetest } from "../follow-ups/retest.js";
 import { notify } from "../notifications/notify.js";
+import { deferredReplacements } from "../immutable/immutable-deferral.js";
+import { allowedMarkers } from "./override-verdict.js";
 
 /** At the merge of an override: its follow-up issue, linked from the PR comment. */
 export async function followUpMergedOverride(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig): Promise<void> {
   const { pr, markers, decision } = evaluation;
   if (!decision.isOverride || !pr.mergeCommitSha) return;
+  // Immutable resources whose replacement an allowed [emergency-deploy] deferred (issue #13): one box each.
+  const replace = await deferredReplacements(gw, { pr: pr.number, head: pr.headSha, allowed: allowedMarkers(decision, markers), config: loaded.config });
   const { issue, created } = await openFollowUp(
     gw,
     {
@@ -27,6 +31,7 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
       justification: evaluation.justification,
       incident: decision.incident,
       unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
+      ...(replace.length > 0 ? { replace } : {}),
     },
     loaded.config,
   );

@@ -12,6 +12,8 @@ import { isStale, pullRequestFactsStore, pullRequestKey } from "./newest-facts.j
 import { followUpMergedOverride, reportFailingChecksMerge } from "./merged-pull-request.js";
 import { withLabelRemoval } from "./pull-request-comment.js";
 import { reportCheck, reportComment, reportEvaluationError, syncMarkerLabels } from "./report-pull-request.js";
+import { allowedMarkers } from "./override-verdict.js";
+import { followVerdictWithImmutableCheck } from "../immutable/immutable-deferral.js";
 
 export type ConfigContext = Pick<Context, "config" | "log" | "repo">;
 
@@ -106,6 +108,9 @@ export async function labelCommentAndCheck(gw: Gateway, evaluation: PullRequestE
   } finally {
     await reportCheck(gw, evaluation, loaded, [evaluation.pr.headSha]);
   }
+  // The immutable check of the head follows the verdict just written (issue #13).
+  const { pr, decision, markers } = evaluation;
+  await followVerdictWithImmutableCheck(gw, { pr: pr.number, head: pr.headSha, allowed: allowedMarkers(decision, markers), config: loaded.config });
 }
 
 /**

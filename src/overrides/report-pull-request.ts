@@ -1,5 +1,5 @@
 import type { LoadedConfig } from "../config/load-config.js";
-import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
+import { CHECK_OUTPUT_LIMIT, COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
 import { TooManyCommitsError } from "../github/commits.js";
 import { upsertComment } from "../github/comments.js";
 import type { Gateway } from "../github/gateway.js";
@@ -14,6 +14,7 @@ import {
 } from "./pull-request-comment.js";
 import type { PullRequestEvaluation } from "./evaluate-pull-request.js";
 import { renderCheckMemory, type CheckMemory } from "./check-memory.js";
+import { allowedMarkers, renderOverrideVerdict } from "./override-verdict.js";
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -75,12 +76,26 @@ export async function reportEvaluationError(
   }
 }
 
+/**
+ * The head's memory, and, for an allowed override, its verdict (src/overrides/override-verdict.ts),
+ * which the immutable check reads. The verdict is left out when both would not fit GitHub's limit:
+ * then nothing is deferred (fail closed).
+ */
+function checkText(evaluation: PullRequestEvaluation, headSha: string): string | undefined {
+  const memory = memoryText(evaluation.memory, headSha);
+  const allowed = allowedMarkers(evaluation.decision, evaluation.markers);
+  if (allowed.length === 0 || headSha !== evaluation.pr.headSha) return memory;
+  const verdict = renderOverrideVerdict({ pr: evaluation.pr.number, head: headSha, allowed });
+  const text = memory === undefined ? verdict : `${memory}\n${verdict}`;
+  return text.length <= CHECK_OUTPUT_LIMIT ? text : memory;
+}
+
 /** The check run on each SHA (the PR head, or a merge group's head); the head's carries its memory. */
 export async function reportCheck(gw: Gateway, evaluation: PullRequestEvaluation, loaded: LoadedConfig, headShas: readonly string[]): Promise<void> {
   const { decision, summary } = evaluation;
   const title = loaded.errors.length > 0 ? `${decision.title} (configuration error)` : decision.title;
   for (const headSha of headShas) {
-    await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title, summary, text: memoryText(evaluation.memory, headSha) });
+    await createCheckRun(gw, { headSha, conclusion: decision.conclusion, title, summary, text: checkText(evaluation, headSha) });
   }
 }
 

@@ -38,7 +38,9 @@ const checks = (requests: readonly RecordedRequest[]): Json[] => bodies(requests
 /** The memory block of a check run the app wrote, parsed. */
 function memoryOf(check: Json): Json {
   const text = check.output.text as string;
-  return JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as Json;
+  // The memory's block is the first; an allowed override's verdict block may follow it.
+  const start = text.indexOf("{");
+  return JSON.parse(text.slice(start, text.indexOf(" -->", start))) as Json;
 }
 
 describe("rule 6: every person who could have introduced a marker is authorized", () => {

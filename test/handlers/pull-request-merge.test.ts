@@ -12,6 +12,9 @@ import {
   requiredChecksResponse,
   type Json,
 } from "../helpers/github-replies.js";
+import { renderImmutableMemory, parseImmutableMemory } from "../../src/immutable/immutable-memory.js";
+import { parseOverrideVerdict } from "../../src/overrides/override-verdict.js";
+import { readFollowUp } from "../../src/follow-ups/record.js";
 
 setUpNock();
 
@@ -551,5 +554,149 @@ describe("idempotency", () => {
     expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/issues/2/comments`)).toHaveLength(1);
     expect(state.issues).toHaveLength(2);
     expect(state.comment).toContain("**Follow-up issue:** #42");
+  });
+});
+
+describe("the immutable check follows the PR's verdict, and its deferred findings reach the follow-up (issue #13)", () => {
+  const IMMUTABLE = "Pipeline Guard: immutable infrastructure";
+  const IMMUTABLE_CONFIG = `${CONFIG}immutable:\n  enabled: true\n  plan_workflow: plan.yml\n`;
+  const FINDINGS = [
+    { address: "aws_instance.web", kind: "update" as const, actions: ["update"], attributes: "`instance_type`" },
+    { address: "module.db.aws_instance.this[0]", kind: "destroy-first" as const, actions: ["delete", "create"], attributes: "" },
+  ];
+  const RUN_URL = `https://github.com/${REPO}/actions/runs/4242`;
+
+  /** The app's immutable check on the head, as the plan run wrote it, with its memory. */
+  function immutableRead(api: nock.Scope, deferred: boolean | null) {
+    const runs =
+      deferred === null
+        ? []
+        : [
+            {
+              id: 5,
+              name: IMMUTABLE,
+              head_sha: HEAD_SHA,
+              status: "completed",
+              conclusion: deferred ? "success" : "failure",
+              output: { title: "t", summary: "s", text: renderImmutableMemory({ pr: 2, head: HEAD_SHA, runUrl: RUN_URL, checked: 3, immutable: 2, findings: FINDINGS, deferred }) },
+              app: { id: 9000, slug: "pipeline-guard" },
+            },
+          ];
+    api.get(`/repos/${REPO}/commits/${HEAD_SHA}/check-runs`).query({ check_name: IMMUTABLE, filter: "latest", per_page: 100 }).reply(200, { total_count: runs.length, check_runs: runs });
+  }
+
+  const checksWritten = (requests: readonly RecordedRequest[]) => bodies(requestsTo(requests, "POST", `/repos/${REPO}/check-runs`));
+
+  test("the [emergency-deploy] marker removed from the title: the deferred immutable check fails again, from its memory", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG, permission: null });
+    fakeGitHub(mock.api, { times: 2 });
+    immutableRead(mock.api, true);
+
+    await probot.receive(pullRequestEvent({ action: "edited", title: "Open the valve", body: JUSTIFIED, changes: { title: { from: "[emergency-deploy] Open the valve" } } }));
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      `POST /repos/${REPO}/check-runs`,
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
+      `POST /repos/${REPO}/check-runs`,
+    ]);
+    const [guard, immutable] = checksWritten(mock.requests);
+    expect(guard).toMatchObject({ name: "Pipeline Guard", conclusion: "success", output: { title: "No override markers" } });
+    expect(guard!.output.text ?? "").not.toContain("override-verdict");
+    expect(immutable).toMatchObject({ name: IMMUTABLE, head_sha: HEAD_SHA, conclusion: "failure", output: { title: "2 immutable resources would be patched in place or destroyed first" } });
+    expect(immutable!.output.summary).toContain("The `[emergency-deploy]` override that deferred this check is no longer allowed on this commit");
+    expect(immutable!.output.summary).toContain("- `aws_instance.web` would be **updated in place** (patched while it runs). Changed attributes: `instance_type`.");
+    expect(parseImmutableMemory(immutable!.output.text as string, { pr: 2, head: HEAD_SHA })).toMatchObject({ deferred: false, findings: FINDINGS });
+  });
+
+  test("an allowed [emergency-deploy] on the head: the verdict carries it, and a failing immutable check is deferred", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG });
+    fakeGitHub(mock.api, { times: 2 });
+    immutableRead(mock.api, false);
+
+    await probot.receive(pullRequestEvent({ action: "reopened", title: "[emergency-deploy] Open the valve", body: JUSTIFIED, labels: ["emergency-deploy"] }));
+
+    expectAllCallsMade(mock);
+    const [guard, immutable] = checksWritten(mock.requests);
+    expect(guard).toMatchObject({ name: "Pipeline Guard", conclusion: "success", output: { title: "Override allowed: emergency-deploy" } });
+    expect(parseOverrideVerdict(guard!.output.text as string, { pr: 2, head: HEAD_SHA })).toEqual({ pr: 2, head: HEAD_SHA, allowed: ["emergency-deploy"] });
+    expect(immutable).toMatchObject({ name: IMMUTABLE, conclusion: "success", output: { title: "Deferred by an allowed [emergency-deploy] override: 2 immutable resources to replace through the pipeline" } });
+  });
+
+  test("a verdict that does not change the deferral costs the one read and writes nothing more", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG });
+    fakeGitHub(mock.api);
+    immutableRead(mock.api, true);
+
+    await probot.receive(pullRequestEvent({ action: "reopened", title: "[emergency-deploy] Open the valve", body: JUSTIFIED, labels: ["emergency-deploy"] }));
+
+    expectAllCallsMade(mock);
+    expect(checksWritten(mock.requests).map((c) => c.name)).toEqual(["Pipeline Guard"]);
+  });
+
+  test("immutable checks off: no verdict block is read back and no call is added", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api);
+    fakeGitHub(mock.api);
+
+    await probot.receive(pullRequestEvent({ action: "reopened", title: "[emergency-deploy] Open the valve", body: JUSTIFIED, labels: ["emergency-deploy"] }));
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests).filter((c) => c.startsWith("GET"))).toEqual([
+      `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`,
+      "GET /app",
+      `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`,
+      `GET /repos/${REPO}/pulls/2/commits`,
+      `GET /repos/${REPO}/collaborators/alice/permission`,
+      `GET /repos/${REPO}/issues/2/comments`,
+    ]);
+  });
+
+  test("the merge of the allowed [emergency-deploy]: one box per deferred address, replace `ADDRESS` through the pipeline, in the signed state", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG });
+    const state = fakeGitHub(mock.api);
+    immutableRead(mock.api, true);
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged({ title: "[emergency-deploy] Open the valve", labels: ["emergency-deploy"] }));
+
+    expectAllCallsMade(mock);
+    // One call more than a merge without immutable checks: the immutable check's memory of the head.
+    expect(callList(mock.requests).filter((c) => c === `GET /repos/${REPO}/commits/${HEAD_SHA}/check-runs`)).toHaveLength(2);
+    const [issue] = issuesCreated(mock.requests);
+    const body = issue!.body as string;
+    expect(body).toContain("- [ ] **Replace** `aws_instance.web` through the pipeline: an `[emergency-deploy]` override deferred the immutable rule for it");
+    expect(body).toContain("<!-- pipeline-guard:item replace-0 -->");
+    expect(body).toContain("- [ ] **Replace** `module.db.aws_instance.this[0]` through the pipeline");
+    expect(body).toContain("`/pipeline-guard replace module.db.aws_instance.this[0]` <!-- pipeline-guard:item replace-1 -->");
+    // In the signed state, so that ticking works as for the other boxes.
+    const reading = readFollowUp({ owner: "Codertocat", repo: "Hello-World" }, state.issues[0] as never);
+    expect(reading).toMatchObject({ status: "verified", state: { replace: ["aws_instance.web", "module.db.aws_instance.this[0]"] } });
+  });
+
+  test("the merge of a [skip-tests] override reads no immutable memory and adds no box", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG });
+    fakeGitHub(mock.api);
+    mock.api.post("/graphql").reply(200, ALL_GREEN);
+
+    await probot.receive(merged());
+
+    expectAllCallsMade(mock);
+    expect(issuesCreated(mock.requests)[0]!.body).not.toContain("replace-0");
   });
 });

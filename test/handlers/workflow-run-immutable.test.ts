@@ -1,7 +1,9 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { REPO, workflowRunEvent } from "../helpers/payloads.js";
-import { bodies, callList } from "../helpers/github-replies.js";
+import { bodies, callList, listedCheckRun, memoryRead } from "../helpers/github-replies.js";
+import { renderOverrideVerdict } from "../../src/overrides/override-verdict.js";
+import { parseImmutableMemory } from "../../src/immutable/immutable-memory.js";
 import { artifactZip } from "../helpers/scan-github.js";
 import { planJson, type PlanEntry } from "../helpers/plans.js";
 
@@ -81,24 +83,31 @@ function writtenCheck(mock: ReturnType<typeof mockGitHub>) {
   return check;
 }
 
-/** The whole judgement of one plan: config, PR, artifacts, download, check. */
-async function judgePlan(entries: PlanEntry[], config = CONFIG) {
+/**
+ * The whole judgement of one plan: config, PR, artifacts, download, check. A plan with findings an
+ * override could defer also reads the head's `Pipeline Guard` verdict (`findings`: the app's login
+ * once per process, and 1 call), which here holds no allowed override.
+ */
+async function judgePlan(entries: PlanEntry[], config = CONFIG, options: { findings?: boolean } = {}) {
   const { probot } = createTestApp();
   const mock = mockGitHub();
   mockConfig(mock.api, config);
   mockPulls(mock.api, [pull()]);
   mockPlan(mock.api, planJson(entries));
+  if (options.findings) memoryRead(mock.api, { repo: REPO, sha: HEAD });
   mockCheck(mock.api);
   await probot.receive(planRun());
   expectAllCallsMade(mock);
-  // The budget: at most 4 calls to read and judge one plan (runs → PR, artifacts, download, check run), besides the configuration.
-  expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS]);
+  // The budget: at most 4 calls to read and judge one plan (runs → PR, artifacts, download, check run), besides the configuration;
+  // findings that an [emergency-deploy] override could defer: 1 more, the head's verdict.
+  const verdictRead = options.findings ? ["GET /app", `GET /repos/${REPO}/commits/${HEAD}/check-runs`] : [];
+  expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS.slice(0, 3), ...verdictRead, BUDGET_CALLS[3]]);
   return writtenCheck(mock);
 }
 
 describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   test("an in-place update of a matching resource fails, naming the address and the changed attribute names, never values", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"], before: { instance_type: "t3.small", user_data: "s3cr3t-old" }, after: { instance_type: "t3.medium", user_data: "s3cr3t-new" } }]);
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"], before: { instance_type: "t3.small", user_data: "s3cr3t-old" }, after: { instance_type: "t3.medium", user_data: "s3cr3t-new" } }], CONFIG, { findings: true });
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`aws_instance.web` would be patched in place");
     expect(check.output.summary).toContain("- `aws_instance.web` would be **updated in place** (patched while it runs). Changed attributes: `instance_type`, `user_data`.");
@@ -109,7 +118,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   });
 
   test("a replacement that destroys first fails, with the lifecycle block to add", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete", "create"], replacePaths: [["ami"]] }]);
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete", "create"], replacePaths: [["ami"]] }], CONFIG, { findings: true });
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`aws_instance.web` would be destroyed before its replacement");
     expect(check.output.summary).toContain("would be **destroyed before its replacement is created**");
@@ -133,7 +142,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   });
 
   test("a module's instance updated in place fails under its full address", async () => {
-    const check = await judgePlan([{ address: "module.db.aws_instance.this[0]", actions: ["update"] }]);
+    const check = await judgePlan([{ address: "module.db.aws_instance.this[0]", actions: ["update"] }], CONFIG, { findings: true });
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`module.db.aws_instance.this[0]` would be patched in place");
     expect(check.output.summary).toContain("`terraform apply -replace='module.db.aws_instance.this[0]'`");
@@ -148,14 +157,14 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     const check = await judgePlan([
       { address: "aws_instance.web", actions: ["update"] },
       { address: "aws_launch_template.web", actions: ["delete", "create"] },
-    ]);
+    ], CONFIG, { findings: true });
     expect(check.output.title).toBe("2 immutable resources would be patched in place or destroyed first");
     expect(check.output.summary).toContain("`aws_instance.web`");
     expect(check.output.summary).toContain("`aws_launch_template.web`");
   });
 
   test("report mode: a finding ends neutral and says what enforce mode would do", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"] }], REPORT_CONFIG);
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"] }], REPORT_CONFIG, { findings: true });
     expect(check.conclusion).toBe("neutral");
     expect(check.output.summary).toContain("Report mode: this check ends neutral; in enforce mode it would fail.");
   });
@@ -309,5 +318,79 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     await probot.receive(planRun(options));
     expectAllCallsMade(mock);
     expect(callList(mock.requests)).toEqual([CONFIG_CALL]);
+  });
+});
+
+describe("an allowed [emergency-deploy] override defers the immutable rule (issue #13)", () => {
+  /** The app's `Pipeline Guard` check on the head, as the PR's evaluation writes it. */
+  function verdictCheck(params: { allowed?: string[]; pr?: number; head?: string; conclusion?: string; title?: string } = {}) {
+    const allowed = params.allowed ?? ["emergency-deploy"];
+    return {
+      name: "Pipeline Guard",
+      head_sha: HEAD,
+      status: "completed",
+      conclusion: params.conclusion ?? "success",
+      output: { title: params.title ?? `Override allowed: ${allowed.join(", ")}`, summary: "", text: renderOverrideVerdict({ pr: params.pr ?? 12, head: params.head ?? HEAD, allowed }) },
+    };
+  }
+
+  async function judgeWithVerdict(runs: Record<string, unknown>[], options: { app?: string } = {}) {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()]);
+    mockPlan(mock.api, planJson([{ address: "aws_instance.web", actions: ["update"] }, { address: "aws_launch_template.web", actions: ["delete", "create"] }]));
+    mock.api
+      .get(`/repos/${REPO}/commits/${HEAD}/check-runs`)
+      .query({ check_name: "Pipeline Guard", filter: "latest", per_page: 100 })
+      .reply(200, { total_count: runs.length, check_runs: runs.map((body, i) => listedCheckRun(body as never, { id: runs.length - i, app: options.app })) });
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS.slice(0, 3), "GET /app", `GET /repos/${REPO}/commits/${HEAD}/check-runs`, BUDGET_CALLS[3]]);
+    return writtenCheck(mock) as ReturnType<typeof writtenCheck> & { output: { text?: string } };
+  }
+
+  test("the head's allowed [emergency-deploy] verdict: success, each address to replace through the pipeline, and the findings remembered", async () => {
+    const check = await judgeWithVerdict([verdictCheck()]);
+    expect(check.conclusion).toBe("success");
+    expect(check.output.title).toBe("Deferred by an allowed [emergency-deploy] override: 2 immutable resources to replace through the pipeline");
+    expect(check.output.summary).toContain('the override\'s follow-up issue gets one box per resource below: "replace `ADDRESS` through the pipeline"');
+    expect(check.output.summary).toContain("- `aws_instance.web` would be **updated in place**");
+    expect(check.output.summary).toContain("- `aws_launch_template.web` would be **destroyed before its replacement is created**");
+    const memory = parseImmutableMemory(check.output.text, { pr: 12, head: HEAD });
+    expect(memory).toMatchObject({ deferred: true, runUrl: RUN_URL, findings: [{ address: "aws_instance.web", kind: "update" }, { address: "aws_launch_template.web", kind: "destroy-first" }] });
+  });
+
+  test.each([
+    ["no check of the app's on the head yet", []],
+    ["an allowed override without [emergency-deploy]", [verdictCheck({ allowed: ["skip-tests"] })]],
+    ["an override that is not allowed", [{ ...verdictCheck(), conclusion: "failure", output: { title: "Override not allowed: emergency-deploy (1 requirement unmet)", summary: "", text: "" } }]],
+    ["a verdict about another PR", [verdictCheck({ pr: 13 })]],
+    ["a check that could not check", [verdictCheck({ title: "Could not be checked" })]],
+    ["an allowed title without the app's verdict block", [{ ...verdictCheck(), output: { title: "Override allowed: emergency-deploy", summary: "", text: "" } }]],
+  ])("%s: nothing is deferred, the check fails and remembers its findings", async (_name, runs) => {
+    const check = await judgeWithVerdict(runs);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("2 immutable resources would be patched in place or destroyed first");
+    expect(parseImmutableMemory(check.output.text, { pr: 12, head: HEAD })).toMatchObject({ deferred: false });
+  });
+
+  test("a `Pipeline Guard` check with the verdict block written by another app or a workflow defers nothing", async () => {
+    const check = await judgeWithVerdict([verdictCheck()], { app: "github-actions" });
+    expect(check.conclusion).toBe("failure");
+  });
+
+  test("an incomplete plan is never deferred, and costs no verdict read", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()]);
+    mockPlan(mock.api, planJson([{ address: "aws_instance.web", actions: ["update"] }], { complete: false }));
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS]);
+    expect(writtenCheck(mock).conclusion).toBe("failure");
   });
 });
