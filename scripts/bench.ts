@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 import type { Probot } from "probot";
 import { createAppFromEnv } from "../src/cli/app-credentials.js";
 import { runScheduledScan } from "../src/drift/scheduled-scan.js";
+import { appLoginResolver } from "../src/github/app-identity.js";
 import { PipelineGuardOctokit } from "../src/github/octokit.js";
+import { createInProcessScanMemory } from "../src/infrastructure/scan-memory.js";
 import { createAppIdentity } from "../test/e2e/app-process.js";
 import { FakeGitHub, type RecordedRequest } from "../test/e2e/fake-github.js";
 
@@ -87,10 +89,12 @@ async function benchSize(size: number): Promise<Measure[]> {
     const env: NodeJS.ProcessEnv = { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" };
     const app: Probot = createAppFromEnv(env, { Octokit: PipelineGuardOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) });
     const rows: Measure[] = [];
+    const appLogin = appLoginResolver(app);
+    const memory = createInProcessScanMemory();
     const now = new Date(fake.state.epoch.getTime() + 60_000);
     for (const scan of ["first", "unchanged"]) {
       const mark = fake.requests.length;
-      const { result, wallSeconds, peakMb } = await measured(() => runScheduledScan({ app, now: () => now, env: {}, pauseMs: 0 }));
+      const { result, wallSeconds, peakMb } = await measured(() => runScheduledScan({ app, now: () => now, env: {}, pauseMs: 0, appLogin, memory }));
       const failed = result.filter((o) => "error" in o);
       if (failed.length > 0) throw new Error(`${failed.length} scans failed, e.g. ${JSON.stringify(failed[0])}`);
       const counts = tally(fake.requests.slice(mark));

@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
-import { listInstalledRepositories, scanRepositories } from "./scan-job.js";
+import type { ScanMemory } from "../infrastructure/scan-memory.js";
+import { runScheduledScan } from "./scheduled-scan.js";
 
 export const DEFAULT_SCAN_INTERVAL = "6h";
 /** Between two repositories of a scheduled scan: a few hundred repositories take minutes, not a burst. */
@@ -32,6 +33,8 @@ export function startDriftSchedule(params: {
   appLogin: () => Promise<string | undefined>;
   random?: () => number;
   pauseMs?: number;
+  /** Default: the process's memory, which the webhooks mark. */
+  memory?: ScanMemory;
 }): { stop: () => void } {
   const { app, intervalMs } = params;
   const random = params.random ?? Math.random;
@@ -49,9 +52,9 @@ export function startDriftSchedule(params: {
   };
   const run = async () => {
     try {
-      const targets = await listInstalledRepositories(app);
-      const outcomes = await scanRepositories(app, targets, { pauseMs: params.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS, appLogin: await params.appLogin() });
-      app.log.info({ repositories: outcomes.length, failed: outcomes.filter((o) => "error" in o).length }, "scheduled drift scan done");
+      const outcomes = await runScheduledScan({ app, pauseMs: params.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS, appLogin: params.appLogin, memory: params.memory });
+      const unchanged = outcomes.filter((o) => "skipped" in o && o.skipped === "unchanged").length;
+      app.log.info({ repositories: outcomes.length, failed: outcomes.filter((o) => "error" in o).length, unchanged }, "scheduled drift scan done");
     } catch (error) {
       app.log.error({ err: error }, "scheduled drift scan could not list the installations");
     } finally {

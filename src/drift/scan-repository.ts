@@ -17,6 +17,7 @@ import { driftBlock, findDriftReport } from "./record.js";
 import { knownRecordsOf, recordCensus } from "./record-census.js";
 import { protectionItems } from "./protection-drift.js";
 import { planReportUpdate } from "./render-drift-report.js";
+import { recheckTime, type ScanWatch } from "./scan-fingerprint.js";
 import { applyReportUpdate } from "./report-issue.js";
 import { rememberTampered, tamperedItems } from "./tampered-items.js";
 import { terraformDriftItems } from "./terraform-drift.js";
@@ -49,6 +50,8 @@ export interface ScanSummary {
   followUpsMade: number;
   bypassesMade: number;
   reminders: number;
+  /** What the scan memory needs to skip this repository while nothing changes (see `scan-fingerprint.ts`). */
+  watch?: ScanWatch;
 }
 
 async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBranch: string): Promise<string[]> {
@@ -96,7 +99,13 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   await repairFollowUps(gw, openFollowUps);
   summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now });
   if (config.bypass.direct_push !== "off" && options.canReadRuleSuites) summary.bypassesMade += await recordRulesetBypasses(gw, { loaded, branches, appLogin: options.appLogin });
-  if (!config.drift.enabled) return summary;
+  const terraform = config.drift.enabled && config.drift.terraform.workflow ? config.drift.terraform : null;
+  const watch = (acceptancesUntil: ReadonlyArray<string | null>): ScanWatch => ({
+    branches,
+    recheckAt: recheckTime({ now, followUpsDue: openFollowUps.map((f) => f.state.dueAt), acceptancesUntil }),
+    terraform: terraform ? { workflow: terraform.workflow, maxAgeHours: terraform.max_age_hours, dispatch: terraform.dispatch } : null,
+  });
+  if (!config.drift.enabled) return { ...summary, watch: watch([]) };
 
   const report = await findDriftReport(gw);
   const previous = report?.status === "verified" ? report.state : emptyDriftState();
@@ -104,20 +113,20 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
   // The branch's commits already read: a Terraform run on one of them needs no compare call.
   const knownShas = new Set((histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha));
-  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
+  const terraformPart = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
   const remembered = rememberTampered(previous.tampered, tampered, now);
   const found: DriftItem[] = [
     ...tamperedItems(remembered),
     ...protection.items,
     ...(await deploymentDriftItems(gw, { deployments, histories, branches, config })),
-    ...terraform.items,
+    ...terraformPart.items,
   ];
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;
   const merged = mergeScan({
     previous: { ...previous, baseline: protection.baseline, accepted, tampered: remembered },
     found,
     now,
-    incomplete: [...protection.incomplete, ...terraform.incomplete],
+    incomplete: [...protection.incomplete, ...terraformPart.incomplete],
   });
   const shown = { owner: gw.owner, repo: gw.repo, open: merged.open, accepted: merged.accepted, now, configErrors: loaded.errors.map(formatConfigError) };
   const existing = report?.issue ?? null;
@@ -134,5 +143,5 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
   const withTrigger = "comment" in update && update.comment ? { ...update, comment: update.comment + trigger } : update;
   summary.report = await applyReportUpdate(gw, { update: withTrigger, report: existing, shown, state: merged.state, baselineRecorded: protection.baselineRecorded });
-  return summary;
+  return { ...summary, watch: watch(Object.values(merged.state.accepted).map((a) => a.until)) };
 }
