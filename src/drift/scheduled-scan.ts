@@ -1,7 +1,9 @@
 import type { Probot } from "probot";
 import type { GitHubClient } from "../github/gateway.js";
 import { FINGERPRINT_BATCH, getRepositoryFacts, type RepositoryFacts } from "../github/repository-fingerprints.js";
+import { observeResponses } from "../github/response-headers.js";
 import { processScanMemory, type ScanMemory } from "../infrastructure/scan-memory.js";
+import { readRateHeaders, type ScanPacer } from "./scan-pacing.js";
 import { fingerprintOf, fullScanNeed, rememberScan } from "./scan-fingerprint.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
 
@@ -16,6 +18,11 @@ interface Planned {
   facts: RepositoryFacts | null;
 }
 
+function seeRate(pacer: ScanPacer, installationId: number, headers: Record<string, unknown>): void {
+  const observation = readRateHeaders(installationId, headers);
+  if (observation) pacer.observe(observation);
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -26,13 +33,14 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * The fingerprints of `planned` repositories, one query per `FINGERPRINT_BATCH` of one
  * installation. A query that fails leaves its repositories without facts: they are read in full.
  */
-async function readFacts(app: Pick<Probot, "auth" | "log">, planned: readonly Planned[]): Promise<void> {
+async function readFacts(app: Pick<Probot, "auth" | "log">, planned: readonly Planned[], pacer: ScanPacer | undefined): Promise<void> {
   const byInstallation = new Map<number, Planned[]>();
   for (const p of planned) byInstallation.set(p.target.installationId, [...(byInstallation.get(p.target.installationId) ?? []), p]);
   for (const [installationId, group] of byInstallation) {
     let octokit: GitHubClient;
     try {
       octokit = (await app.auth(installationId)) as unknown as GitHubClient;
+      if (pacer) observeResponses(octokit, (headers) => seeRate(pacer, installationId, headers));
     } catch (error) {
       app.log.warn({ err: error, installation: installationId }, "no token for the fingerprint query; the repositories are read in full");
       continue;
@@ -64,6 +72,8 @@ export async function runScheduledScan(params: {
   appLogin: () => Promise<string | undefined>;
   /** null: no memory (`pipeline-guard scan`, a process of its own): every repository is read in full, no fingerprint is asked for. */
   memory?: ScanMemory | null;
+  /** Budget-aware pacing (`DRIFT_SCAN_BUDGET`); without it, `pauseMs` between repositories read in full. */
+  pacer?: ScanPacer;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }): Promise<ScheduledOutcome[]> {
@@ -83,7 +93,7 @@ export async function runScheduledScan(params: {
     const branches = entry && entry.branches.length > 0 ? entry.branches : [target.defaultBranch || "main"];
     planned.push({ target, key, branches, why: need.full ? need.why : null, facts: null });
   }
-  if (memory) await readFacts(app, planned.filter((p) => !p.target.archived));
+  if (memory) await readFacts(app, planned.filter((p) => !p.target.archived), params.pacer);
 
   const outcomes: ScheduledOutcome[] = [];
   let scanned = 0;
@@ -97,10 +107,14 @@ export async function runScheduledScan(params: {
       }
       p.why = p.facts ? "changed" : "fingerprint unreadable";
     }
-    if (scanned > 0 && (params.pauseMs ?? 0) > 0) await sleep(params.pauseMs ?? 0);
+    const { pacer } = params;
+    const wait = pacer ? pacer.delayBefore(p.target.installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
+    if (wait > 0) await sleep(wait);
     scanned++;
     const startedAt = clock();
-    const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin });
+    const installationId = p.target.installationId;
+    const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
+    const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe });
     if (memory && "watch" in outcome && outcome.watch) {
       await memory.set(p.key, rememberScan({ previous: await memory.get(p.key), startedAt, now: clock(), facts: p.facts, guessed: p.branches, watch: outcome.watch }));
     }

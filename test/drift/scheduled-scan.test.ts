@@ -6,6 +6,7 @@
  */
 import type { Probot } from "probot";
 import { createAppFromEnv } from "../../src/cli/app-credentials.js";
+import { createScanPacer } from "../../src/drift/scan-pacing.js";
 import { runScheduledScan, type ScheduledOutcome } from "../../src/drift/scheduled-scan.js";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createInProcessScanMemory, type ScanMemory } from "../../src/infrastructure/scan-memory.js";
@@ -127,5 +128,26 @@ describe("runScheduledScan with a memory", () => {
     const once = await scan(0, { memory: null });
     expect(once.fingerprintQueries).toBe(0);
     expect(Object.values(once.why)).toEqual(["full", "full", "full", "full"]);
+  });
+});
+
+describe("runScheduledScan with budget-aware pacing", () => {
+  test("an installation with little left: the scan spends 20% of it, then waits for the reset instead of spending the rest", async () => {
+    const installation = fake.state.installations[0]!;
+    fake.setRemaining(installation.id, "core", 40, 30 * 60_000);
+    const waits: number[] = [];
+    const outcomes = await runScheduledScan({ app, appLogin, memory, pacer: createScanPacer({ budget: 0.2 }), sleep: async (ms) => void waits.push(ms) });
+    expect(outcomes.every((o) => !("error" in o))).toBe(true);
+    // 20% of 40 is 8 points: about one repository's full read; then the reset, 30 minutes away, is waited for.
+    const long = waits.filter((ms) => ms > 60_000);
+    expect(long.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...long)).toBeLessThanOrEqual(30 * 60_000 + 1000);
+    expect(Math.max(...long)).toBeGreaterThan(29 * 60_000);
+  });
+
+  test("plenty left: only the spacing under the secondary limit (under a second per repository)", async () => {
+    const waits: number[] = [];
+    await runScheduledScan({ app, appLogin, memory, pacer: createScanPacer({ budget: 0.2 }), sleep: async (ms) => void waits.push(ms) });
+    expect(waits.every((ms) => ms < 1000)).toBe(true);
   });
 });
