@@ -78,10 +78,12 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   // Follow-up upkeep is not drift: it runs whether or not drift reporting is on.
   const histories = new Map<string, HistoryCommit[]>();
   const deployments: DeploymentFact[] = [];
+  const heads = new Map<string, string>();
   for (const [index, branch] of branches.entries()) {
     const environments = config.production.environments.some((e) => picomatch.scan(e).isGlob) ? null : config.production.environments;
     const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0, environments });
     histories.set(branch, activity.history);
+    if (activity.head) heads.set(branch, activity.head);
     deployments.push(...activity.deployments);
   }
   // The app's records: open ones (overdue reminders, repairs) and, when the history holds
@@ -112,13 +114,13 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
   // The branch's commits already read: a Terraform run on one of them needs no compare call.
-  const knownShas = new Set((histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha));
+  const knownShas = new Set([...(histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha), ...[heads.get(branches[0] ?? "") ?? ""].filter(Boolean)]);
   const terraformPart = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
   const remembered = rememberTampered(previous.tampered, tampered, now);
   const found: DriftItem[] = [
     ...tamperedItems(remembered),
     ...protection.items,
-    ...(await deploymentDriftItems(gw, { deployments, histories, branches, config })),
+    ...(await deploymentDriftItems(gw, { deployments, histories, branches, config, heads: [...heads.values()] })),
     ...terraformPart.items,
   ];
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;

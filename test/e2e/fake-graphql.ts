@@ -112,6 +112,7 @@ function activity(state: GitHubState, repo: FakeRepository, variables: Record<st
           ref: head
             ? {
                 target: {
+                  oid: head,
                   history: {
                     pageInfo: { hasNextPage: end < commits.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString("base64") : null },
                     nodes: page.map((c) => ({
