@@ -142,8 +142,10 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   summary.open = merged.open.length;
   summary.accepted = merged.accepted.length;
   summary.newItems = merged.newItems.map((i) => i.id);
-  const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
-  const withTrigger = "comment" in update && update.comment ? { ...update, comment: update.comment + trigger } : update;
+  const trigger = options.trigger ? `Seen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
+  // The first report opened by the event names who made the change too: in a first comment, which later rewrites of the body keep.
+  const withTrigger =
+    trigger && update.action === "create" ? { ...update, comment: trigger } : "comment" in update && update.comment && trigger ? { ...update, comment: `${update.comment}\n\n${trigger}` } : update;
   summary.report = await applyReportUpdate(gw, { update: withTrigger, report: existing, shown, state: merged.state, baselineRecorded: protection.baselineRecorded });
   return { ...summary, watch: watch(Object.values(merged.state.accepted).map((a) => a.until)) };
 }
