@@ -67,6 +67,8 @@ export async function runScheduledScan(params: {
   app: Pick<Probot, "auth" | "log">;
   env?: NodeJS.ProcessEnv;
   only?: string;
+  /** Already listed (the command checks `--repo` against them first). */
+  targets?: readonly InstalledRepository[];
   pauseMs?: number;
   /** The app's login, asked once for the whole scan (see `appLoginResolver`). */
   appLogin: () => Promise<string | undefined>;
@@ -81,7 +83,7 @@ export async function runScheduledScan(params: {
   const memory = params.memory === undefined ? processScanMemory : params.memory;
   const clock = params.now ?? (() => new Date());
   const sleep = params.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const targets = await listInstalledRepositories(app, params.only);
+  const targets = params.targets ?? (await listInstalledRepositories(app, params.only));
   const appLogin = await params.appLogin();
   const start = clock();
 
