@@ -15,11 +15,13 @@ import { runScheduledScan } from "../src/drift/scheduled-scan.js";
 import { appLoginResolver } from "../src/github/app-identity.js";
 import { PipelineGuardOctokit } from "../src/github/octokit.js";
 import { createInProcessScanMemory } from "../src/infrastructure/scan-memory.js";
-import { createAppIdentity } from "../test/e2e/app-process.js";
+import { createAppIdentity, ensureBuilt, stopAllChildren } from "../test/e2e/app-process.js";
+import { EMERGENCY_TITLE, PAYMENTS, playDirectPush, requestDeployment, seedPayments, startEnvironment } from "../test/e2e/scenarios.js";
 import { FakeGitHub, type RecordedRequest } from "../test/e2e/fake-github.js";
 
 const OWNER = "acme";
-const SIZES = [100, 1000];
+/** `BENCH_SIZES=10,100` for a quick look; the README quotes the default. */
+const SIZES = (process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
 const CONFIG = `production:
   branches: [main]
   environments: [production]
@@ -115,7 +117,8 @@ function printTable(rows: Measure[]): void {
   for (const r of rows) {
     console.log(`| ${fmt(r.repositories)} | ${r.scan} | ${fmt(r.rest)} | ${fmt(r.graphql)} | **${fmt(r.points)}** | ${fmt(r.perRepository, 2)} | ${fmt(r.wallSeconds, 1)} s | ${fmt(r.peakMb)} MB | ${r.reports} |`);
   }
-  console.log("\nGrowth from 100 to 1,000 repositories (×10 would be linear):\n");
+  const [small = 0, large = 0] = SIZES;
+  console.log(`\nGrowth from ${fmt(small)} to ${fmt(large)} repositories (×${fmt(large / small, 1)} would be linear):\n`);
   console.log("| scan | points | wall time | peak memory |");
   console.log("| --- | ---: | ---: | ---: |");
   for (const scan of ["first", "unchanged"]) {
@@ -124,6 +127,49 @@ function printTable(rows: Measure[]): void {
     if (!small || !large) continue;
     const ratio = (a: number, b: number) => (b > 0 ? `×${fmt(a / b, 1)}` : "n/a");
     console.log(`| ${scan} | ${ratio(large.points, small.points)} | ${ratio(large.wallSeconds, small.wallSeconds)} | ${ratio(large.peakMb, small.peakMb)} |`);
+  }
+}
+
+interface EventCost {
+  kind: string;
+  rest: number;
+  graphql: number;
+  points: number;
+}
+
+/**
+ * Calls and points per event kind, on the real server (`lib/main.js`) against the fake, with the
+ * e2e scenarios' repository (acme/payments, with its configuration): each figure is what one
+ * delivery cost, the installation token left out.
+ */
+async function benchEvents(): Promise<EventCost[]> {
+  await ensureBuilt();
+  const env = await startEnvironment({ epoch: new Date(), seed: (fake) => void seedPayments(fake) });
+  const costs: EventCost[] = [];
+  try {
+    const { fake } = env;
+    const server = env.server!;
+    const repo = fake.repository(PAYMENTS);
+    const measure = async (kind: string, play: () => Promise<unknown>) => {
+      const mark = fake.requests.length;
+      await play();
+      costs.push({ kind, ...tally(fake.requests.slice(mark)) });
+    };
+    const clean = fake.state.openPullRequest(repo, { title: "Tidy the README", body: "Wording.", author: "alice", headRef: "readme", commits: ["Tidy the README"] });
+    await measure("clean PR opened", () => server.deliver("pull_request", fake.shapes.pullRequestEvent(repo, clean.number, { action: "opened", sender: "alice" })));
+    const pull = fake.state.openPullRequest(repo, { title: EMERGENCY_TITLE, body: "## Justification\nINC-4711: merchants are underpaid right now.", author: "alice", headRef: "hotfix", commits: ["Round payouts half-even"] });
+    fake.state.addCheckRun(repo, { sha: pull.headSha, name: "ci", conclusion: "success" });
+    await measure("override PR opened", () => server.deliver("pull_request", fake.shapes.pullRequestEvent(repo, pull.number, { action: "opened", sender: "alice" })));
+    const before = repo.branches.get("main")!;
+    const merge = fake.state.mergePullRequest(repo, pull.number, { by: "bob" });
+    await measure("merge of the override", () => server.deliver("pull_request", fake.shapes.pullRequestEvent(repo, pull.number, { action: "closed", sender: "bob" })));
+    await measure("push of the merge", () => server.deliver("push", fake.shapes.pushEvent(repo, { branch: "main", before, after: merge.sha, commits: [merge], pusher: "bob" })));
+    await measure("direct push", () => playDirectPush(env));
+    await measure("deployment gate", () => requestDeployment(env, { sha: merge.sha, runId: 9001 }));
+    return costs;
+  } finally {
+    await env.stop();
+    await stopAllChildren();
   }
 }
 
@@ -143,6 +189,10 @@ async function main(): Promise<void> {
   }
   console.log("Drift scan of a simulated organization (local fake GitHub; every tenth repository drifted)\n");
   printTable(rows);
+  console.log("\nCalls and points per event (the real server, lib/main.js, against the fake; acme/payments):\n");
+  console.log("| event | REST calls | GraphQL queries | points |");
+  console.log("| --- | ---: | ---: | ---: |");
+  for (const e of await benchEvents()) console.log(`| ${e.kind} | ${e.rest} | ${e.graphql} | ${e.points} |`);
 }
 
 await main();
