@@ -1,6 +1,9 @@
 import type { Probot } from "probot";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
 import { appLoginResolver } from "./github/app-identity.js";
+import { deliveryGuard } from "./infrastructure/guard-delivery.js";
+import type { Infrastructure } from "./infrastructure/infrastructure.js";
+import { infrastructureFromEnvironment } from "./infrastructure/infrastructure-from-environment.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
@@ -13,6 +16,8 @@ import { handleWorkflowRun } from "./handlers/workflow-run.js";
 export interface PipelineGuardOptions {
   /** Pause between repositories of a multi-repository scan (tests set 0). */
   pauseMs?: number;
+  /** Shared locks, delivery memory and caches; default: Redis when `REDIS_URL` is set, else this process's. */
+  infrastructure?: Infrastructure;
 }
 
 /** Wires events to handlers; the handlers and the core do the thinking. */
@@ -20,6 +25,8 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
   const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
   return function pipelineGuard(app: Probot): void {
     const appLogin = appLoginResolver(app);
+    const infrastructure = options.infrastructure ?? infrastructureFromEnvironment(process.env, app.log);
+    const guard = deliveryGuard(infrastructure);
     app.on(
       [
         "pull_request.opened",
@@ -30,23 +37,19 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
         "pull_request.unlabeled",
         "pull_request.closed",
       ],
-      (context) => handlePullRequest(context, appLogin),
+      guard((context) => handlePullRequest(context, appLogin)),
     );
-    app.on("push", (context) => handlePush(context, appLogin));
-    app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
-    app.on("check_run.rerequested", (context) => handleCheckRunRerequested(context, appLogin));
-    app.on("merge_group.checks_requested", (context) => handleMergeGroup(context, appLogin));
-    app.on("issues.closed", (context) => handleIssueClosed(context, appLogin));
-    app.on("issues.edited", (context) => handleIssueEdited(context, appLogin));
-    app.on("issues.unlabeled", (context) => handleIssueUnlabeled(context, appLogin));
-    app.on(["installation.created", "installation_repositories.added"], async (context) => {
-      await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
-    });
-    app.on(["branch_protection_rule", "repository_ruleset"], async (context) => {
-      await handleProtectionChanged(app, context, { appLogin });
-    });
-    app.on("deployment_protection_rule.requested", (context) => handleDeploymentProtectionRule(context, appLogin));
-    app.on("issue_comment.created", (context) => handleIssueComment(app, context, appLogin));
+    app.on("push", guard((context) => handlePush(context, appLogin)));
+    app.on("workflow_run.completed", guard((context) => handleWorkflowRun(context, appLogin)));
+    app.on("check_run.rerequested", guard((context) => handleCheckRunRerequested(context, appLogin)));
+    app.on("merge_group.checks_requested", guard((context) => handleMergeGroup(context, appLogin)));
+    app.on("issues.closed", guard((context) => handleIssueClosed(context, appLogin)));
+    app.on("issues.edited", guard((context) => handleIssueEdited(context, appLogin)));
+    app.on("issues.unlabeled", guard((context) => handleIssueUnlabeled(context, appLogin)));
+    app.on(["installation.created", "installation_repositories.added"], guard((context) => handleRepositoriesAdded(app, context, { appLogin, pauseMs })));
+    app.on(["branch_protection_rule", "repository_ruleset"], guard((context) => handleProtectionChanged(app, context, { appLogin })));
+    app.on("deployment_protection_rule.requested", guard((context) => handleDeploymentProtectionRule(context, appLogin)));
+    app.on("issue_comment.created", guard((context) => handleIssueComment(app, context, appLogin)));
   };
 }
 
