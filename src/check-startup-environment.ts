@@ -1,3 +1,4 @@
+import { parseConcurrency } from "./drift/scan-queue.js";
 import { MissingStateSecretError, stateKeys } from "./records/state-keys.js";
 
 /**
@@ -15,6 +16,11 @@ export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
   const interval = env.DRIFT_SCAN_INTERVAL;
   if (interval !== undefined && interval !== "" && !/^\d+(ms|s|m|h|d)?$/.test(interval.trim())) {
     problems.push(`DRIFT_SCAN_INTERVAL "${interval}" is not a duration such as 6h, 30m or 0.`);
+  }
+  try {
+    parseConcurrency(env.SCAN_CONCURRENCY);
+  } catch (error) {
+    problems.push(`${(error as Error).message}.`);
   }
   if (env.APP_ID) {
     try {

@@ -4,6 +4,8 @@ import { appLoginResolver } from "./github/app-identity.js";
 import { deliveryGuard } from "./infrastructure/guard-delivery.js";
 import type { Infrastructure } from "./infrastructure/infrastructure.js";
 import { infrastructureFromEnvironment } from "./infrastructure/infrastructure-from-environment.js";
+import type { RedisInfrastructure } from "./infrastructure/redis-infrastructure.js";
+import { startScanQueueFromEnvironment } from "./drift/scan-queue.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
@@ -18,6 +20,8 @@ export interface PipelineGuardOptions {
   pauseMs?: number;
   /** Shared locks, delivery memory and caches; default: Redis when `REDIS_URL` is set, else this process's. */
   infrastructure?: Infrastructure;
+  /** Start the BullMQ scan queue when the infrastructure is Redis (default: when `APP_ID` is set). */
+  scanQueue?: boolean;
 }
 
 /** Wires events to handlers; the handlers and the core do the thinking. */
@@ -27,6 +31,10 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
     const appLogin = appLoginResolver(app);
     const infrastructure = options.infrastructure ?? infrastructureFromEnvironment(process.env, app.log);
     const guard = deliveryGuard(infrastructure);
+    // With Redis (and credentials: without them Probot serves its setup page) scans are BullMQ jobs.
+    if (infrastructure.kind === "redis" && !infrastructure.scans && (options.scanQueue ?? Boolean(process.env.APP_ID))) {
+      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env });
+    }
     app.on(
       [
         "pull_request.opened",

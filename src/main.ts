@@ -17,8 +17,9 @@ const intervalMs = parseInterval(process.env.DRIFT_SCAN_INTERVAL);
 await run(
   (app) => {
     pipelineGuard(app);
-    // Without credentials Probot serves its setup page: there is nothing to scan yet.
-    if (process.env.APP_ID) startDriftSchedule({ app, intervalMs, appLogin: appLoginResolver(app) });
+    // Without credentials Probot serves its setup page: there is nothing to scan yet. With Redis
+    // the app function runs the scans as BullMQ jobs (src/drift/scan-queue.ts) instead of a timer.
+    if (process.env.APP_ID && !process.env.REDIS_URL?.trim()) startDriftSchedule({ app, intervalMs, appLogin: appLoginResolver(app) });
   },
   { Octokit: PipelineGuardOctokit },
 );

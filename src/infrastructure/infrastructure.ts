@@ -1,3 +1,4 @@
+import type { InstalledRepository, ScanOutcome } from "../drift/scan-job.js";
 import type { PullRequestFactsStore } from "../overrides/newest-facts.js";
 
 /**
@@ -15,9 +16,12 @@ export interface Infrastructure {
   configs: ConfigEntries;
   labels: KnownLabels;
   facts: PullRequestFactsStore;
+  /** With Redis, the BullMQ scan queue this app instance started (src/drift/scan-queue.ts); absent: scans run in place. */
+  scans?: ScanDispatch;
   /** Whether the shared store answers (the readiness probe); always true in one process. */
   ping(): Promise<boolean>;
-  close(): Promise<void>;
+  /** Closes what it opened; in-flight work gets up to `timeoutMs` (the scan queue's jobs, then handed back). */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /** Serializes work on one key; `fn`'s writes are fenced by the lock (src/infrastructure/key-lock.ts). */
@@ -52,4 +56,12 @@ export interface KnownLabels {
   known(key: string, now: number): Promise<boolean>;
   remember(key: string, until: number): Promise<void>;
   clear(): void;
+}
+
+/** Where scans go when they are jobs: one job per repository, run by whichever replica's worker is free. */
+export interface ScanDispatch {
+  /** Queues one scan per target; a second enqueue with the same `dedupe` and repository is a no-op. Resolves with the job ids. */
+  enqueue(targets: readonly InstalledRepository[], params: { dedupe: string; trigger?: { event: string; actor: string | null } }): Promise<string[]>;
+  /** Queues a scan (one per repository per minute) and waits up to `waitMs` for its outcome; null when it has not finished by then. */
+  scanAndWait(target: InstalledRepository, params: { waitMs: number }): Promise<ScanOutcome | null>;
 }

@@ -39,6 +39,8 @@ export interface RedisInfrastructure extends Infrastructure {
   redis: Redis;
   prefix: string;
   url: string;
+  /** Run by `close` first (the scan queue's worker), each given the time left to finish. */
+  closers: Array<(timeoutMs: number) => Promise<void>>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -189,8 +191,10 @@ export function createRedisInfrastructure(options: RedisInfrastructureOptions): 
   const redis = connectRedis(options.url);
   redis.on("error", (error: unknown) => options.log?.error({ err: error }, "Redis connection error"));
   const { prefix } = options;
+  const closers: RedisInfrastructure["closers"] = [];
   return {
     kind: "redis",
+    closers,
     redis,
     prefix,
     url: options.url,
@@ -207,7 +211,8 @@ export function createRedisInfrastructure(options: RedisInfrastructureOptions): 
         return false;
       }
     },
-    async close() {
+    async close(timeoutMs = 25_000) {
+      await Promise.all(closers.splice(0).map((close) => close(timeoutMs).catch((error: unknown) => options.log?.error({ err: error }, "closing a Redis user failed"))));
       await redis.quit().catch(() => redis.disconnect());
     },
   };

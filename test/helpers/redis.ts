@@ -41,7 +41,7 @@ export function testPrefix(name: string): string {
 export async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
-    for (const pattern of [`${prefix}*`, `mutex:${prefix}*`, `bull:${prefix}*`]) {
+    for (const pattern of [`${prefix}*`, `mutex:${prefix}*`]) {
       let cursor = "0";
       do {
         const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);

@@ -95,8 +95,13 @@ describeRedis("the Redis infrastructure (against a real Redis)", () => {
   test("a duplicate arriving while the first is in flight waits for its outcome: a failure of the first is not hidden", async () => {
     const [a, b] = [replica(), replica()];
     let fail!: () => void;
-    const first = a.deliveries!.once("d-3", () => new Promise<void>((_resolve, reject) => (fail = () => reject(new Error("boom")))));
-    await sleep(50);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const first = a.deliveries!.once("d-3", () => {
+      started();
+      return new Promise<void>((_resolve, reject) => (fail = () => reject(new Error("boom"))));
+    });
+    await running;
     const second = jest.fn(async () => undefined);
     const duplicate = b.deliveries!.once("d-3", second);
     await sleep(250);

@@ -132,8 +132,12 @@ describeRedis("three replicas on one Redis", () => {
 
 describeRedis("the configuration cache across replicas", () => {
   const prefix = testPrefix("config");
-  const a = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
-  const b = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+  let a: ReturnType<typeof createRedisInfrastructure>;
+  let b: ReturnType<typeof createRedisInfrastructure>;
+  beforeAll(() => {
+    a = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+    b = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+  });
   afterAll(async () => {
     await Promise.all([a.close(), b.close()]);
     await dropPrefix(prefix);
