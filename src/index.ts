@@ -1,11 +1,14 @@
-import type { Probot } from "probot";
+import type { ApplicationFunctionOptions, Probot } from "probot";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
 import { appLoginResolver } from "./github/app-identity.js";
 import { deliveryGuard } from "./infrastructure/guard-delivery.js";
 import type { Infrastructure } from "./infrastructure/infrastructure.js";
 import { infrastructureFromEnvironment } from "./infrastructure/infrastructure-from-environment.js";
 import type { RedisInfrastructure } from "./infrastructure/redis-infrastructure.js";
-import { startScanQueueFromEnvironment } from "./drift/scan-queue.js";
+import { startScanQueueFromEnvironment, type ScanQueue } from "./drift/scan-queue.js";
+import { Lifecycle, parseShutdownTimeout } from "./infrastructure/lifecycle.js";
+import { createMetrics } from "./infrastructure/metrics.js";
+import { instrumentAppAuth, serveReplica } from "./infrastructure/serve-replica.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
@@ -27,13 +30,20 @@ export interface PipelineGuardOptions {
 /** Wires events to handlers; the handlers and the core do the thinking. */
 export function createPipelineGuard(options: PipelineGuardOptions = {}) {
   const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
-  return function pipelineGuard(app: Probot): void {
+  return function pipelineGuard(app: Probot, hosting?: Partial<ApplicationFunctionOptions>): void {
     const appLogin = appLoginResolver(app);
     const infrastructure = options.infrastructure ?? infrastructureFromEnvironment(process.env, app.log);
-    const guard = deliveryGuard(infrastructure);
+    const metrics = createMetrics({ scanJobCounts: async () => ((infrastructure.scans as ScanQueue | undefined)?.counts() ?? {}) as Record<string, number> });
+    const lifecycle = new Lifecycle();
+    const guard = deliveryGuard(infrastructure, { lifecycle, metrics });
+    instrumentAppAuth(app, metrics);
+    // In a server: health and metrics routes, and a graceful shutdown.
+    if (hosting?.addHandler) {
+      serveReplica({ app, addHandler: hosting.addHandler, lifecycle, infrastructure, metrics, timeoutMs: parseShutdownTimeout(process.env.SHUTDOWN_TIMEOUT) });
+    }
     // With Redis (and credentials: without them Probot serves its setup page) scans are BullMQ jobs.
     if (infrastructure.kind === "redis" && !infrastructure.scans && (options.scanQueue ?? Boolean(process.env.APP_ID))) {
-      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env });
+      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env, metrics });
     }
     app.on(
       [

@@ -4,6 +4,7 @@ import type { Probot } from "probot";
 import { runWithInfrastructure } from "../infrastructure/current-infrastructure.js";
 import type { Infrastructure, ScanDispatch } from "../infrastructure/infrastructure.js";
 import type { RedisInfrastructure } from "../infrastructure/redis-infrastructure.js";
+import { runWithMetrics, type AppMetrics } from "../infrastructure/metrics.js";
 import { parseInterval } from "./drift-schedule.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
 
@@ -50,6 +51,7 @@ export interface ScanQueueOptions {
   /** The scan of one repository and the listing of every repository (tests replace them). */
   scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"] }) => Promise<ScanOutcome>;
   listTargets?: () => Promise<InstalledRepository[]>;
+  metrics?: AppMetrics;
 }
 
 export interface ScanQueue extends ScanDispatch {
@@ -158,7 +160,8 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
         return { queued: ids.length };
       }
       const target = targetOf(job.data);
-      const outcome = await scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger });
+      const stopTimer = options.metrics?.scanSeconds.startTimer();
+      const outcome = await runWithMetrics(options.metrics, async () => scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger })).finally(() => stopTimer?.());
       // A failed scan is retried with backoff (the error is already redacted of signed URLs).
       if ("error" in outcome) throw new Error(outcome.error);
       return outcome;
@@ -242,7 +245,13 @@ export function parseConcurrency(text: string | undefined): number {
 }
 
 /** The queue of the app's replicas: `DRIFT_SCAN_INTERVAL`, `SCAN_CONCURRENCY`, on the infrastructure's Redis. */
-export function startScanQueueFromEnvironment(params: { app: Pick<Probot, "auth" | "log">; infrastructure: RedisInfrastructure; appLogin: () => Promise<string | undefined>; env: NodeJS.ProcessEnv }): ScanQueue {
+export function startScanQueueFromEnvironment(params: {
+  app: Pick<Probot, "auth" | "log">;
+  infrastructure: RedisInfrastructure;
+  appLogin: () => Promise<string | undefined>;
+  env: NodeJS.ProcessEnv;
+  metrics?: AppMetrics;
+}): ScanQueue {
   const { infrastructure, env } = params;
   const queue = startScanQueue({
     app: params.app,
@@ -252,6 +261,7 @@ export function startScanQueueFromEnvironment(params: { app: Pick<Probot, "auth"
     intervalMs: parseInterval(env.DRIFT_SCAN_INTERVAL),
     concurrency: parseConcurrency(env.SCAN_CONCURRENCY),
     appLogin: params.appLogin,
+    metrics: params.metrics,
   });
   infrastructure.closers.push((timeoutMs) => queue.close(timeoutMs));
   return queue;

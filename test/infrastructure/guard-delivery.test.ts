@@ -8,7 +8,7 @@ import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helper
 
 const describeRedis = await redisDescribe("the delivery guard's Redis tests");
 
-const contextOf = (id: string) => ({ id, log: { info: jest.fn() } });
+const contextOf = (id: string) => ({ id, name: "push", payload: {}, octokit: {}, log: { info: jest.fn(), warn: jest.fn() } });
 
 describe("the delivery guard without Redis", () => {
   test("runs every delivery, redeliveries included, with the process's infrastructure", async () => {
