@@ -16,7 +16,7 @@ try {
     const report = await runLoad({ deliveries, replicas, redisUrl, prefix: `pg-load:${randomUUID().slice(0, 8)}:`, directPushes });
     console.log(
       `${replicas} replica(s): ${report.deliveries} deliveries (${report.redeliveries} redelivered to another replica) in ${report.seconds.toFixed(1)} s: ` +
-        `${report.perSecond}/s, p50 ${report.p50Ms} ms, p99 ${report.p99Ms} ms; failed ${report.failed}; handled ${report.handled}, acknowledged as already handled ${report.acknowledgedDuplicates}; ` +
+        `${report.perSecond}/s, p50 ${report.p50Ms} ms, p99 ${report.p99Ms} ms; failed ${report.failed}, resent after a dropped connection ${report.resent}; handled ${report.handled}, acknowledged as already handled ${report.acknowledgedDuplicates}; ` +
         `${report.directPushes} direct pushes sent to every replica -> ${report.bypassIssues} bypass issue(s); duplicates ${report.duplicates}`,
     );
     if (report.duplicates > 0 || report.failed > 0) process.exitCode = 1;

@@ -25,8 +25,10 @@ describeRedis("load: three replicas on one Redis", () => {
       expect(report.failed).toBe(0);
       expect(report.duplicates).toBe(0);
       expect(report.bypassIssues).toBe(2);
-      expect(report.handled + report.acknowledgedDuplicates).toBe(report.deliveries + 2 * 3);
-      expect(report.acknowledgedDuplicates).toBe(report.redeliveries);
+      expect(report.handled).toBe(report.deliveries - report.redeliveries + 2 * 3);
+      // A delivery resent after a dropped connection may have arrived the first time: acknowledged, not handled again.
+      expect(report.acknowledgedDuplicates).toBeGreaterThanOrEqual(report.redeliveries);
+      expect(report.acknowledgedDuplicates).toBeLessThanOrEqual(report.redeliveries + report.resent);
     },
     180_000,
   );

@@ -40,6 +40,8 @@ export interface LoadReport {
   failed: number;
   directPushes: number;
   bypassIssues: number;
+  /** Deliveries sent again after their connection closed under the sender. */
+  resent: number;
   /** Deliveries handled, and redeliveries acknowledged without work (across all replicas). */
   handled: number;
   acknowledgedDuplicates: number;
@@ -59,7 +61,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     servers.push(...(await Promise.all(Array.from({ length: options.replicas }, () => startAppServer({ identity, fake, env })))));
     const repo = fake.repository(PAYMENTS);
     const { state, shapes } = fake;
-    const send = (server: AppServer, delivery: Delivery) => sendDelivery(server.webhookUrl, delivery, { secret: identity.webhookSecret });
+    let resent = 0;
+    // A connection closed under the sender (a keep-alive socket the server dropped on a loaded
+    // machine) is a delivery that may not have arrived: sent again, as GitHub would redeliver it.
+    const send = async (server: AppServer, delivery: Delivery) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await sendDelivery(server.webhookUrl, delivery, { secret: identity.webhookSecret });
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          resent += 1;
+        }
+      }
+    };
 
     // The bulk: pushes to feature branches, round-robin over the replicas, some redelivered to the next one.
     const feature = state.pushCommits(repo, { branch: "feature/load", commits: [{ message: "Load", author: "alice" }] });
@@ -130,6 +144,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       failed,
       directPushes: pushes.length,
       bypassIssues,
+      resent,
       handled: count("handled"),
       acknowledgedDuplicates: count("duplicate"),
       duplicates: [...bypassBySha.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0) + Math.max(0, count("handled") - uniqueIds),
