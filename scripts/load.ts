@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { ensureBuilt, stopAllChildren } from "../test/e2e/app-process.js";
 import { runLoad } from "../test/e2e/load.js";
+import { dropPrefix } from "../test/helpers/redis.js";
 
 const redisUrl = process.env.REDIS_URL?.trim() || "redis://127.0.0.1:6379";
 const deliveries = Number(process.env.LOAD_DELIVERIES ?? 5000);
@@ -13,7 +14,10 @@ const directPushes = Number(process.env.LOAD_DIRECT_PUSHES ?? 10);
 await ensureBuilt();
 try {
   for (const replicas of [1, 3]) {
-    const report = await runLoad({ deliveries, replicas, redisUrl, prefix: `pg-load:${randomUUID().slice(0, 8)}:`, directPushes });
+    const prefix = `pg-load:${randomUUID().slice(0, 8)}:`;
+    const report = await runLoad({ deliveries, replicas, redisUrl, prefix, directPushes });
+    // The run's keys (delivery memory kept 24 h, locks, caches) go with it.
+    await dropPrefix(prefix);
     console.log(
       `${replicas} replica(s): ${report.deliveries} deliveries (${report.redeliveries} redelivered to another replica) in ${report.seconds.toFixed(1)} s: ` +
         `${report.perSecond}/s, p50 ${report.p50Ms} ms, p99 ${report.p99Ms} ms; failed ${report.failed}, resent after a dropped connection ${report.resent}; handled ${report.handled}, acknowledged as already handled ${report.acknowledgedDuplicates}; ` +
