@@ -18,6 +18,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     LOG_FORMAT=json \
     PORT=3000
+# tini as PID 1: it forwards SIGTERM to Node (which then shuts down gracefully: see README
+# "Several replicas") and reaps zombies; Node as PID 1 would ignore the default signal handling.
+RUN apt-get update && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: no production dependency needs an install script, and none gets to run one.
@@ -29,8 +33,10 @@ COPY app.yml ./
 # Files stay owned by root: the app can read its code but not change it.
 USER node
 EXPOSE 3000
-# /ping is Probot's built-in liveness route.
+# /healthz: the process is alive (/readyz says whether it can work: credentials, Redis, not stopping).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-    CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/ping`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+    CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/bin/tini", "--"]
 # src/main.ts refuses to start in production without WEBHOOK_SECRET.
 CMD ["node", "lib/main.js"]

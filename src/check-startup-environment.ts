@@ -1,4 +1,5 @@
 import { InvalidWebhookUrlError, parseWebhookUrl } from "./infrastructure/webhook-notifier.js";
+import { parseConcurrency } from "./drift/scan-queue.js";
 import { MissingStateSecretError, stateKeys } from "./records/state-keys.js";
 
 /**
@@ -25,6 +26,11 @@ export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
       if (!(error instanceof InvalidWebhookUrlError)) throw error;
       problems.push(`${error.message}.`);
     }
+  }
+  try {
+    parseConcurrency(env.SCAN_CONCURRENCY);
+  } catch (error) {
+    problems.push(`${(error as Error).message}.`);
   }
   if (env.APP_ID) {
     try {

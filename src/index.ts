@@ -1,6 +1,14 @@
-import type { Probot } from "probot";
+import type { ApplicationFunctionOptions, Probot } from "probot";
 import { PAUSE_BETWEEN_REPOSITORIES_MS } from "./drift/drift-schedule.js";
 import { appLoginResolver } from "./github/app-identity.js";
+import { deliveryGuard } from "./infrastructure/guard-delivery.js";
+import type { Infrastructure } from "./infrastructure/infrastructure.js";
+import { infrastructureFromEnvironment } from "./infrastructure/infrastructure-from-environment.js";
+import type { RedisInfrastructure } from "./infrastructure/redis-infrastructure.js";
+import { startScanQueueFromEnvironment, type ScanQueue } from "./drift/scan-queue.js";
+import { Lifecycle, parseShutdownTimeout } from "./infrastructure/lifecycle.js";
+import { createMetrics } from "./infrastructure/metrics.js";
+import { instrumentAppAuth, serveReplica } from "./infrastructure/serve-replica.js";
 import { handleCheckRunRerequested, handleMergeGroup } from "./handlers/check-run.js";
 import { handleDeploymentProtectionRule } from "./handlers/deployment-protection-rule.js";
 import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/drift-events.js";
@@ -18,14 +26,31 @@ export interface PipelineGuardOptions {
   pauseMs?: number;
   /** What the scheduled scan remembers; the webhooks below mark repositories changed in it. */
   scanMemory?: ScanMemory;
+  /** Shared locks, delivery memory and caches; default: Redis when `REDIS_URL` is set, else this process's. */
+  infrastructure?: Infrastructure;
+  /** Start the BullMQ scan queue when the infrastructure is Redis (default: when `APP_ID` is set). */
+  scanQueue?: boolean;
 }
 
 /** Wires events to handlers; the handlers and the core do the thinking. */
 export function createPipelineGuard(options: PipelineGuardOptions = {}) {
   const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
   const memory = options.scanMemory ?? processScanMemory;
-  return function pipelineGuard(app: Probot): void {
+  return function pipelineGuard(app: Probot, hosting?: Partial<ApplicationFunctionOptions>): void {
     const appLogin = appLoginResolver(app);
+    const infrastructure = options.infrastructure ?? infrastructureFromEnvironment(process.env, app.log);
+    const metrics = createMetrics({ scanJobCounts: async () => ((infrastructure.scans as ScanQueue | undefined)?.counts() ?? {}) as Record<string, number> });
+    const lifecycle = new Lifecycle();
+    const guard = deliveryGuard(infrastructure, { lifecycle, metrics });
+    instrumentAppAuth(app, metrics);
+    // In a server: health and metrics routes, and a graceful shutdown.
+    if (hosting?.addHandler) {
+      serveReplica({ app, addHandler: hosting.addHandler, lifecycle, infrastructure, metrics, timeoutMs: parseShutdownTimeout(process.env.SHUTDOWN_TIMEOUT) });
+    }
+    // With Redis (and credentials: without them Probot serves its setup page) scans are BullMQ jobs.
+    if (infrastructure.kind === "redis" && !infrastructure.scans && (options.scanQueue ?? Boolean(process.env.APP_ID))) {
+      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env, metrics });
+    }
     app.on(
       [
         "pull_request.opened",
@@ -36,29 +61,28 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
         "pull_request.unlabeled",
         "pull_request.closed",
       ],
-      (context) => handlePullRequest(context, appLogin),
+      guard((context) => handlePullRequest(context, appLogin)),
     );
-    app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], (context) =>
-      handlePullRequestReview(context, appLogin),
+    app.on(
+      ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
+      guard((context) => handlePullRequestReview(context, appLogin)),
     );
-    app.on("push", (context) => handlePush(context, appLogin));
+    app.on("push", guard((context) => handlePush(context, appLogin)));
+    // Not guarded: marking is cheap and idempotent, and it shares its deliveries with the handlers
+    // above and below, whose guard would take this one's delivery for a duplicate.
     app.on(["push", "branch_protection_rule", "repository_ruleset", "workflow_run", "issues"], async (context) => {
       await markRepositoryChanged(context, { memory });
     });
-    app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
-    app.on("check_run.rerequested", (context) => handleCheckRunRerequested(context, appLogin));
-    app.on("merge_group.checks_requested", (context) => handleMergeGroup(context, appLogin));
-    app.on("issues.closed", (context) => handleIssueClosed(context, appLogin));
-    app.on("issues.edited", (context) => handleIssueEdited(context, appLogin));
-    app.on("issues.unlabeled", (context) => handleIssueUnlabeled(context, appLogin));
-    app.on(["installation.created", "installation_repositories.added"], async (context) => {
-      await handleRepositoriesAdded(app, context, { appLogin, pauseMs });
-    });
-    app.on(["branch_protection_rule", "repository_ruleset"], async (context) => {
-      await handleProtectionChanged(app, context, { appLogin });
-    });
-    app.on("deployment_protection_rule.requested", (context) => handleDeploymentProtectionRule(context, appLogin));
-    app.on("issue_comment.created", (context) => handleIssueComment(app, context, appLogin));
+    app.on("workflow_run.completed", guard((context) => handleWorkflowRun(context, appLogin)));
+    app.on("check_run.rerequested", guard((context) => handleCheckRunRerequested(context, appLogin)));
+    app.on("merge_group.checks_requested", guard((context) => handleMergeGroup(context, appLogin)));
+    app.on("issues.closed", guard((context) => handleIssueClosed(context, appLogin)));
+    app.on("issues.edited", guard((context) => handleIssueEdited(context, appLogin)));
+    app.on("issues.unlabeled", guard((context) => handleIssueUnlabeled(context, appLogin)));
+    app.on(["installation.created", "installation_repositories.added"], guard((context) => handleRepositoriesAdded(app, context, { appLogin, pauseMs })));
+    app.on(["branch_protection_rule", "repository_ruleset"], guard((context) => handleProtectionChanged(app, context, { appLogin })));
+    app.on("deployment_protection_rule.requested", guard((context) => handleDeploymentProtectionRule(context, appLogin)));
+    app.on("issue_comment.created", guard((context) => handleIssueComment(app, context, appLogin)));
   };
 }
 

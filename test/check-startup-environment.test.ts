@@ -8,6 +8,7 @@ describe("checkStartupEnvironment", () => {
     ["a bad DRIFT_SCAN_INTERVAL", { DRIFT_SCAN_INTERVAL: "six hours" }, /DRIFT_SCAN_INTERVAL "six hours" is not a duration/],
     ["a negative DRIFT_SCAN_INTERVAL", { DRIFT_SCAN_INTERVAL: "-1h" }, /DRIFT_SCAN_INTERVAL/],
     ["an unknown unit", { DRIFT_SCAN_INTERVAL: "6w" }, /DRIFT_SCAN_INTERVAL/],
+    ["a SCAN_CONCURRENCY that is not a whole number", { SCAN_CONCURRENCY: "many" }, /SCAN_CONCURRENCY "many" is not a whole number from 1 to 999\./],
     ["an app that cannot sign its records (no STATE_SECRET, a key file that is not there)", { APP_ID: "1", PRIVATE_KEY_PATH: "/nonexistent/key.pem" }, /records cannot be signed: set STATE_SECRET/],
   ])("%s: one problem", (_name, env, problem) => {
     const problems = checkStartupEnvironment(env);

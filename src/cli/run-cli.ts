@@ -1,6 +1,7 @@
 import { auditCommand } from "./audit-command.js";
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from "./cli-command.js";
 import { reportCommand } from "./report-command.js";
+import { queueCommand } from "./queue-command.js";
 import { scanCommand } from "./scan-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -12,6 +13,7 @@ const COMMANDS: readonly CliCommand[] = [
   scanCommand,
   auditCommand,
   reportCommand,
+  queueCommand,
 ];
 
 const HELP_FLAGS = new Set(["help", "--help", "-h"]);

@@ -3,6 +3,8 @@ import { planScanCost, type RateLeft } from "../drift/scan-cost-plan.js";
 import { listInstalledRepositories, type InstalledRepository, type ScanOutcome } from "../drift/scan-job.js";
 import { createScanPacer, parseScanBudget } from "../drift/scan-pacing.js";
 import { runScheduledScan } from "../drift/scheduled-scan.js";
+import { addScanJobs, onDemandDedupe, openScanQueue } from "../drift/scan-queue.js";
+import { DEFAULT_REDIS_PREFIX } from "../infrastructure/redis-infrastructure.js";
 import { appLoginResolver } from "../github/app-identity.js";
 import { getRateLimit } from "../github/rate-limit.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
@@ -13,12 +15,20 @@ const NAME = "scan";
 const SYNOPSIS = "scan [--repo OWNER/NAME] [--dry-run]";
 const REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 
-export function parseScanArgs(args: readonly string[]): { repo?: string; dryRun?: true } {
-  const options: { repo?: string; dryRun?: true } = {};
+/**
+ * `--repo OWNER/NAME`, `--dry-run` (the cost plan, nothing read or written) and `--inline` (with
+ * `REDIS_URL`, scan here and now instead of queueing jobs for the app's workers).
+ */
+export function parseScanArgs(args: readonly string[]): { repo?: string; dryRun?: true; inline?: true } {
+  const options: { repo?: string; dryRun?: true; inline?: true } = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     if (arg === "--dry-run" && !options.dryRun) {
       options.dryRun = true;
+      continue;
+    }
+    if (arg === "--inline" && !options.inline) {
+      options.inline = true;
       continue;
     }
     const value = arg.startsWith("--repo=") ? arg.slice(7) : arg === "--repo" ? args[++i] : undefined;
@@ -55,9 +65,19 @@ function describe(outcome: ScanOutcome): string {
   return `${outcome.repository}: ${items}; report ${outcome.report}${made.length ? `; ${made.join(", ")}` : ""}`;
 }
 
+async function queueScans(url: string, prefix: string, targets: readonly InstalledRepository[]): Promise<string[]> {
+  const queue = openScanQueue(url, prefix);
+  try {
+    return await addScanJobs(queue, targets, { dedupe: onDemandDedupe() });
+  } finally {
+    await queue.close();
+  }
+}
+
 /**
  * `pipeline-guard scan`: the same job as the in-process schedule, once, with the app's own
- * credentials, so that a CronJob or an Actions schedule can run it. Exit 1 when any repository's
+ * credentials, so that a CronJob or an Actions schedule can run it. With `REDIS_URL` it queues one
+ * job per repository for the app's workers instead, unless `--inline`. Exit 1 when any repository's
  * scan failed; 2 for a usage error or missing credentials.
  */
 export function createScanCommand(
@@ -67,9 +87,9 @@ export function createScanCommand(
   return {
     name: NAME,
     synopsis: SYNOPSIS,
-    summary: "run the drift scan once, for every installed repository or one; --dry-run prints what it would cost",
+    summary: "run the drift scan once, for every installed repository or one (with REDIS_URL it is queued for the app's workers; --inline runs it here); --dry-run prints what it would cost",
     async run(args, io) {
-      let options: { repo?: string; dryRun?: true };
+      let options: { repo?: string; dryRun?: true; inline?: true };
       let app: Probot;
       let budget: number;
       try {
@@ -93,6 +113,13 @@ export function createScanCommand(
         if (options.dryRun) {
           await printCostPlan(app, targets, budget, io.stdout);
           io.stderr(`pipeline-guard ${NAME}: dry run: ${targets.length} repositories planned, nothing read or written`);
+          return EXIT_OK;
+        }
+        const redisUrl = env.REDIS_URL?.trim();
+        if (redisUrl && !options.inline) {
+          const ids = await queueScans(redisUrl, env.REDIS_PREFIX?.trim() || DEFAULT_REDIS_PREFIX, targets);
+          for (const id of ids) io.stdout(`${id}: queued`);
+          io.stderr(`pipeline-guard ${NAME}: ${ids.length} scan job(s) queued for the app's workers (see pipeline-guard queue; --inline scans here)`);
           return EXIT_OK;
         }
         // A process of its own remembers nothing: every repository is read in full, paced by DRIFT_SCAN_BUDGET.

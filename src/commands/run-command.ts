@@ -7,6 +7,7 @@ import { findDriftReport } from "../drift/record.js";
 import { scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "../drift/scan-job.js";
 import { statusOf, type Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
+import { currentInfrastructure } from "../infrastructure/current-infrastructure.js";
 import { getPullRequest } from "../github/pull-requests.js";
 import { waiveFollowUp } from "../follow-ups/waive-follow-up.js";
 import { dispatchWorkflowExactly } from "../github/workflows.js";
@@ -14,6 +15,9 @@ import { reevaluatePullRequest, type ConfigContext } from "../overrides/pull-req
 import { COMMAND_HELP, type Command } from "./parse-command.js";
 
 type AppLogin = () => Promise<string | undefined>;
+
+/** How long `/pipeline-guard rescan` waits for its queued scan before replying that it is queued. */
+export const RESCAN_WAIT_MS = 60_000;
 
 /** The first line of an error's message, fit for a reply: no mention, no code span broken. */
 export function errorText(error: unknown): string {
@@ -57,8 +61,13 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       await reevaluatePullRequest(gw, ctx.context, { pr, defaultBranch: target.defaultBranch, loaded });
       return null; // the new check run is the answer
     }
-    case "rescan":
-      return describeScan(await scanInstalledRepository(ctx.app, target, { appLogin: await ctx.appLogin() }));
+    case "rescan": {
+      // With Redis the scan is a job on whichever replica is free: the reply waits for it a while.
+      const scans = currentInfrastructure().scans;
+      if (!scans) return describeScan(await scanInstalledRepository(ctx.app, target, { appLogin: await ctx.appLogin() }));
+      const outcome = await scans.scanAndWait(target, { waitMs: RESCAN_WAIT_MS });
+      return outcome ? describeScan(outcome) : "The scan is queued and has not finished within a minute: the report is updated when it runs.";
+    }
     case "replace": {
       const workflow = loaded.config.commands.apply_workflow;
       if (!workflow) return "No `commands.apply_workflow` is configured: set it to the workflow that runs `terraform apply -replace`, so that rebuilds go through the pipeline.";

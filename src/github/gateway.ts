@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { assertLocksHeld } from "../infrastructure/key-lock.js";
 import type { AppLogin } from "./app-identity.js";
 
 export type GitHubClient = Context["octokit"];
@@ -38,6 +39,8 @@ export async function write<T>(gw: Gateway, what: string, fields: Record<string,
     return dryResult;
   }
   gw.log.debug({ ...fields, owner: gw.owner, repo: gw.repo }, what);
+  // Fencing: a write made under a shared lock that expired meanwhile is not made (fails closed).
+  await assertLocksHeld();
   return run();
 }
 

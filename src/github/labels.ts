@@ -1,3 +1,4 @@
+import { currentInfrastructure } from "../infrastructure/current-infrastructure.js";
 import { type Gateway, statusOf, write } from "./gateway.js";
 
 export interface LabelSpec {
@@ -21,26 +22,26 @@ export function markerLabelSpec(label: string): LabelSpec {
   return known ?? { name: label, color: "d93f0b", description: "Pipeline Guard: an emergency override marker was used" };
 }
 
-/** Labels known to exist, per repository, so that each is created at most once an hour per process. */
+/** Labels known to exist, per repository, so that each is created at most once an hour (per process, or across replicas with Redis). */
 const KNOWN_LABEL_TTL_MS = 60 * 60 * 1000;
-const knownLabels = new Map<string, number>();
 
 export function forgetKnownLabels(): void {
-  knownLabels.clear();
+  currentInfrastructure().labels.clear();
 }
 
 /** Creates missing labels with a colour and a description; 422 means it exists already. */
 export async function ensureLabels(gw: Gateway, specs: readonly LabelSpec[]): Promise<void> {
   const now = Date.now();
+  const knownLabels = currentInfrastructure().labels;
   for (const spec of specs) {
     const cacheKey = `${gw.owner}/${gw.repo}:${spec.name.toLowerCase()}`;
-    if ((knownLabels.get(cacheKey) ?? 0) > now) continue;
+    if (await knownLabels.known(cacheKey, now)) continue;
     try {
       await write(gw, "create label", { label: spec.name }, () => gw.octokit.rest.issues.createLabel({ owner: gw.owner, repo: gw.repo, ...spec }), undefined);
     } catch (error) {
       if (statusOf(error) !== 422) throw error;
     }
-    knownLabels.set(cacheKey, now + KNOWN_LABEL_TTL_MS);
+    await knownLabels.remember(cacheKey, now + KNOWN_LABEL_TTL_MS);
   }
 }
 

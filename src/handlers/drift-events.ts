@@ -1,5 +1,6 @@
 import type { Context, Probot } from "probot";
 import { scanInstalledRepository, scanRepositories, targetsOfEvent, type ScanOutcome } from "../drift/scan-job.js";
+import { currentInfrastructure } from "../infrastructure/current-infrastructure.js";
 
 type AppLogin = () => Promise<string | undefined>;
 
@@ -15,7 +16,14 @@ export async function handleRepositoriesAdded(
   const { payload } = context;
   const repositories = "repositories_added" in payload ? payload.repositories_added : (payload.repositories ?? []);
   const installation = payload.installation as unknown as Parameters<typeof targetsOfEvent>[0];
-  return scanRepositories(app, targetsOfEvent(installation, repositories), { pauseMs: params.pauseMs, appLogin: await params.appLogin() });
+  const targets = targetsOfEvent(installation, repositories);
+  // With Redis the scans are jobs that any replica's worker runs (src/drift/scan-queue.ts).
+  const scans = currentInfrastructure().scans;
+  if (scans) {
+    await scans.enqueue(targets, { dedupe: `event-${context.id}` });
+    return [];
+  }
+  return scanRepositories(app, targets, { pauseMs: params.pauseMs, appLogin: await params.appLogin() });
 }
 
 /**
@@ -37,9 +45,12 @@ export async function handleProtectionChanged(
   if (!payload.installation || !payload.repository) return null;
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
-  return scanInstalledRepository(
-    app,
-    { installationId: payload.installation.id, owner, repo, defaultBranch: payload.repository.default_branch, archived: payload.repository.archived === true, canReadRuleSuites: false },
-    { appLogin: await params.appLogin(), trigger: { event: `${context.name}.${payload.action}`, actor: payload.sender?.login ?? null } },
-  );
+  const target = { installationId: payload.installation.id, owner, repo, defaultBranch: payload.repository.default_branch, archived: payload.repository.archived === true, canReadRuleSuites: false };
+  const trigger = { event: `${context.name}.${payload.action}`, actor: payload.sender?.login ?? null };
+  const scans = currentInfrastructure().scans;
+  if (scans) {
+    await scans.enqueue([target], { dedupe: `event-${context.id}`, trigger });
+    return null;
+  }
+  return scanInstalledRepository(app, target, { appLogin: await params.appLogin(), trigger });
 }

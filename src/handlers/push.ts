@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { cachedConfig, forgetConfig } from "../config/config-cache.js";
+import { configChanged, sharedCachedConfig } from "../config/config-cache.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { readConfig } from "../config/read-config.js";
 import { pushedCommits } from "../github/commits.js";
@@ -18,12 +18,12 @@ function touchesConfig(commits: PushContext["payload"]["commits"]): boolean {
   return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(CONFIG_FILE_PATH));
 }
 
-/** The configuration without a call where this process already knows it; a push elsewhere then costs nothing. */
+/** The configuration without a call where this replica already knows its newest version; a push elsewhere then costs nothing. */
 async function configFor(context: PushContext, branch: string): Promise<LoadedConfig | null> {
   const { owner, repo } = context.repo();
   const defaultBranch = context.payload.repository.default_branch;
-  if (branch === defaultBranch && touchesConfig(context.payload.commits)) forgetConfig(owner, repo);
-  const known = cachedConfig(owner, repo);
+  if (branch === defaultBranch && touchesConfig(context.payload.commits)) await configChanged(owner, repo);
+  const known = await sharedCachedConfig(owner, repo);
   if (known && !isProductionBranch({ branch, defaultBranch, production: known.config.production })) return null;
   const loaded = known ?? (await readConfig(context));
   return isProductionBranch({ branch, defaultBranch, production: loaded.config.production }) ? loaded : null;

@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { cachedConfig } from "../config/config-cache.js";
+import { sharedCachedConfig } from "../config/config-cache.js";
 import { readConfig } from "../config/read-config.js";
 import { recordRetestResult } from "../follow-ups/retest.js";
 import { gatewayFor } from "../github/gateway.js";
@@ -19,7 +19,7 @@ export async function handleWorkflowRun(context: Context<"workflow_run.completed
   // A run without a conclusion says nothing about the suite: it must not fail a follow-up.
   if (run.event !== "workflow_dispatch" || run.triggering_actor?.type !== "Bot" || !run.conclusion || IGNORED_CONCLUSIONS.has(run.conclusion)) return;
   const { owner, repo } = context.repo();
-  const loaded = cachedConfig(owner, repo) ?? (await readConfig(context));
+  const loaded = (await sharedCachedConfig(owner, repo)) ?? (await readConfig(context));
   const workflow = loaded.config.follow_up.retest_workflow;
   if (!workflow || workflowFileOf(run.path) !== workflowFileOf(workflow)) return;
   // Only now the app's own login (one call per process): another bot's runs of other workflows cost nothing more.
@@ -36,7 +36,7 @@ export async function handleWorkflowRun(context: Context<"workflow_run.completed
 async function handlePlanRun(context: Context<"workflow_run.completed">, appLogin: () => Promise<string | undefined>): Promise<void> {
   const run = context.payload.workflow_run as unknown as PlanRun;
   const { owner, repo } = context.repo();
-  const loaded = cachedConfig(owner, repo) ?? (await readConfig(context));
+  const loaded = (await sharedCachedConfig(owner, repo)) ?? (await readConfig(context));
   if (!isPlanRun(run, loaded.config.immutable)) return;
   await checkPlanRun(gatewayFor(context, appLogin), { run, config: loaded.config });
 }

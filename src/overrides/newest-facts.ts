@@ -1,10 +1,11 @@
+import { currentInfrastructure } from "../infrastructure/current-infrastructure.js";
 import type { RememberedIntroducer } from "./introducers.js";
 
 /**
  * The newest facts this process has seen of each PR (SPEC section 10, rule 13): every
  * `pull_request` event records its payload's head, title and body on arrival (no API call), and a
  * verdict judged on other facts is stale and is not written. Behind this interface so that
- * several replicas can share it (Redis) later; `inProcessFactsStore` is the one implementation today.
+ * several replicas share it: `inProcessFactsStore` in one process, `redisFactsStore` with Redis.
  */
 export interface JudgedFacts {
   headSha: string;
@@ -86,5 +87,11 @@ export function inProcessFactsStore(maxPullRequests = MAX_PULL_REQUESTS_KEPT): P
   };
 }
 
-/** This process's store. */
-export const pullRequestFactsStore: PullRequestFactsStore = inProcessFactsStore();
+/** The store of the app instance at work (src/infrastructure/): this process's, or the one shared through Redis. */
+export const pullRequestFactsStore: PullRequestFactsStore = {
+  clear: () => currentInfrastructure().facts.clear(),
+  arrived: (key, facts) => currentInfrastructure().facts.arrived(key, facts),
+  newest: (key) => currentInfrastructure().facts.newest(key),
+  keepUnwritten: (key, headSha, introducers) => currentInfrastructure().facts.keepUnwritten(key, headSha, introducers),
+  unwritten: (key, headSha) => currentInfrastructure().facts.unwritten(key, headSha),
+};

@@ -3,6 +3,7 @@ import { type Gateway, statusOf } from "../github/gateway.js";
 import { createIssue, listIssuesByCreator, updateIssue, type IssueListing, type IssueSummary } from "../github/issues.js";
 import { ensureLabels, type LabelSpec } from "../github/labels.js";
 import { withKeyLock } from "../infrastructure/key-lock.js";
+import { currentMetrics } from "../infrastructure/metrics.js";
 import { readSignedBlock, renderSignedBlock, UNTOUCHED_SLACK_MS } from "./signed-block.js";
 import { stateKeys } from "./state-keys.js";
 
@@ -155,6 +156,7 @@ export async function createRecord<S>(
       }
     }
     if (issue.number > 0) await signCreatedRecord(gw, { issue, body: body(issue.number), closed: spec.closed === true });
+    currentMetrics()?.recordsCreated.inc({ kind: kind.kind });
     return { issue, created: true };
   });
 }

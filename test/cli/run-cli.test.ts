@@ -17,6 +17,7 @@ describe("runCli", () => {
       "schema",
       "scan [--repo OWNER/NAME] [--dry-run]",
       "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]",
+      "queue",
       "help [COMMAND]",
     ]) {
       expect(text).toContain(`\n  ${synopsis}\n      `);

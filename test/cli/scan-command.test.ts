@@ -5,6 +5,8 @@ import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { OWNER, NAME, REPO, calls, mockScanReads, recordingLog } from "../helpers/scan-github.js";
 import { captureIo } from "./capture-io.js";
+import { openScanQueue, scanJobCounts } from "../../src/drift/scan-queue.js";
+import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -163,5 +165,45 @@ describe("pipeline-guard scan", () => {
     expect(await createScanCommand({ createApp, sleep: async (ms) => void waits.push(ms) }).run([], io)).toBe(1);
     expectAllCallsMade(mock);
     expect(waits).toEqual([]);
+  });
+});
+
+const describeRedis = await redisDescribe("pipeline-guard scan's queue tests");
+
+describeRedis("pipeline-guard scan with REDIS_URL (against a real Redis)", () => {
+  const prefix = testPrefix("cli-scan");
+  afterAll(() => dropPrefix(prefix));
+
+  test("queues one job per repository for the app's workers (twice in a minute: the same jobs); --inline scans here", async () => {
+    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
+    for (const round of [1, 2]) {
+      const mock = mockGitHub();
+      mockInstallations(mock.api, [NAME, "other"]);
+      const io = captureIo();
+      const code = await createScanCommand({ env, createApp, pauseMs: 0 }).run([], io);
+      expectAllCallsMade(mock);
+      expect(code).toBe(0);
+      expect(io.out).toEqual([expect.stringMatching(new RegExp(`^on-demand-\\d+-${REPO.toLowerCase()}: queued$`)), expect.stringMatching(/-acme\/other: queued$|: queued$/)]);
+      expect(io.err).toEqual(["pipeline-guard scan: 2 scan job(s) queued for the app's workers (see pipeline-guard queue; --inline scans here)"]);
+      const queue = openScanQueue(TEST_REDIS_URL, prefix);
+      expect((await scanJobCounts(queue)).waiting).toBe(2);
+      await queue.close();
+      expect(round).toBeGreaterThan(0);
+    }
+
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME]);
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, "drift:\n  protection: {enforce_admins: false}\n", RAW);
+    mockScanReads(mock.api, { protection: null });
+    const io = captureIo();
+    expect(await createScanCommand({ env, createApp, pauseMs: 0 }).run(["--repo", REPO, "--inline"], io)).toBe(0);
+    expectAllCallsMade(mock);
+    expect(io.out).toEqual([`${REPO}: 0 open, 0 accepted, 0 new; report unchanged`]);
+  });
+
+  test("parseScanArgs takes --inline anywhere", () => {
+    expect(parseScanArgs(["--inline"])).toEqual({ inline: true });
+    expect(parseScanArgs(["--repo", REPO, "--inline"])).toEqual({ repo: REPO, inline: true });
+    expect(parseScanArgs(["--inline", `--repo=${REPO}`])).toEqual({ repo: REPO, inline: true });
   });
 });

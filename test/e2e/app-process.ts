@@ -138,6 +138,8 @@ export interface AppServer {
   webhookUrl: string;
   /** The server's stdout and stderr lines (pino JSON), kept for a failing test's message. */
   logs: string[];
+  /** The server's process: its pid for a signal, its exit code. */
+  child: ChildProcess;
   /** Sends a signed delivery of an event, as GitHub would. */
   deliver(name: string, payload: unknown): Promise<DeliveryResult>;
   /** Sends a delivery made with `createDelivery`; sent again, it is GitHub's "Redeliver" (same id, same bytes). */
@@ -203,6 +205,7 @@ async function startAppServerOnce(params: { identity: AppIdentity; fake: FakeGit
     url,
     webhookUrl,
     logs,
+    child,
     deliver: (name, payload) => sendDelivery(webhookUrl, createDelivery(name, payload), { secret }),
     send: (delivery) => sendDelivery(webhookUrl, delivery, { secret }),
     deliverSigned: (name, payload, signature) => sendDelivery(webhookUrl, createDelivery(name, payload), { secret, signature }),

@@ -85,6 +85,7 @@ export class FakeGitHub {
   private chaos: { random: () => number; rate: number; failedLast: Set<string> } | null = null;
   private shapesCache: GitHubShapes | null = null;
   private server: Server | null = null;
+  private delayMs = 0;
 
   private constructor(params: { app: FakeApp; publicKey: string; epoch: Date }) {
     this.state = new GitHubState({ app: params.app, epoch: params.epoch });
@@ -131,6 +132,11 @@ export class FakeGitHub {
     this.chaos = params.rate > 0 ? { random: seededRandom(params.seed), rate: params.rate, failedLast: new Set() } : null;
   }
 
+  /** Every answer waits this long first: a slow GitHub, to catch a handler mid-flight (0: off). */
+  setDelay(ms: number): void {
+    this.delayMs = ms;
+  }
+
   /** The requests that changed what a person sees (see `isWrite`), optionally from the `since`-th request on. */
   writes(since = 0): RecordedRequest[] {
     return this.requests.slice(since).filter(isWrite);
@@ -155,6 +161,7 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.origin);
     const method = (req.method ?? "GET").toUpperCase();

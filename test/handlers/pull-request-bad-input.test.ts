@@ -421,13 +421,13 @@ describe("API failures", () => {
     expect(logs.some((l) => l.level >= ERROR)).toBe(false);
   });
 
-  test("for contrast: Probot's own Octokit gives a secondary rate limit up, and the check is lost", async () => {
+  test("Probot's own Octokit (as `probot run` hosts the app): the app function itself waits out a secondary rate limit and retries; the check lands", async () => {
     const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
       ...o,
       retry: { retryAfterBaseValue: 1 },
       throttle: { ...(o.throttle as object), retryAfterBaseValue: 1 },
     }));
-    const { probot } = createTestApp({ Octokit });
+    const { probot, logs } = createTestApp({ Octokit });
     const mock = mockGitHub();
     mock.api
       .get(CONFIG_PATH(REPO))
@@ -436,12 +436,18 @@ describe("API failures", () => {
       .query(true)
       .reply(200, commitsResponse(["x"]))
       .post(`/repos/${REPO}/check-runs`)
-      .reply(403, { message: "You have exceeded a secondary rate limit" }, { "retry-after": "1" });
+      .reply(403, { message: "You have exceeded a secondary rate limit" }, { "retry-after": "1" })
+      .post(`/repos/${REPO}/check-runs`)
+      .reply(201, { id: 1 });
 
-    await expect(probot.receive(pullRequestEvent())).rejects.toThrow("secondary rate limit");
+    await probot.receive(pullRequestEvent());
 
     expectAllCallsMade(mock);
-    expect(requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`)).toHaveLength(1);
+    const posts = requestsTo(mock.requests, "POST", `/repos/${REPO}/check-runs`);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.body).toEqual(posts[0]?.body);
+    expect(logs.some((l) => l.level === 40 && l.msg === "secondary rate limit: waiting, then retrying" && l.route === "/repos/{owner}/{repo}/check-runs")).toBe(true);
+    expect(logs.some((l) => l.level >= ERROR)).toBe(false);
   });
 
   test("a repository the installation lost: every call 404s, the check cannot be written either; logged, no unhandled error", async () => {

@@ -1,0 +1,268 @@
+import { Queue, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import type { Probot } from "probot";
+import { runWithInfrastructure } from "../infrastructure/current-infrastructure.js";
+import type { Infrastructure, ScanDispatch } from "../infrastructure/infrastructure.js";
+import type { RedisInfrastructure } from "../infrastructure/redis-infrastructure.js";
+import { runWithMetrics, type AppMetrics } from "../infrastructure/metrics.js";
+import { parseInterval } from "./drift-schedule.js";
+import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
+
+/**
+ * Scans as BullMQ jobs (issue #11), when `REDIS_URL` is set: one job scheduler fires once per
+ * `DRIFT_SCAN_INTERVAL` for all replicas; each firing queues one job per repository whose id
+ * names the slot, so a second enqueue of the same repository and slot is a no-op; every replica
+ * runs a worker with bounded concurrency; a failed scan is retried with backoff; a job whose
+ * replica died (its lock no longer renewed) is moved back and picked up by another worker.
+ * The scan itself is the existing per-repository job (src/drift/scan-job.ts), wrapped.
+ */
+export const SCAN_QUEUE_NAME = "drift-scans";
+const SCHEDULER_ID = "drift-scan";
+const SCHEDULE_JOB = "schedule";
+const SCAN_JOB = "scan";
+/** Scans one worker runs at once (`SCAN_CONCURRENCY`): each is a few API calls a second at most. */
+export const DEFAULT_SCAN_CONCURRENCY = 2;
+/** A failed scan is tried three times in all, 30 s then 60 s apart. */
+export const SCAN_ATTEMPTS = 3;
+const SCAN_BACKOFF_MS = 30_000;
+/** A job's lock is renewed by its worker; a worker silent this long is taken for dead and its job moves on. */
+export const SCAN_LOCK_MS = 30_000;
+/** Finished jobs kept for `pipeline-guard queue` and for a waiting `rescan`. */
+const KEEP_COMPLETED = { age: 24 * 60 * 60, count: 1000 };
+const KEEP_FAILED = { age: 7 * 24 * 60 * 60, count: 1000 };
+const POLL_MS = 250;
+
+interface ScanJobData {
+  target: Omit<InstalledRepository, "installedAt"> & { installedAt?: string };
+  trigger?: { event: string; actor: string | null };
+}
+
+export interface ScanQueueOptions {
+  app: Pick<Probot, "auth" | "log">;
+  infrastructure: Infrastructure;
+  url: string;
+  prefix: string;
+  /** 0: no scheduler (and an existing one is removed). */
+  intervalMs: number;
+  appLogin: () => Promise<string | undefined>;
+  concurrency?: number;
+  lockDurationMs?: number;
+  backoffMs?: number;
+  /** The scan of one repository and the listing of every repository (tests replace them). */
+  scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"] }) => Promise<ScanOutcome>;
+  listTargets?: () => Promise<InstalledRepository[]>;
+  metrics?: AppMetrics;
+}
+
+export interface ScanQueue extends ScanDispatch {
+  queue: Queue;
+  worker: Worker;
+  /** Waiting, active, failed (and delayed, completed) jobs. */
+  counts(): Promise<ScanJobCounts>;
+  /** Stops taking jobs; a job still running after `timeoutMs` is handed back to the queue. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface ScanJobCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+/** BullMQ needs `maxRetriesPerRequest: null` on its connections (it blocks on some commands). */
+function bullConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+export function bullPrefix(prefix: string): string {
+  return `${prefix}bull`;
+}
+
+const repositoryOf = (target: Pick<InstalledRepository, "owner" | "repo">) => `${target.owner}/${target.repo}`.toLowerCase();
+
+/** The slot a scheduler firing belongs to: its scheduled time (in the job id BullMQ gives it) over the interval. */
+export function slotOf(job: Pick<Job, "id" | "timestamp">, intervalMs: number): number {
+  const millis = Number(/:(\d+)$/.exec(job.id ?? "")?.[1] ?? job.timestamp);
+  return Math.round(millis / Math.max(1, intervalMs));
+}
+
+function dataOf(target: InstalledRepository, trigger?: ScanJobData["trigger"]): ScanJobData {
+  return { target: { ...target, installedAt: target.installedAt?.toISOString() }, ...(trigger ? { trigger } : {}) };
+}
+
+function targetOf(data: ScanJobData): InstalledRepository {
+  return { ...data.target, installedAt: data.target.installedAt ? new Date(data.target.installedAt) : undefined };
+}
+
+/** Job ids may not contain `:` (BullMQ); repository names cannot either. */
+const jobId = (dedupe: string, target: InstalledRepository) => `${dedupe}-${repositoryOf(target)}`.replace(/:/g, "-");
+
+/** The queue on a connection of its own, closed with it (BullMQ leaves a connection it was handed open). */
+export function openScanQueue(url: string, prefix: string): Queue {
+  const connection = bullConnection(url);
+  const queue = new Queue(SCAN_QUEUE_NAME, { connection, prefix: bullPrefix(prefix) });
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    await connection.quit().catch(() => connection.disconnect());
+  };
+  return queue;
+}
+
+export async function scanJobCounts(queue: Queue): Promise<ScanJobCounts> {
+  const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized", "waiting-children");
+  return {
+    waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts["waiting-children"] ?? 0),
+    active: counts.active ?? 0,
+    delayed: counts.delayed ?? 0,
+    failed: counts.failed ?? 0,
+    completed: counts.completed ?? 0,
+  };
+}
+
+/** Queues one scan job per (not archived) repository, with the job id `<dedupe>-<owner>/<repo>`: a second add is a no-op. */
+export async function addScanJobs(
+  queue: Queue,
+  targets: readonly InstalledRepository[],
+  params: { dedupe: string; trigger?: ScanJobData["trigger"]; backoffMs?: number },
+): Promise<string[]> {
+  const opts = {
+    attempts: SCAN_ATTEMPTS,
+    backoff: { type: "exponential", delay: params.backoffMs ?? SCAN_BACKOFF_MS },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+  const jobs = await queue.addBulk(targets.filter((t) => !t.archived).map((target) => ({ name: SCAN_JOB, data: dataOf(target, params.trigger), opts: { ...opts, jobId: jobId(params.dedupe, target) } })));
+  return jobs.map((job) => job.id ?? "");
+}
+
+/** The dedupe key of an on-demand scan: one per repository per minute, however often it is asked. */
+export function onDemandDedupe(now = Date.now()): string {
+  return `on-demand-${Math.floor(now / 60_000)}`;
+}
+
+export function startScanQueue(options: ScanQueueOptions): ScanQueue {
+  const { app, infrastructure, intervalMs } = options;
+  const queue = openScanQueue(options.url, options.prefix);
+  const scan = options.scan ?? ((target, params) => scanInstalledRepository(app, target, params));
+  const listTargets = options.listTargets ?? (() => listInstalledRepositories(app));
+  const enqueue: ScanDispatch["enqueue"] = (targets, params) => addScanJobs(queue, targets, { ...params, backoffMs: options.backoffMs });
+
+  const processJob = (job: Job<ScanJobData>) =>
+    runWithInfrastructure(infrastructure, async (): Promise<ScanOutcome | { queued: number }> => {
+      if (job.name === SCHEDULE_JOB) {
+        const targets = await listTargets();
+        const slot = slotOf(job, intervalMs);
+        const ids = await enqueue(targets, { dedupe: `schedule-${slot}` });
+        app.log.info({ slot, repositories: ids.length }, "scheduled drift scan queued");
+        return { queued: ids.length };
+      }
+      const target = targetOf(job.data);
+      const stopTimer = options.metrics?.scanSeconds.startTimer();
+      const outcome = await runWithMetrics(options.metrics, async () => scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger })).finally(() => stopTimer?.());
+      // A failed scan is retried with backoff (the error is already redacted of signed URLs).
+      if ("error" in outcome) throw new Error(outcome.error);
+      return outcome;
+    });
+
+  const workerConnection = bullConnection(options.url);
+  const worker = new Worker<ScanJobData>(SCAN_QUEUE_NAME, processJob, {
+    connection: workerConnection,
+    prefix: bullPrefix(options.prefix),
+    concurrency: options.concurrency ?? DEFAULT_SCAN_CONCURRENCY,
+    lockDuration: options.lockDurationMs ?? SCAN_LOCK_MS,
+    stalledInterval: options.lockDurationMs ?? SCAN_LOCK_MS,
+  });
+  worker.on("error", (error) => app.log.error({ err: error }, "scan worker error"));
+  worker.on("failed", (job, error) => app.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error }, "scan job failed"));
+
+  const scheduled = setUpScheduler({ queue, infrastructure, intervalMs, log: app.log });
+
+  return {
+    queue,
+    worker,
+    enqueue,
+    async scanAndWait(target, params) {
+      const [id] = await enqueue([target], { dedupe: onDemandDedupe() });
+      if (!id) return { repository: `${target.owner}/${target.repo}`, skipped: "archived" };
+      const deadline = Date.now() + params.waitMs;
+      for (;;) {
+        const state = await queue.getJobState(id);
+        if (state === "completed" || state === "failed") {
+          // Read after the state: a job read before it finished would carry no outcome yet.
+          const job = await queue.getJob(id);
+          if (job && state === "completed") return job.returnvalue as ScanOutcome;
+          if (job) return { repository: `${target.owner}/${target.repo}`, error: job.failedReason };
+        }
+        if (Date.now() >= deadline) return null;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    },
+    counts: () => scanJobCounts(queue),
+    async close(timeoutMs = 25_000) {
+      await scheduled.catch(() => undefined);
+      const graceful = worker.close();
+      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
+      // Still running at the deadline: the jobs stop being renewed and another replica's worker takes them over.
+      if (timedOut) await worker.close(true);
+      await queue.close();
+      await workerConnection.quit().catch(() => workerConnection.disconnect());
+    },
+  };
+}
+
+/**
+ * The one scheduler of all replicas. Set up under a lock and only when the interval changed:
+ * re-upserting an unchanged scheduler on every start would fire it an extra time.
+ */
+async function setUpScheduler(params: { queue: Queue; infrastructure: Infrastructure; intervalMs: number; log: Pick<Probot["log"], "info" | "error"> }): Promise<void> {
+  const { queue, intervalMs, log } = params;
+  try {
+    await params.infrastructure.locks.withKeyLock("scan-scheduler", async () => {
+      const existing = await queue.getJobScheduler(SCHEDULER_ID);
+      if (intervalMs <= 0) {
+        if (existing) await queue.removeJobScheduler(SCHEDULER_ID);
+        log.info("drift scan schedule is off (DRIFT_SCAN_INTERVAL=0)");
+        return;
+      }
+      if (existing?.every === intervalMs) return;
+      await queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalMs }, { name: SCHEDULE_JOB, data: {}, opts: { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } });
+      log.info({ intervalMs }, "drift scan scheduler set for every replica");
+    });
+  } catch (error) {
+    log.error({ err: error }, "the drift scan scheduler could not be set up");
+  }
+}
+
+/** `SCAN_CONCURRENCY`: scans one replica runs at once (default 2). */
+export function parseConcurrency(text: string | undefined): number {
+  const value = (text ?? "").trim();
+  if (!value) return DEFAULT_SCAN_CONCURRENCY;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new Error(`SCAN_CONCURRENCY "${value}" is not a whole number from 1 to 999`);
+  return Number(value);
+}
+
+/** The queue of the app's replicas: `DRIFT_SCAN_INTERVAL`, `SCAN_CONCURRENCY`, on the infrastructure's Redis. */
+export function startScanQueueFromEnvironment(params: {
+  app: Pick<Probot, "auth" | "log">;
+  infrastructure: RedisInfrastructure;
+  appLogin: () => Promise<string | undefined>;
+  env: NodeJS.ProcessEnv;
+  metrics?: AppMetrics;
+}): ScanQueue {
+  const { infrastructure, env } = params;
+  const queue = startScanQueue({
+    app: params.app,
+    infrastructure,
+    url: infrastructure.url,
+    prefix: infrastructure.prefix,
+    intervalMs: parseInterval(env.DRIFT_SCAN_INTERVAL),
+    concurrency: parseConcurrency(env.SCAN_CONCURRENCY),
+    appLogin: params.appLogin,
+    metrics: params.metrics,
+  });
+  infrastructure.closers.push((timeoutMs) => queue.close(timeoutMs));
+  return queue;
+}

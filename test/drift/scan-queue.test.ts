@@ -1,0 +1,163 @@
+import { jest } from "@jest/globals";
+import { pino } from "pino";
+import type { InstalledRepository, ScanOutcome } from "../../src/drift/scan-job.js";
+import { Probot } from "probot";
+import { parseConcurrency, startScanQueue, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { createPipelineGuard } from "../../src/index.js";
+import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
+import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
+
+const describeRedis = await redisDescribe("the scan queue tests");
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const silent = pino({ level: "silent" });
+
+const target = (repo: string): InstalledRepository => ({ installationId: 1, owner: "acme", repo, defaultBranch: "main", archived: false, canReadRuleSuites: false, installedAt: new Date("2026-01-01T00:00:00Z") });
+const done = (repository: string): ScanOutcome => ({ repository, open: 0, accepted: 0, newItems: [], report: "unchanged" }) as unknown as ScanOutcome;
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await sleep(50);
+  }
+}
+
+describeRedis("drift scans as BullMQ jobs (against a real Redis)", () => {
+  let prefix: string;
+  const started: Array<{ queue: ScanQueue; infra: RedisInfrastructure }> = [];
+
+  function replica(options: Partial<ScanQueueOptions> & Pick<ScanQueueOptions, "scan">): ScanQueue {
+    const infra = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+    const queue = startScanQueue({ app: { auth: jest.fn(), log: silent } as never, infrastructure: infra, url: TEST_REDIS_URL, prefix, intervalMs: 0, appLogin: async () => "pipeline-guard[bot]", ...options });
+    started.push({ queue, infra });
+    return queue;
+  }
+
+  beforeEach(() => {
+    prefix = testPrefix("scans");
+  });
+  afterEach(async () => {
+    for (const { queue, infra } of started.splice(0)) {
+      await queue.close(100).catch(() => undefined);
+      await infra.close();
+    }
+    await dropPrefix(prefix);
+  });
+
+  test("three replicas with a 1 s interval: one firing per slot, one scan per repository per slot", async () => {
+    const scans: string[] = [];
+    let listings = 0;
+    const scan = async (t: InstalledRepository) => {
+      scans.push(t.repo);
+      return done(`acme/${t.repo}`);
+    };
+    const listTargets = async () => {
+      listings += 1;
+      return [target("a"), target("b")];
+    };
+    const replicas = [0, 1, 2].map(() => replica({ intervalMs: 1000, scan, listTargets }));
+    await sleep(4_500);
+    await Promise.all(replicas.map((r) => r.worker.close()));
+    const completed = await replicas[0]!.queue.getJobs(["completed"]);
+    const scanIds = completed.map((j) => j.id ?? "").filter((id) => id.startsWith("schedule-")).sort();
+    const slots = [...new Set(scanIds.map((id) => /^schedule-(\d+)-/.exec(id)![1]))];
+    // About four slots in 4.5 s; each fired once, whichever replica took it.
+    expect(listings).toBeGreaterThanOrEqual(3);
+    expect(listings).toBeLessThanOrEqual(5);
+    expect(slots).toHaveLength(listings);
+    expect(scans.filter((r) => r === "a")).toHaveLength(listings);
+    expect(scans.filter((r) => r === "b")).toHaveLength(listings);
+    expect(scanIds).toHaveLength(2 * listings);
+  }, 20_000);
+
+  test("a worker killed mid-scan: its job is finished by another replica", async () => {
+    let kill!: () => void;
+    const killed = new Promise<void>((resolve) => (kill = resolve));
+    const dying = jest.fn(async () => {
+      await killed;
+      return done("acme/payments");
+    });
+    const a = replica({ lockDurationMs: 1000, scan: dying });
+    const [id] = await a.enqueue([target("payments")], { dedupe: "test" });
+    await until(() => dying.mock.calls.length === 1, 5_000);
+    // The replica dies: no more lock renewals, nothing handed back.
+    await a.worker.close(true);
+    const survivor = jest.fn(async (t: InstalledRepository) => done(`acme/${t.repo}`));
+    const b = replica({ lockDurationMs: 1000, scan: survivor });
+    await until(async () => (await b.queue.getJob(id!))?.finishedOn !== undefined, 10_000);
+    const job = await b.queue.getJob(id!);
+    expect(await job!.getState()).toBe("completed");
+    expect(survivor).toHaveBeenCalledTimes(1);
+    expect(survivor.mock.calls[0]![0]).toMatchObject({ owner: "acme", repo: "payments", installedAt: new Date("2026-01-01T00:00:00Z") });
+    kill();
+  }, 20_000);
+
+  test("one job per repository and dedupe key; a rescan waits for its outcome; a failing scan is retried, then reported", async () => {
+    let failures = 0;
+    const scan = jest.fn(async (t: InstalledRepository) => {
+      if (t.repo === "broken") {
+        failures += 1;
+        return { repository: "acme/broken", error: "GitHub answered 502" } as ScanOutcome;
+      }
+      return done(`acme/${t.repo}`);
+    });
+    const q = replica({ scan, backoffMs: 10 });
+    const first = await q.enqueue([target("payments"), { ...target("old"), archived: true }], { dedupe: "x" });
+    const second = await q.enqueue([target("payments")], { dedupe: "x" });
+    expect(first).toEqual(["x-acme/payments"]);
+    expect(second).toEqual(first);
+    expect(await q.scanAndWait(target("web"), { waitMs: 10_000 })).toEqual(done("acme/web"));
+    expect(await q.scanAndWait(target("broken"), { waitMs: 10_000 })).toEqual({ repository: "acme/broken", error: "GitHub answered 502" });
+    expect(failures).toBe(3);
+    await until(async () => (await q.counts()).completed >= 2, 5_000);
+    expect(scan.mock.calls.filter(([t]) => t.repo === "payments")).toHaveLength(1);
+    expect(await q.counts()).toMatchObject({ waiting: 0, active: 0, failed: 1, completed: 2 });
+    expect(await q.scanAndWait({ ...target("gone"), archived: true }, { waitMs: 10 })).toEqual({ repository: "acme/gone", skipped: "archived" });
+  }, 20_000);
+
+  test("a scan still queued when the wait ends answers null; the scheduler is removed when the interval is 0", async () => {
+    const slow = async () => {
+      await sleep(1_000);
+      return done("acme/slow");
+    };
+    const q = replica({ intervalMs: 60_000, scan: slow });
+    await until(async () => (await q.queue.getJobScheduler("drift-scan"))?.every === 60_000, 5_000);
+    expect(await q.scanAndWait(target("slow"), { waitMs: 100 })).toBeNull();
+    replica({ intervalMs: 0, scan: slow });
+    await until(async () => (await q.queue.getJobScheduler("drift-scan")) === undefined, 5_000);
+  }, 20_000);
+});
+
+describe("SCAN_CONCURRENCY", () => {
+  test.each([[undefined, 2], ["", 2], ["1", 1], [" 8 ", 8]])("%j is %d", (text, expected) => {
+    expect(parseConcurrency(text)).toBe(expected);
+  });
+  test.each(["0", "-1", "two", "1.5", "1000"])("%j is refused", (text) => {
+    expect(() => parseConcurrency(text)).toThrow("SCAN_CONCURRENCY");
+  });
+});
+
+describeRedis("the app function with Redis", () => {
+  const prefix = testPrefix("app-queue");
+  afterAll(() => dropPrefix(prefix));
+
+  test("starts the scan queue from the environment on the infrastructure, and closing the infrastructure closes it", async () => {
+    const infrastructure = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+    const probot = new Probot({ appId: 1, privateKey: "unused", log: silent as never });
+    const previous = { interval: process.env.DRIFT_SCAN_INTERVAL, concurrency: process.env.SCAN_CONCURRENCY };
+    process.env.DRIFT_SCAN_INTERVAL = "0";
+    process.env.SCAN_CONCURRENCY = "3";
+    try {
+      await probot.load(createPipelineGuard({ infrastructure, scanQueue: true }));
+    } finally {
+      process.env.DRIFT_SCAN_INTERVAL = previous.interval;
+      process.env.SCAN_CONCURRENCY = previous.concurrency;
+    }
+    const scans = infrastructure.scans as ScanQueue;
+    expect(scans.worker.opts.concurrency).toBe(3);
+    expect(infrastructure.closers).toHaveLength(1);
+    await infrastructure.close(1000);
+    expect(infrastructure.closers).toHaveLength(0);
+    expect(scans.worker.closing).toBeDefined();
+  });
+});
