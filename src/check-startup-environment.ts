@@ -1,3 +1,4 @@
+import { InvalidWebhookUrlError, parseWebhookUrl } from "./infrastructure/webhook-notifier.js";
 import { MissingStateSecretError, stateKeys } from "./records/state-keys.js";
 
 /**
@@ -15,6 +16,15 @@ export function checkStartupEnvironment(env: NodeJS.ProcessEnv): string[] {
   const interval = env.DRIFT_SCAN_INTERVAL;
   if (interval !== undefined && interval !== "" && !/^\d+(ms|s|m|h|d)?$/.test(interval.trim())) {
     problems.push(`DRIFT_SCAN_INTERVAL "${interval}" is not a duration such as 6h, 30m or 0.`);
+  }
+  const webhook = env.NOTIFY_WEBHOOK_URL?.trim();
+  if (webhook) {
+    try {
+      parseWebhookUrl(webhook);
+    } catch (error) {
+      if (!(error instanceof InvalidWebhookUrlError)) throw error;
+      problems.push(`${error.message}.`);
+    }
   }
   if (env.APP_ID) {
     try {

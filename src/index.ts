@@ -7,17 +7,23 @@ import { handleProtectionChanged, handleRepositoriesAdded } from "./handlers/dri
 import { handleIssueClosed, handleIssueEdited, handleIssueUnlabeled } from "./handlers/issues.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequest } from "./handlers/pull-request.js";
+import { handlePullRequestReview } from "./handlers/pull-request-review.js";
 import { handlePush } from "./handlers/push.js";
+import { markRepositoryChanged } from "./handlers/scan-marks.js";
+import { processScanMemory, type ScanMemory } from "./infrastructure/scan-memory.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 
 export interface PipelineGuardOptions {
   /** Pause between repositories of a multi-repository scan (tests set 0). */
   pauseMs?: number;
+  /** What the scheduled scan remembers; the webhooks below mark repositories changed in it. */
+  scanMemory?: ScanMemory;
 }
 
 /** Wires events to handlers; the handlers and the core do the thinking. */
 export function createPipelineGuard(options: PipelineGuardOptions = {}) {
   const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
+  const memory = options.scanMemory ?? processScanMemory;
   return function pipelineGuard(app: Probot): void {
     const appLogin = appLoginResolver(app);
     app.on(
@@ -32,7 +38,13 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
       ],
       (context) => handlePullRequest(context, appLogin),
     );
+    app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], (context) =>
+      handlePullRequestReview(context, appLogin),
+    );
     app.on("push", (context) => handlePush(context, appLogin));
+    app.on(["push", "branch_protection_rule", "repository_ruleset", "workflow_run", "issues"], async (context) => {
+      await markRepositoryChanged(context, { memory });
+    });
     app.on("workflow_run.completed", (context) => handleWorkflowRun(context, appLogin));
     app.on("check_run.rerequested", (context) => handleCheckRunRerequested(context, appLogin));
     app.on("merge_group.checks_requested", (context) => handleMergeGroup(context, appLogin));

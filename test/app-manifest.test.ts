@@ -20,6 +20,7 @@ const manifest = parse(readRootFile("app.yml")) as AppManifest;
 // Every webhook event a feature of SPEC.md handles (the section that needs it in brackets).
 const REQUIRED_EVENTS = [
   "pull_request", // §3 markers, labels, check, follow-up at merge
+  "pull_request_review", // overrides.approval: a review re-evaluates the two-person rule
   "check_run", // §3 "Re-run" (rerequested) re-evaluates the check
   "merge_group", // §3 the check also reports on a merge queue's head
   "push", // §4 direct pushes, force pushes, branch deletions

@@ -27,8 +27,15 @@ describe("checkStartupEnvironment", () => {
     ["DRIFT_SCAN_INTERVAL empty (the default)", { DRIFT_SCAN_INTERVAL: "" }],
     ["an app with STATE_SECRET", { APP_ID: "1", STATE_SECRET: "s" }],
     ["no credentials yet (the setup page): nothing to sign", { STATE_SECRET: "" }],
+    ["NOTIFY_WEBHOOK_URL https", { NOTIFY_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X" }],
+    ["NOTIFY_WEBHOOK_URL http to localhost", { NOTIFY_WEBHOOK_URL: "http://127.0.0.1:8080/hook" }],
   ])("%s: no problem", (_name, env) => {
     expect(checkStartupEnvironment(env)).toEqual([]);
+  });
+
+  test("NOTIFY_WEBHOOK_URL over plain http to another host: refused (its path is a secret), the message holds no path", () => {
+    const problems = checkStartupEnvironment({ NOTIFY_WEBHOOK_URL: "http://hooks.example.com/services/T/B/SECRET" });
+    expect(problems).toEqual(["NOTIFY_WEBHOOK_URL must be https:// (or http:// to localhost), got http://hooks.example.com."]);
   });
 
   test("every problem is reported at once", () => {

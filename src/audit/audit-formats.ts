@@ -1,4 +1,5 @@
 import { escapeInlineText } from "../markdown/escape-markdown.js";
+import { renderIncident } from "../overrides/find-incident.js";
 import type { AuditRow } from "./audit-row.js";
 
 export const AUDIT_FORMATS = ["csv", "json", "md"] as const;
@@ -22,6 +23,11 @@ const CSV_COLUMNS: ReadonlyArray<[header: string, value: (row: AuditRow) => stri
   ["issue_url", (r) => r.issueUrl],
   // Added last, so that a sheet that reads the columns by position keeps reading them.
   ["record", (r) => r.record],
+  ["incident", (r) => r.incident ?? ""],
+  ["incident_url", (r) => r.incidentUrl ?? ""],
+  ["waived_by", (r) => r.waivedBy ?? ""],
+  ["waiver_reason", (r) => r.waiverReason ?? ""],
+  ["escalated_at", (r) => r.escalatedAt ?? ""],
 ];
 
 /** RFC 4180: a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
@@ -50,7 +56,7 @@ export function toJson(rows: readonly AuditRow[]): string {
   return JSON.stringify(rows, null, 2);
 }
 
-const MD_HEADERS = ["When (UTC)", "Repository", "Kind", "Change", "Who", "Markers", "Justification", "Follow-up", "Closed by", "Issue", "Record"];
+const MD_HEADERS = ["When (UTC)", "Repository", "Kind", "Change", "Who", "Markers", "Justification", "Follow-up", "Closed by", "Issue", "Record", "Incident"];
 /** A justification in a table cell is cut here; the CSV and JSON carry it whole. */
 const MD_JUSTIFICATION_LENGTH = 200;
 
@@ -79,6 +85,7 @@ export function toMarkdown(rows: readonly AuditRow[]): string {
       row.closedBy ? escapeInlineText(`@${row.closedBy}`) : "",
       mdIssueLink(row.issueUrl, row.title),
       row.record === "tampered" ? "**tampered**" : "verified",
+      row.incident === null ? "" : renderIncident({ id: row.incident, url: row.incidentUrl }),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }

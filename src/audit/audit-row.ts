@@ -1,5 +1,5 @@
 import type { BypassReading } from "../bypasses/record.js";
-import type { FollowUpReading } from "../follow-ups/record.js";
+import type { FollowUpReading, FollowUpState } from "../follow-ups/record.js";
 import { checklistIds } from "../follow-ups/checklist-ids.js";
 import type { IssueSummary } from "../github/issues.js";
 
@@ -22,8 +22,11 @@ export interface AuditRow {
   who: string;
   markers: string[];
   justification: string | null;
-  /** A bypass has no follow-up: `n/a`. */
-  followUp: "open" | "done" | "closed-incomplete" | "n/a";
+  /**
+   * A bypass has no follow-up: `n/a`. `waived`: closed by `/pipeline-guard waive REASON` (the reason
+   * is in `waiverReason`); `not-planned`: closed as not planned with GitHub's button, without a reason.
+   */
+  followUp: "open" | "done" | "closed-incomplete" | "waived" | "not-planned" | "n/a";
   /** Ticked boxes of the follow-up's checklist, e.g. `2/3`; `n/a` for a bypass. */
   boxes: string;
   closedBy: string | null;
@@ -31,6 +34,22 @@ export interface AuditRow {
   /** The issue's title: a follow-up's markers and PR title, a bypass's kind and branch. */
   title: string;
   issueUrl: string;
+  /** The incident the override named (`overrides.incident`), and its link. */
+  incident: string | null;
+  incidentUrl: string | null;
+  waivedBy: string | null;
+  waiverReason: string | null;
+  /** When the follow-up was escalated (`follow_up.escalate`). */
+  escalatedAt: string | null;
+}
+
+const NO_EXTRAS = { incident: null, incidentUrl: null, waivedBy: null, waiverReason: null, escalatedAt: null } as const;
+
+function followUpStatus(issue: IssueSummary, state: FollowUpState): AuditRow["followUp"] {
+  if (issue.state !== "closed") return "open";
+  if (checklistIds(state).every((id) => state.ticks[id])) return "done";
+  if (state.waiver) return "waived";
+  return issue.stateReason === "not_planned" ? "not-planned" : "closed-incomplete";
 }
 
 type Closed = { closedBy: string | null };
@@ -61,8 +80,13 @@ export function followUpRow(reading: FollowUpReading, issue: IssueSummary & Clos
     who: state.author ?? "",
     markers: [...state.markers],
     justification: state.justification,
-    followUp: issue.state !== "closed" ? "open" : ticked === boxes.length ? "done" : "closed-incomplete",
+    followUp: followUpStatus(issue, state),
     boxes: `${ticked}/${boxes.length}`,
+    incident: state.incident?.id ?? null,
+    incidentUrl: state.incident?.url ?? null,
+    waivedBy: state.waiver?.by ?? null,
+    waiverReason: state.waiver?.reason ?? null,
+    escalatedAt: state.escalatedAt ?? null,
   };
 }
 
@@ -81,6 +105,7 @@ export function bypassRow(reading: BypassReading, issue: IssueSummary & Closed, 
     justification: null,
     followUp: "n/a",
     boxes: "n/a",
+    ...NO_EXTRAS,
   };
 }
 
@@ -98,5 +123,6 @@ function tamperedRow(kind: AuditRow["kind"], issue: IssueSummary & Closed, repos
     justification: null,
     followUp: kind === "bypass" ? "n/a" : issue.state === "closed" ? "closed-incomplete" : "open",
     boxes: "n/a",
+    ...NO_EXTRAS,
   };
 }

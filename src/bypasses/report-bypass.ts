@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { createCheckRun } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
+import { notify } from "../notifications/notify.js";
 import { openBypass, newBypassState, bypassKey, type BypassRecord } from "./record.js";
 import { bypassTitle, renderBypassBody } from "./render-bypass-issue.js";
 
@@ -20,6 +21,7 @@ export async function reportBypass(
   record: BypassRecord,
   action: Config["bypass"]["direct_push"],
   mode: Config["mode"],
+  config?: Pick<Config, "notify">,
 ): Promise<{ created: boolean }> {
   if (action === "off") return { created: false };
   if (action === "check") {
@@ -34,6 +36,7 @@ export async function reportBypass(
     });
     return { created: false };
   }
-  const { created } = await openBypass(gw, record);
+  const { issue, created } = await openBypass(gw, record);
+  if (created && config) notify(gw, config, { kind: "bypass", repository: `${gw.owner}/${gw.repo}`, title: issue.title, url: issue.html_url });
   return { created };
 }

@@ -28,6 +28,7 @@ export async function recordRulesetBypasses(gw: Gateway, params: { loaded: Loade
         },
         "issue",
         config.mode,
+        config,
       );
       if (created) made++;
     }

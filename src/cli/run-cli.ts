@@ -1,5 +1,6 @@
 import { auditCommand } from "./audit-command.js";
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from "./cli-command.js";
+import { reportCommand } from "./report-command.js";
 import { scanCommand } from "./scan-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -10,6 +11,7 @@ const COMMANDS: readonly CliCommand[] = [
   schemaCommand,
   scanCommand,
   auditCommand,
+  reportCommand,
 ];
 
 const HELP_FLAGS = new Set(["help", "--help", "-h"]);

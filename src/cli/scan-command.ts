@@ -1,20 +1,46 @@
 import type { Probot } from "probot";
-import { listInstalledRepositories, scanRepositories, type ScanOutcome } from "../drift/scan-job.js";
-import { PAUSE_BETWEEN_REPOSITORIES_MS } from "../drift/drift-schedule.js";
+import { planScanCost, type RateLeft } from "../drift/scan-cost-plan.js";
+import { listInstalledRepositories, type InstalledRepository, type ScanOutcome } from "../drift/scan-job.js";
+import { createScanPacer, parseScanBudget } from "../drift/scan-pacing.js";
+import { runScheduledScan } from "../drift/scheduled-scan.js";
 import { appLoginResolver } from "../github/app-identity.js";
+import { getRateLimit } from "../github/rate-limit.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+import { notifier } from "../notifications/notifier.js";
 
 const NAME = "scan";
-const SYNOPSIS = "scan [--repo OWNER/NAME]";
+const SYNOPSIS = "scan [--repo OWNER/NAME] [--dry-run]";
 const REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 
-export function parseScanArgs(args: readonly string[]): { repo?: string } {
-  if (args.length === 0) return {};
-  const [flag, value, ...rest] = args.length === 1 && args[0]?.startsWith("--repo=") ? ["--repo", args[0].slice(7)] : args;
-  if (flag !== "--repo" || rest.length > 0) throw new Error(`unexpected arguments: ${args.join(" ")}`);
-  if (!value || !REPO.test(value)) throw new Error(`--repo needs OWNER/NAME, got "${value ?? ""}"`);
-  return { repo: value };
+export function parseScanArgs(args: readonly string[]): { repo?: string; dryRun?: true } {
+  const options: { repo?: string; dryRun?: true } = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "--dry-run" && !options.dryRun) {
+      options.dryRun = true;
+      continue;
+    }
+    const value = arg.startsWith("--repo=") ? arg.slice(7) : arg === "--repo" ? args[++i] : undefined;
+    if ((arg !== "--repo" && !arg.startsWith("--repo=")) || options.repo !== undefined) throw new Error(`unexpected arguments: ${args.join(" ")}`);
+    if (!value || !REPO.test(value)) throw new Error(`--repo needs OWNER/NAME, got "${value ?? ""}"`);
+    options.repo = value;
+  }
+  return options;
+}
+
+/** `--dry-run`: the cost plan, from the listing and each installation's rate limit (free); nothing else is read, nothing written. */
+async function printCostPlan(app: Probot, targets: readonly InstalledRepository[], budget: number, stdout: (s: string) => void): Promise<void> {
+  const rates: RateLeft[] = [];
+  for (const installationId of new Set(targets.map((t) => t.installationId))) {
+    try {
+      rates.push({ installationId, ...(await getRateLimit(app, installationId)) });
+    } catch (error) {
+      app.log.warn({ err: error, installation: installationId }, "rate limit unreadable; the plan leaves it out");
+    }
+  }
+  const repositories = targets.map((t) => ({ repository: `${t.owner}/${t.repo}`, installationId: t.installationId, archived: t.archived }));
+  for (const line of planScanCost({ repositories, budget, rates })) stdout(line);
 }
 
 function describe(outcome: ScanOutcome): string {
@@ -34,17 +60,21 @@ function describe(outcome: ScanOutcome): string {
  * credentials, so that a CronJob or an Actions schedule can run it. Exit 1 when any repository's
  * scan failed; 2 for a usage error or missing credentials.
  */
-export function createScanCommand(deps: { env?: NodeJS.ProcessEnv; createApp?: (env: NodeJS.ProcessEnv) => Probot; pauseMs?: number } = {}): CliCommand {
-  const { env = process.env, createApp = createAppFromEnv, pauseMs = PAUSE_BETWEEN_REPOSITORIES_MS } = deps;
+export function createScanCommand(
+  deps: { env?: NodeJS.ProcessEnv; createApp?: (env: NodeJS.ProcessEnv) => Probot; pauseMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): CliCommand {
+  const { env = process.env, createApp = createAppFromEnv, pauseMs } = deps;
   return {
     name: NAME,
     synopsis: SYNOPSIS,
-    summary: "run the drift scan once, for every installed repository or one",
+    summary: "run the drift scan once, for every installed repository or one; --dry-run prints what it would cost",
     async run(args, io) {
-      let options: { repo?: string };
+      let options: { repo?: string; dryRun?: true };
       let app: Probot;
+      let budget: number;
       try {
         options = parseScanArgs(args);
+        budget = parseScanBudget(env.DRIFT_SCAN_BUDGET);
         app = createApp(env);
       } catch (error) {
         if (error instanceof Error && (error instanceof CredentialsError || !("status" in error))) {
@@ -60,11 +90,20 @@ export function createScanCommand(deps: { env?: NodeJS.ProcessEnv; createApp?: (
           io.stderr(`pipeline-guard ${NAME}: the app is not installed on ${options.repo}`);
           return EXIT_USAGE;
         }
-        outcomes = await scanRepositories(app, targets, { pauseMs, appLogin: await appLoginResolver(app)() });
+        if (options.dryRun) {
+          await printCostPlan(app, targets, budget, io.stdout);
+          io.stderr(`pipeline-guard ${NAME}: dry run: ${targets.length} repositories planned, nothing read or written`);
+          return EXIT_OK;
+        }
+        // A process of its own remembers nothing: every repository is read in full, paced by DRIFT_SCAN_BUDGET.
+        const pacer = pauseMs === undefined ? createScanPacer({ budget }) : undefined;
+        outcomes = await runScheduledScan({ app, targets, memory: null, pacer, pauseMs, appLogin: appLoginResolver(app), sleep: deps.sleep });
       } catch (error) {
         io.stderr(`pipeline-guard ${NAME}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
         return EXIT_INVALID;
       }
+      // The scan's notifications (new drift items, records made) are sent before the process exits.
+      await notifier().drain();
       for (const outcome of outcomes) io.stdout(describe(outcome));
       const failed = outcomes.filter((o) => "error" in o).length;
       io.stderr(`pipeline-guard ${NAME}: ${outcomes.length} repositories scanned, ${failed} failed`);

@@ -12,7 +12,8 @@ export type Command =
   | { name: "rescan" }
   | { name: "recheck" }
   | { name: "replace"; address: string }
-  | { name: "accept"; id: string; until: string | null; reason: string };
+  | { name: "accept"; id: string; until: string | null; reason: string }
+  | { name: "waive"; reason: string };
 
 export type ParsedCommand = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -107,6 +108,9 @@ export function parseCommand(body: string | null | undefined): ParsedCommand | n
     }
     case "accept":
       return parseAccept(rest);
+    case "waive":
+      if (rest === "") return { ok: false, error: "waive needs a reason: the record keeps why the follow-up was not done; usage: /pipeline-guard waive REASON" };
+      return { ok: true, command: { name: "waive", reason: rest } };
     default:
       return { ok: false, error: `unknown command "${word.slice(0, 40)}"` };
   }
@@ -118,5 +122,6 @@ export const COMMAND_HELP = [
   "- `/pipeline-guard recheck`: on a pull request, evaluate it again",
   "- `/pipeline-guard replace ADDRESS`: rebuild a Terraform resource through `commands.apply_workflow` (input `replace`)",
   "- `/pipeline-guard accept ID [until YYYY-MM-DD] REASON`: accept a drift item of the report, until a date",
+  "- `/pipeline-guard waive REASON`: on a follow-up issue, close it as not planned, with the reason on the record (an accepted risk)",
   "- `/pipeline-guard help`: this list",
 ].join("\n");

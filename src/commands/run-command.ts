@@ -6,7 +6,9 @@ import { acceptanceExpired } from "../drift/drift-state.js";
 import { findDriftReport } from "../drift/record.js";
 import { scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "../drift/scan-job.js";
 import { statusOf, type Gateway } from "../github/gateway.js";
+import type { IssueSummary } from "../github/issues.js";
 import { getPullRequest } from "../github/pull-requests.js";
+import { waiveFollowUp } from "../follow-ups/waive-follow-up.js";
 import { dispatchWorkflowExactly } from "../github/workflows.js";
 import { reevaluatePullRequest, type ConfigContext } from "../overrides/pull-request-verdict.js";
 import { COMMAND_HELP, type Command } from "./parse-command.js";
@@ -34,8 +36,8 @@ export interface CommandContext {
   appLogin: AppLogin;
   /** The repository as the scan job needs it. */
   target: InstalledRepository;
-  /** The issue or PR the command was written on. */
-  issue: { number: number; isPullRequest: boolean };
+  /** The issue or PR the command was written on, as the event shows it. */
+  issue: { number: number; isPullRequest: boolean; summary: IssueSummary };
   sender: string;
   repositoryUrl: string;
 }
@@ -71,6 +73,9 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       const runs = `${ctx.repositoryUrl}/actions/workflows/${encodeURIComponent(workflow)}`;
       return `Dispatched \`${workflow}\` on \`${branch}\` to replace \`${command.address}\`: follow the run at ${runs}.`;
     }
+    case "waive":
+      if (ctx.issue.isPullRequest) return "`waive` works on a follow-up issue of Pipeline Guard's, not on a pull request.";
+      return waiveFollowUp(gw, { issue: ctx.issue.summary, by: ctx.sender, reason: command.reason, now: new Date() });
     case "accept": {
       if (!loaded.config.drift.enabled) return "Drift reporting is off (`drift.enabled: false`): there is no report to record the acceptance in.";
       if (command.until && acceptanceExpired({ until: command.until }, new Date())) {

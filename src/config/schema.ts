@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import { immutableSchema } from "./immutable-schema.js";
 
@@ -17,6 +18,33 @@ export type PermissionLevel = z.infer<typeof permissionLevel>;
 export const FOLLOW_UP_ITEMS = ["retest", "postmortem", "review"] as const;
 export const followUpItem = z.enum(FOLLOW_UP_ITEMS);
 export type FollowUpItem = z.infer<typeof followUpItem>;
+
+/** More approvals than this would be a review process, not an emergency: GitHub's own rule stops at 10. */
+export const MAX_APPROVALS_REQUIRED = 10;
+
+/** The kinds of notification (`notify.events`): an override merged, a bypass recorded, a follow-up escalated, a new drift item. */
+export const NOTIFY_EVENTS = ["override", "bypass", "escalation", "drift"] as const;
+export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number];
+
+/** A login (`lead`) or an org team (`acme/sre`), optionally written with its `@`. */
+const ESCALATION_TARGET = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/;
+/** One comment mentions them all: GitHub notifies at most 50 mentions of a comment. */
+export const MAX_ESCALATION_TARGETS = 20;
+
+/** An incident pattern is a short regular expression; longer is not an id. */
+export const MAX_INCIDENT_PATTERN_LENGTH = 200;
+/** An https link with `{id}` where the incident's id goes, and nothing that could end a markdown link. */
+const INCIDENT_URL = /^https:\/\/[^\s()<>`"']*\{id\}[^\s()<>`"']*$/;
+
+/** RE2 syntax (re2js): matching runs in linear time, so a pattern cannot be made to hang on a PR's text. */
+function isRegularExpression(pattern: string): boolean {
+  try {
+    RE2JS.compile(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Who may do something: a least repository permission, or membership of a team, or a login. */
 const allowedActors = (permission: PermissionLevel) =>
@@ -94,6 +122,44 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * The two-person rule: with `required: N > 0`, an override is allowed only once N people
+         * other than its author and each marker's author, each allowed by `by`, approved the PR's
+         * current head. A direct push cannot be approved beforehand: its follow-up gets a
+         * Second approval box that someone allowed by `by` ticks.
+         */
+        approval: z
+          .object({
+            /** How many approvals of the head an override needs; 0 = none. */
+            required: z.number().int().min(0).max(MAX_APPROVALS_REQUIRED).default(0).describe("approvals of the PR's head an override needs; 0 = none"),
+            /** Who may give one (besides the author and the markers' authors, who never count). */
+            by: allowedActors("maintain").prefault({}).describe("who may approve an override"),
+          })
+          .strict()
+          .prefault({}),
+        /**
+         * The incident an override answers: with `required: true` the justification must name one
+         * matching `pattern` (e.g. `(INC|PD)-\d+`); `url` (with `{id}`) makes it a link in the check,
+         * the PR comment, the follow-up and the ledger.
+         */
+        incident: z
+          .object({
+            required: z.boolean().default(false).describe("the justification must name an incident matching pattern"),
+            pattern: z
+              .string()
+              .max(MAX_INCIDENT_PATTERN_LENGTH)
+              .refine(isRegularExpression, "must be a regular expression (RE2 syntax)")
+              .default("")
+              .describe("regular expression of an incident id, e.g. (INC|PD)-\\d+"),
+            url: z
+              .string()
+              .regex(INCIDENT_URL, "must be an https:// URL holding {id}, e.g. https://example.pagerduty.com/incidents/{id}")
+              .or(z.literal(""))
+              .default("")
+              .describe("link of an incident, {id} replaced by the id found"),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -104,6 +170,22 @@ export const configSchema = z
         assignees: z.array(login).default(["author", "merger"]),
         /** Workflow file dispatched on the merge commit for `retest`, e.g. ci.yml. */
         retest_workflow: z.string().default(""),
+        /**
+         * A follow-up still open `after_hours` past its due date mentions `to` once, in one comment,
+         * and gets the label `pipeline-guard:escalated`. `to: []` (the default) escalates to nobody.
+         */
+        escalate: z
+          .object({
+            after_hours: z.number().int().positive().max(24 * 365).default(24).describe("hours past the due date before escalating"),
+            /** Logins, or org teams as `org/team-slug`; a leading `@` is allowed. */
+            to: z
+              .array(z.string().regex(ESCALATION_TARGET, "expected a login or org/team-slug"))
+              .max(MAX_ESCALATION_TARGETS)
+              .default([])
+              .describe("logins or org/team-slug to mention; [] = no escalation"),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -161,6 +243,13 @@ export const configSchema = z
       .object({
         /** Answer deployment protection rule requests for production environments. */
         gate: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    notify: z
+      .object({
+        /** Which kinds of messages this repository sends to `NOTIFY_WEBHOOK_URL` (set in the app's environment). */
+        events: z.array(z.enum(NOTIFY_EVENTS)).default([...NOTIFY_EVENTS]).describe("override | bypass | escalation | drift"),
       })
       .strict()
       .prefault({}),

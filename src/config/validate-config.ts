@@ -38,10 +38,19 @@ const ROOT_PATH = "(root)";
  * `permission: Admin` never lets more people through than the file meant (SPEC section 10, rule 11).
  */
 const STRICTEST_ALLOWED: Config["overrides"]["allowed"] = { permission: "admin", teams: [], users: [] };
-const STRICTEST_POLICIES: ReadonlyArray<{ path: readonly string[]; consequence: string }> = [
-  { path: ["overrides", "allowed"], consequence: "only admins may use markers until it is fixed" },
-  { path: ["commands", "allowed"], consequence: "only admins may run commands until it is fixed" },
+const STRICTEST_POLICIES: ReadonlyArray<{ path: readonly string[]; consequence: string; strictest: unknown; ownKeyOnly?: true }> = [
+  { path: ["overrides", "allowed"], consequence: "only admins may use markers until it is fixed", strictest: STRICTEST_ALLOWED },
+  { path: ["commands", "allowed"], consequence: "only admins may run commands until it is fixed", strictest: STRICTEST_ALLOWED },
+  // The two-person rule: a broken `by` lets only admins approve; a broken `required` asks for one
+  // approval, never none (a typo must not turn the rule off).
+  { path: ["overrides", "approval", "by"], consequence: "only admins may approve overrides until it is fixed", strictest: STRICTEST_ALLOWED },
+  { path: ["overrides", "approval", "required"], consequence: "an override needs 1 approval until it is fixed", strictest: 1 },
+  // A broken `incident.required` asks for an incident (and a broken pattern then matches none).
+  // Only the key itself: a broken container says nothing of incidents, and requiring one with no
+  // pattern would block every emergency.
+  { path: ["overrides", "incident", "required"], consequence: "an override must name an incident until it is fixed", strictest: true, ownKeyOnly: true },
 ];
+
 
 type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
@@ -90,7 +99,8 @@ export function unreadableConfig(...errors: ConfigError[]): ValidatedConfig {
   const config = defaultConfig();
   config.overrides.allowed = structuredClone(STRICTEST_ALLOWED);
   config.commands.allowed = structuredClone(STRICTEST_ALLOWED);
-  return { config, errors: [...errors, ...strictestNotes(new Set(STRICTEST_POLICIES))] };
+  config.overrides.approval = { required: 1, by: structuredClone(STRICTEST_ALLOWED) };
+  return { config, errors: [...errors, ...strictestNotes(new Set(STRICTEST_POLICIES.filter((p) => !p.ownKeyOnly)))] };
 }
 
 /**
@@ -119,7 +129,7 @@ function towardStrictest(path: PathSegment[], strictest: Set<(typeof STRICTEST_P
       strictest.add(policy);
       return [...policy.path];
     }
-    if (startsWith(policy.path, path)) strictest.add(policy);
+    if (startsWith(policy.path, path) && !policy.ownKeyOnly) strictest.add(policy);
   }
   return path;
 }
@@ -129,9 +139,9 @@ function fallbackAt(path: readonly PathSegment[], strictest: ReadonlySet<(typeof
   const fallback = structuredClone(valueAt(parsedDefaults, path));
   for (const policy of strictest) {
     if (!startsWith(policy.path, path)) continue;
-    if (policy.path.length === path.length) return structuredClone(STRICTEST_ALLOWED);
+    if (policy.path.length === path.length) return structuredClone(policy.strictest);
     const parent = valueAt(fallback, policy.path.slice(path.length, -1));
-    if (isMapping(parent)) parent[policy.path[policy.path.length - 1]!] = structuredClone(STRICTEST_ALLOWED);
+    if (isMapping(parent)) parent[policy.path[policy.path.length - 1]!] = structuredClone(policy.strictest);
   }
   return fallback;
 }

@@ -1,5 +1,7 @@
 import type { Probot } from "probot";
-import { listInstalledRepositories, scanRepositories } from "./scan-job.js";
+import type { ScanMemory } from "../infrastructure/scan-memory.js";
+import { createScanPacer, DEFAULT_SCAN_BUDGET, parseScanBudget } from "./scan-pacing.js";
+import { runScheduledScan } from "./scheduled-scan.js";
 
 export const DEFAULT_SCAN_INTERVAL = "6h";
 /** Between two repositories of a scheduled scan: a few hundred repositories take minutes, not a burst. */
@@ -19,6 +21,16 @@ export function parseInterval(text: string | undefined): number {
   return Number(match[1]) * UNIT_MS[match[2] ?? "ms"]!;
 }
 
+/** `DRIFT_SCAN_BUDGET`; a value that does not parse falls back to the default share, never to more, and says so. */
+function scanBudget(app: Pick<Probot, "log">, env: NodeJS.ProcessEnv): number {
+  try {
+    return parseScanBudget(env.DRIFT_SCAN_BUDGET);
+  } catch (error) {
+    app.log.error({ err: error }, `DRIFT_SCAN_BUDGET is not valid; the scan uses the default ${DEFAULT_SCAN_BUDGET * 100}%`);
+    return DEFAULT_SCAN_BUDGET;
+  }
+}
+
 /**
  * The in-process schedule. Probot has no scheduler and a timer runs once per replica: run the
  * schedule in one replica (or set DRIFT_SCAN_INTERVAL=0 everywhere and run `pipeline-guard scan`
@@ -31,7 +43,12 @@ export function startDriftSchedule(params: {
   intervalMs: number;
   appLogin: () => Promise<string | undefined>;
   random?: () => number;
+  /** A fixed pause between repositories instead of budget-aware pacing (tests). */
   pauseMs?: number;
+  /** `DRIFT_SCAN_BUDGET`, read at each run. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: the process's memory, which the webhooks mark. */
+  memory?: ScanMemory;
 }): { stop: () => void } {
   const { app, intervalMs } = params;
   const random = params.random ?? Math.random;
@@ -49,9 +66,10 @@ export function startDriftSchedule(params: {
   };
   const run = async () => {
     try {
-      const targets = await listInstalledRepositories(app);
-      const outcomes = await scanRepositories(app, targets, { pauseMs: params.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS, appLogin: await params.appLogin() });
-      app.log.info({ repositories: outcomes.length, failed: outcomes.filter((o) => "error" in o).length }, "scheduled drift scan done");
+      const pacer = params.pauseMs === undefined ? createScanPacer({ budget: scanBudget(app, params.env ?? process.env) }) : undefined;
+      const outcomes = await runScheduledScan({ app, pauseMs: params.pauseMs, pacer, appLogin: params.appLogin, memory: params.memory });
+      const unchanged = outcomes.filter((o) => "skipped" in o && o.skipped === "unchanged").length;
+      app.log.info({ repositories: outcomes.length, failed: outcomes.filter((o) => "error" in o).length, unchanged }, "scheduled drift scan done");
     } catch (error) {
       app.log.error({ err: error }, "scheduled drift scan could not list the installations");
     } finally {

@@ -41,7 +41,7 @@ export async function recordMissing(
       // In `check` mode there is no issue to find again: without this look-up every scan of the
       // look-back would add one more failing check run to the same commit.
       if (config.bypass.direct_push === "check" && (await hasGuardCheck(gw, missing.bypass.sha))) continue;
-      const { created } = await reportBypass(gw, missing.bypass, config.bypass.direct_push, config.mode);
+      const { created } = await reportBypass(gw, missing.bypass, config.bypass.direct_push, config.mode, config);
       if (created) made.bypassesMade++;
     }
   }

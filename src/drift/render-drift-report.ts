@@ -164,7 +164,7 @@ export function renderAllClearComment(accepted = 0): string {
 
 export type ReportUpdate =
   | { action: "none" }
-  | { action: "create"; body: string }
+  | { action: "create"; body: string; comment?: string }
   | { action: "update"; body: string; comment?: string }
   | { action: "close"; body: string; comment: string }
   | { action: "reopen-update"; body: string; comment: string };

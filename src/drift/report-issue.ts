@@ -22,9 +22,11 @@ export async function applyReportUpdate(
         return "baseline recorded";
       }
       return "unchanged";
-    case "create":
-      await create(false);
+    case "create": {
+      const { issue } = await create(false);
+      if (update.comment) await createComment(gw, issue.number, update.comment);
       return "created";
+    }
     case "update":
       await updateIssue(gw, report!.number, { body: update.body });
       if (update.comment) await createComment(gw, report!.number, update.comment);

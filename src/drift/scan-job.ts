@@ -1,8 +1,10 @@
 import { Context, type Probot } from "probot";
+import { notifyNewDrift } from "../notifications/notify-new-drift.js";
 import { readConfig } from "../config/read-config.js";
 import { appLoginResolver } from "../github/app-identity.js";
 import { getDefaultBranch } from "../github/branches.js";
-import { isDryRun, type Gateway } from "../github/gateway.js";
+import { isDryRun, type Gateway, type GitHubClient } from "../github/gateway.js";
+import { observeResponses } from "../github/response-headers.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
 import { redactingErrSerializer, redactSignedUrls } from "../github/redact-signed-urls.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
@@ -31,7 +33,14 @@ export type ScanOutcome = ScanSummary | { repository: string; skipped: string } 
 export async function scanInstalledRepository(
   app: Pick<Probot, "auth" | "log">,
   target: InstalledRepository,
-  params: { now?: Date; appLogin?: string; trigger?: ScanOptions["trigger"]; accept?: ScanOptions["accept"] } = {},
+  params: {
+    now?: Date;
+    appLogin?: string;
+    trigger?: ScanOptions["trigger"];
+    accept?: ScanOptions["accept"];
+    /** The headers of every answer of this scan (budget-aware pacing); the count of requests is returned through `requests`. */
+    observe?: { headers: (headers: Record<string, unknown>) => void; requests?: (count: number) => void };
+  } = {},
 ): Promise<ScanOutcome> {
   const repository = `${target.owner}/${target.repo}`;
   if (target.archived) return { repository, skipped: "archived" };
@@ -40,8 +49,10 @@ export async function scanInstalledRepository(
   // The scan downloads artifacts through signed URLs: whatever error reaches this logger, or the
   // outcome (a `rescan` reply quotes it), carries none (SPEC section 10 rule 14).
   const log = app.log.child({ name: "drift-scan", repository }, { serializers: { err: redactingErrSerializer } });
+  let counted: (() => number) | null = null;
   try {
     const octokit = await app.auth(target.installationId);
+    counted = params.observe ? observeResponses(octokit as unknown as GitHubClient, params.observe.headers) : null;
     // A context of our own, so that the configuration is read the way webhooks read it (Probot's
     // context.config: default branch, org `.github`, `_extends`).
     const context = new Context(
@@ -64,12 +75,14 @@ export async function scanInstalledRepository(
       accept: params.accept,
     });
     log.info({ ...summary }, "drift scan done");
+    notifyNewDrift(gw, loaded.config, summary.newItems);
     return summary;
   } catch (error) {
     log.error({ err: error }, "drift scan failed");
     return { repository, error: redactSignedUrls(error instanceof Error ? error.message : String(error)) };
   } finally {
     running.delete(repository.toLowerCase());
+    if (counted) params.observe?.requests?.(counted());
   }
 }
 

@@ -17,6 +17,7 @@ import { driftBlock, findDriftReport } from "./record.js";
 import { knownRecordsOf, recordCensus } from "./record-census.js";
 import { protectionItems } from "./protection-drift.js";
 import { planReportUpdate } from "./render-drift-report.js";
+import { recheckTime, type ScanWatch } from "./scan-fingerprint.js";
 import { applyReportUpdate } from "./report-issue.js";
 import { rememberTampered, tamperedItems } from "./tampered-items.js";
 import { terraformDriftItems } from "./terraform-drift.js";
@@ -49,6 +50,8 @@ export interface ScanSummary {
   followUpsMade: number;
   bypassesMade: number;
   reminders: number;
+  /** What the scan memory needs to skip this repository while nothing changes (see `scan-fingerprint.ts`). */
+  watch?: ScanWatch;
 }
 
 async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBranch: string): Promise<string[]> {
@@ -75,10 +78,12 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   // Follow-up upkeep is not drift: it runs whether or not drift reporting is on.
   const histories = new Map<string, HistoryCommit[]>();
   const deployments: DeploymentFact[] = [];
+  const heads = new Map<string, string>();
   for (const [index, branch] of branches.entries()) {
     const environments = config.production.environments.some((e) => picomatch.scan(e).isGlob) ? null : config.production.environments;
     const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0, environments });
     histories.set(branch, activity.history);
+    if (activity.head) heads.set(branch, activity.head);
     deployments.push(...activity.deployments);
   }
   // The app's records: open ones (overdue reminders, repairs) and, when the history holds
@@ -94,30 +99,36 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   }
   const openFollowUps = census.followUps.filter((f) => f.issue.state === "open");
   await repairFollowUps(gw, openFollowUps);
-  summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now });
+  summary.reminders += await remindOverdue(gw, { followUps: openFollowUps, now, escalate: config.follow_up.escalate, notify: config.notify });
   if (config.bypass.direct_push !== "off" && options.canReadRuleSuites) summary.bypassesMade += await recordRulesetBypasses(gw, { loaded, branches, appLogin: options.appLogin });
-  if (!config.drift.enabled) return summary;
+  const terraform = config.drift.enabled && config.drift.terraform.workflow ? config.drift.terraform : null;
+  const watch = (acceptancesUntil: ReadonlyArray<string | null>): ScanWatch => ({
+    branches,
+    recheckAt: recheckTime({ now, followUpsDue: openFollowUps.map((f) => f.state.dueAt), acceptancesUntil }),
+    terraform: terraform ? { workflow: terraform.workflow, maxAgeHours: terraform.max_age_hours, dispatch: terraform.dispatch } : null,
+  });
+  if (!config.drift.enabled) return { ...summary, watch: watch([]) };
 
   const report = await findDriftReport(gw);
   const previous = report?.status === "verified" ? report.state : emptyDriftState();
   const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
   const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
   // The branch's commits already read: a Terraform run on one of them needs no compare call.
-  const knownShas = new Set((histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha));
-  const terraform = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
+  const knownShas = new Set([...(histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha), ...[heads.get(branches[0] ?? "") ?? ""].filter(Boolean)]);
+  const terraformPart = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });
   const remembered = rememberTampered(previous.tampered, tampered, now);
   const found: DriftItem[] = [
     ...tamperedItems(remembered),
     ...protection.items,
-    ...(await deploymentDriftItems(gw, { deployments, histories, branches, config })),
-    ...terraform.items,
+    ...(await deploymentDriftItems(gw, { deployments, histories, branches, config, heads: [...heads.values()] })),
+    ...terraformPart.items,
   ];
   const accepted = options.accept ? { ...previous.accepted, [options.accept.id]: options.accept.acceptance } : previous.accepted;
   const merged = mergeScan({
     previous: { ...previous, baseline: protection.baseline, accepted, tampered: remembered },
     found,
     now,
-    incomplete: [...protection.incomplete, ...terraform.incomplete],
+    incomplete: [...protection.incomplete, ...terraformPart.incomplete],
   });
   const shown = { owner: gw.owner, repo: gw.repo, open: merged.open, accepted: merged.accepted, now, configErrors: loaded.errors.map(formatConfigError) };
   const existing = report?.issue ?? null;
@@ -131,8 +142,10 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   summary.open = merged.open.length;
   summary.accepted = merged.accepted.length;
   summary.newItems = merged.newItems.map((i) => i.id);
-  const trigger = options.trigger ? `\n\nSeen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
-  const withTrigger = "comment" in update && update.comment ? { ...update, comment: update.comment + trigger } : update;
+  const trigger = options.trigger ? `Seen at once through the \`${options.trigger.event}\` event; the change was made by ${options.trigger.actor ? quietLogin(options.trigger.actor) : UNKNOWN_AUTHOR}.` : "";
+  // The first report opened by the event names who made the change too: in a first comment, which later rewrites of the body keep.
+  const withTrigger =
+    trigger && update.action === "create" ? { ...update, comment: trigger } : "comment" in update && update.comment && trigger ? { ...update, comment: `${update.comment}\n\n${trigger}` } : update;
   summary.report = await applyReportUpdate(gw, { update: withTrigger, report: existing, shown, state: merged.state, baselineRecorded: protection.baselineRecorded });
-  return summary;
+  return { ...summary, watch: watch(Object.values(merged.state.accepted).map((a) => a.until)) };
 }

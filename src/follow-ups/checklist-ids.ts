@@ -1,4 +1,4 @@
-import type { FollowUpItem } from "../config/schema.js";
+import { FOLLOW_UP_ITEMS } from "../config/schema.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 
 /**
@@ -9,7 +9,15 @@ import { inlineLiteral } from "../markdown/inline-literal.js";
  * the box's hidden tag must not.
  */
 export type ReplaceItemId = `replace-${number}`;
-export type ChecklistId = FollowUpItem | ReplaceItemId;
+
+/**
+ * The named boxes a follow-up can hold: the markers' `follow_up` items, and `approval`, the **Second
+ * approval** of a direct push made under `overrides.approval.required > 0` (it could not be approved
+ * beforehand). Not a configuration item: nobody asks for it in `follow_up`, the two-person rule does.
+ */
+export const FOLLOW_UP_BOXES = [...FOLLOW_UP_ITEMS, "approval"] as const;
+export type FollowUpBox = (typeof FOLLOW_UP_BOXES)[number];
+export type ChecklistId = FollowUpBox | ReplaceItemId;
 
 /** `replace-N`: at most three digits, as the state keeps at most 50 addresses. */
 export const REPLACE_ITEM_ID = /^replace-\d{1,3}$/;
@@ -19,7 +27,7 @@ export function replaceItemId(index: number): ReplaceItemId {
 }
 
 /** Every box of the state, its items' first. */
-export function checklistIds(state: { items: readonly FollowUpItem[]; replace?: readonly string[] | undefined }): ChecklistId[] {
+export function checklistIds(state: { items: readonly FollowUpBox[]; replace?: readonly string[] | undefined }): ChecklistId[] {
   return [...state.items, ...(state.replace ?? []).map((_, index) => replaceItemId(index))];
 }
 

@@ -1,5 +1,4 @@
-import { FOLLOW_UP_ITEMS } from "../config/schema.js";
-import { REPLACE_ITEM_ID, type ChecklistId } from "./checklist-ids.js";
+import { FOLLOW_UP_BOXES, REPLACE_ITEM_ID, type ChecklistId } from "./checklist-ids.js";
 
 /**
  * The boxes of a follow-up issue's checklist as a body shows them: one box per follow-up item,
@@ -12,7 +11,7 @@ const BOX = /^(\s*[-*+]\s+\[)([ xX])(\]\s)/;
 export type Checklist = Partial<Record<ChecklistId, boolean>>;
 
 function isItem(name: string): name is ChecklistId {
-  return (FOLLOW_UP_ITEMS as readonly string[]).includes(name) || REPLACE_ITEM_ID.test(name);
+  return (FOLLOW_UP_BOXES as readonly string[]).includes(name) || REPLACE_ITEM_ID.test(name);
 }
 
 export function itemTag(item: ChecklistId): string {

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import type { Authorization } from "../overrides/evaluate-override.js";
 import { quietLogin } from "../markdown/escape-markdown.js";
 import type { Checklist } from "./checklist.js";
 import { checklistIds, checklistName, type ChecklistId } from "./checklist-ids.js";
@@ -57,6 +58,8 @@ export function decideFollowUpEdit(params: {
   issueOpen: boolean;
   mode: Config["mode"];
   now: Date;
+  /** The editor looked up against `overrides.approval.by`, when they ticked the Second approval box. */
+  approver?: Authorization;
 }): FollowUpEdit {
   const { editor, mode } = params;
   const ticks = { ...params.state.ticks };
@@ -69,7 +72,7 @@ export function decideFollowUpEdit(params: {
       delete ticks[item];
       continue;
     }
-    const refusal = refusedTick(item, params.state, editor);
+    const refusal = refusedTick(item, params.state, editor, params.approver);
     if (refusal && mode !== "report") {
       comments.push(`${who} ticked ${checklistName(item, params.state.replace)}, which was not recorded: ${refusal}.`);
       continue;
@@ -86,11 +89,25 @@ export function decideFollowUpEdit(params: {
   return { state, comments, close };
 }
 
-function refusedTick(item: ChecklistId, state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }): string | null {
+function refusedTick(item: ChecklistId, state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }, approver?: Authorization): string | null {
+  if (item === "approval") return refusedApproval(state, editor, approver);
   if (item !== "review") return null;
   if (editor.isBot) return "the **review** box counts only when a person other than the change's author ticks it, and a bot is never the second reviewer";
   if (state.author && editor.login.toLowerCase() === state.author.toLowerCase()) {
     return "the **review** box counts only when someone other than the change's author ticks it; please ask a second person to review the change";
   }
   return null;
+}
+
+/**
+ * The Second approval of a direct push (the two-person rule): a person other than the pusher,
+ * allowed by `overrides.approval.by`. Not looked up (`approver` missing): refused, fail closed.
+ */
+function refusedApproval(state: Pick<FollowUpState, "author">, editor: { login: string; isBot: boolean }, approver?: Authorization): string | null {
+  if (editor.isBot) return "the **Second approval** is a person's, and a bot is never the second person";
+  if (state.author && editor.login.toLowerCase() === state.author.toLowerCase()) {
+    return "the **Second approval** must come from someone other than the person who pushed the change";
+  }
+  if (!approver) return "the **Second approval** could not be checked against `overrides.approval.by`";
+  return approver.allowed ? null : `the **Second approval** needs someone allowed by \`overrides.approval.by\`: ${approver.reason.replace(/^@/, "")}`;
 }

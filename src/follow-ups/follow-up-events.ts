@@ -2,6 +2,8 @@ import type { LoadedConfig } from "../config/load-config.js";
 import type { Gateway } from "../github/gateway.js";
 import { createComment, updateIssue, type IssueSummary } from "../github/issues.js";
 import { checkAllowed } from "../github/permissions.js";
+import type { Authorization } from "../overrides/evaluate-override.js";
+import { rejudgeApprovedPush } from "./second-approval.js";
 import { describeOtherChanges } from "../records/record-edits.js";
 import { parseChecklist } from "./checklist.js";
 import { decideFollowUpEdit, decideOnFollowUpClosed } from "./decide-follow-up.js";
@@ -61,21 +63,33 @@ export async function onFollowUpEdited(
   // What the app last wrote: the edit's previous body, or (when that is not the app's) its state rendered again.
   const reference = base.body ?? followUpBodyFor(gw, issue.number, base.state);
   const now = params.now ?? new Date();
+  const boxes = parseChecklist(issue.body);
+  // A Second approval ticked by a person who is not the pusher: looked up against overrides.approval.by.
+  let loaded: LoadedConfig | null = null;
+  let approver: Authorization | undefined;
+  const approvalTicked = base.state.items.includes("approval") && boxes.approval === true && !base.state.ticks.approval;
+  if (approvalTicked && !params.editor.isBot && params.editor.login.toLowerCase() !== base.state.author?.toLowerCase()) {
+    loaded = await params.readConfig();
+    approver = await checkAllowed(gw, params.editor.login, loaded.config.overrides.approval.by);
+  }
   const decide = (mode: "enforce" | "report") =>
     decideFollowUpEdit({
       state: base.state,
-      boxes: parseChecklist(issue.body),
+      boxes,
       editor: params.editor,
       otherChanges: describeOtherChanges(reference, issue.body),
       issueOpen: issue.state === "open",
       mode,
       now,
+      approver,
     });
   // The mode only matters for a refused tick: an ordinary tick costs no configuration read.
   const strict = decide("enforce");
   const refused = JSON.stringify(strict.state.ticks) !== JSON.stringify(decide("report").state.ticks);
-  const edit = refused ? decide((await params.readConfig()).config.mode) : strict;
+  const config = async () => (loaded ??= await params.readConfig()).config;
+  const edit = refused ? decide((await config()).mode) : strict;
   await saveFollowUp(gw, { issue, state: edit.state, ...(edit.close ? { change: { state: "closed", state_reason: "completed" } } : {}) });
   if (edit.comments.length > 0) await createComment(gw, issue.number, edit.comments.join("\n\n"));
+  if (Boolean(edit.state.ticks.approval) !== Boolean(base.state.ticks.approval)) await rejudgeApprovedPush(gw, { state: edit.state, mode: (await config()).mode });
   return true;
 }

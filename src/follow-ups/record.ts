@@ -1,24 +1,30 @@
 import { z } from "zod";
-import { followUpItem, type Config, type FollowUpItem } from "../config/schema.js";
+import type { Config } from "../config/schema.js";
 import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS, markerLabelSpec } from "../github/labels.js";
 import { createRecord, findRecord, readRecordBody, readRecords, repositoryOf, saveRecord, signedBlockFor, type RecordKind, type RecordReading } from "../records/record-store.js";
 import { renderFollowUpBody, followUpTitle } from "./render-follow-up-issue.js";
-import { checklistIds, REPLACE_ITEM_ID, type ChecklistId } from "./checklist-ids.js";
+import { checklistIds, FOLLOW_UP_BOXES, REPLACE_ITEM_ID, type ChecklistId, type FollowUpBox } from "./checklist-ids.js";
 
 /**
  * A follow-up issue's record (SPEC section 5): the one schema of its state, its key, and its
  * reading and writing. The body is rendered from the state alone, so that an edit can always be
  * undone by rendering again, and the checklist is the state's: who ticked which box.
  */
+export { FOLLOW_UP_BOXES, type FollowUpBox } from "./checklist-ids.js";
+export const followUpBox = z.enum(FOLLOW_UP_BOXES);
+
+/** A waiver's reason is a sentence or two; the command line holds at most 1,000 characters anyway. */
+export const MAX_WAIVER_REASON = 1000;
+
 const tick = z.object({ by: z.string().min(1), at: z.iso.datetime() }).strict();
 export type Tick = z.infer<typeof tick>;
 
 /** Replacements an `[emergency-deploy]` override deferred, kept in a follow-up (issue #13): as many as the immutable check lists. */
 export const MAX_DEFERRED_REPLACEMENTS = 50;
 /** A box of the checklist: a follow-up item, or a deferred replacement's `replace-N`. */
-const checklistId = z.union([followUpItem, z.string().regex(REPLACE_ITEM_ID)]) as z.ZodType<ChecklistId>;
+const checklistId = z.union([followUpBox, z.string().regex(REPLACE_ITEM_ID)]) as z.ZodType<ChecklistId>;
 
 export const followUpStateSchema = z
   .object({
@@ -30,7 +36,7 @@ export const followUpStateSchema = z
     branch: z.string(),
     markers: z.array(z.string()),
     labels: z.array(z.string()),
-    items: z.array(followUpItem),
+    items: z.array(followUpBox),
     /**
      * Immutable resources whose replacement an allowed `[emergency-deploy]` override deferred
      * (issue #13): one box each, `replace-N` for the N-th address. Absent on other follow-ups.
@@ -50,6 +56,15 @@ export const followUpStateSchema = z
     commits: z.array(z.string()).optional(),
     /** `follow_up.retest_workflow` when the follow-up was opened, for the retest box's text. */
     retestWorkflow: z.string(),
+    /** The incident the justification named (`overrides.incident`), with its link. */
+    incident: z.object({ id: z.string().min(1).max(100), url: z.string().nullable() }).strict().optional(),
+    /**
+     * When the follow-up was escalated (`follow_up.escalate`): written before the comment that
+     * mentions people, so that a failure can lose a mention but never repeat one.
+     */
+    escalatedAt: z.iso.datetime().optional(),
+    /** `/pipeline-guard waive REASON`: who accepted the risk of the work left undone, and why. */
+    waiver: z.object({ by: z.string().min(1), reason: z.string().min(1).max(MAX_WAIVER_REASON), at: z.iso.datetime() }).strict().optional(),
     /** Who ticked each box, and when; a box without an entry is open. */
     ticks: z.partialRecord(checklistId, tick),
   })
@@ -65,7 +80,7 @@ export interface OverrideRecord {
   branch: string;
   markers: readonly string[];
   labels: readonly string[];
-  items: readonly FollowUpItem[];
+  items: readonly FollowUpBox[];
   author: string | null;
   merger: string | null;
   at: Date;
@@ -75,6 +90,7 @@ export interface OverrideRecord {
   replace?: readonly string[];
   /** Every commit of a direct push (the head is `sha`). */
   commits?: readonly string[];
+  incident?: { id: string; url: string | null } | null;
 }
 
 /** Commits of a direct push remembered in the state, for the scan's look-back. */
@@ -106,6 +122,7 @@ export function newFollowUpState(record: OverrideRecord, config: Pick<Config, "f
     unmet: [...record.unmet],
     ...(record.commits && record.commits.length > 1 ? { commits: record.commits.slice(0, MAX_COMMITS_REMEMBERED) } : {}),
     retestWorkflow: config.follow_up.retest_workflow,
+    ...(record.incident ? { incident: { id: record.incident.id, url: record.incident.url } } : {}),
     ticks: {},
   };
 }

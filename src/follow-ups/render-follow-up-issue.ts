@@ -2,6 +2,7 @@ import { escapeInlineText, mention, quietLogin, quoteBlock } from "../markdown/e
 import { formatUtcMinute } from "../markdown/format-time.js";
 import { inlineLiteral } from "../markdown/inline-literal.js";
 import { hiddenKey } from "../markdown/hidden-block.js";
+import { renderIncident } from "../overrides/find-incident.js";
 import { itemTag } from "./checklist.js";
 import { followUpItemText } from "./follow-up-item-text.js";
 import { replaceItemId, replaceItemText } from "./checklist-ids.js";
@@ -29,7 +30,12 @@ export function renderFollowUpBody(state: FollowUpState, params: { key: string; 
     `- **Author:** ${mention(state.author)}`,
     `- **At:** ${formatUtcMinute(state.at)}`,
     `- **Due:** ${formatUtcMinute(state.dueAt)} (${state.dueHours} h after the change)`,
+    ...(state.escalatedAt ? [`- **Escalated:** ${formatUtcMinute(state.escalatedAt)}`] : []),
+    ...(state.waiver
+      ? [`- **Waived:** by ${quietLogin(state.waiver.by)} on ${formatUtcMinute(state.waiver.at)}: ${escapeInlineText(state.waiver.reason, 500)}`]
+      : []),
     "",
+    ...(state.incident ? [`- **Incident:** ${renderIncident(state.incident)}`, ""] : []),
     "**Justification:**",
     state.justification ? quoteBlock(state.justification) : "_none was given_",
   ];

@@ -12,6 +12,7 @@ export const APP_LABELS = {
   bypass: { name: "pipeline-guard:bypass", color: "b60205", description: "Pipeline Guard: a change reached production outside a reviewed, green PR" },
   drift: { name: "pipeline-guard:drift", color: "5319e7", description: "Pipeline Guard: production differs from what Git says" },
   overdue: { name: "pipeline-guard:overdue", color: "d93f0b", description: "Pipeline Guard: this follow-up is past its due date" },
+  escalated: { name: "pipeline-guard:escalated", color: "b60205", description: "Pipeline Guard: this follow-up is long past due and was escalated" },
   retestFailed: { name: "pipeline-guard:retest-failed", color: "e11d21", description: "Pipeline Guard: the retest of the merge commit failed" },
 } satisfies Record<string, LabelSpec>;
 

@@ -19,6 +19,8 @@ export interface DeploymentFact {
 
 export interface RepositoryActivity {
   history: HistoryCommit[];
+  /** The branch's head: on the branch even when the look-back holds no commit (a quiet branch). */
+  head: string | null;
   deployments: DeploymentFact[];
 }
 
@@ -32,7 +34,7 @@ const MAX_HISTORY_PAGES = 10;
  */
 export const ACTIVITY_QUERY = `query PipelineGuardActivity($owner: String!, $repo: String!, $ref: String!, $since: GitTimestamp!, $after: String, $withDeployments: Boolean!, $environments: [String!]) {
   repository(owner: $owner, name: $repo) {
-    ref(qualifiedName: $ref) { target { ... on Commit { history(first: ${HISTORY_PAGE}, since: $since, after: $after) {
+    ref(qualifiedName: $ref) { target { ... on Commit { oid history(first: ${HISTORY_PAGE}, since: $since, after: $after) {
       pageInfo { hasNextPage endCursor }
       nodes { oid message committedDate author { user { login } }
         associatedPullRequests(first: 5) { nodes { number title body merged mergedAt mergeCommit { oid } author { login } mergedBy { login } } } }
@@ -47,6 +49,7 @@ interface ActivityResponse {
   repository: {
     ref: {
       target: {
+        oid?: string;
         history?: {
           pageInfo: { hasNextPage: boolean; endCursor: string | null };
           nodes: Array<{
@@ -73,6 +76,7 @@ export async function getRepositoryActivity(gw: Gateway, params: { branch: strin
   const history: HistoryCommit[] = [];
   let deployments: DeploymentFact[] = [];
   let after: string | null = null;
+  let head: string | null = null;
   for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
     const data: ActivityResponse = await gw.octokit.graphql<ActivityResponse>(ACTIVITY_QUERY, {
       owner: gw.owner,
@@ -92,6 +96,7 @@ export async function getRepositoryActivity(gw: Gateway, params: { branch: strin
         state: d.latestStatus?.state?.toLowerCase() ?? null,
       }));
     }
+    if (page === 0) head = data.repository?.ref?.target?.oid ?? null;
     const connection = data.repository?.ref?.target?.history;
     for (const node of connection?.nodes ?? []) {
       // A merge or squash commit is its PR's merge commit; a rebase merge's commits are each associated with the merged PR.
@@ -110,5 +115,5 @@ export async function getRepositoryActivity(gw: Gateway, params: { branch: strin
     if (!connection?.pageInfo.hasNextPage) break;
     after = connection.pageInfo.endCursor;
   }
-  return { history, deployments };
+  return { history, head, deployments };
 }

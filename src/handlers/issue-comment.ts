@@ -4,7 +4,7 @@ import { errorText, runCommand } from "../commands/run-command.js";
 import { readConfig } from "../config/read-config.js";
 import { formatConfigError } from "../config/validate-config.js";
 import { gatewayFor } from "../github/gateway.js";
-import { createComment } from "../github/issues.js";
+import { createComment, summarizeIssue, type RawIssue } from "../github/issues.js";
 import { checkAllowed } from "../github/permissions.js";
 import { reactToComment } from "../github/reactions.js";
 import { quietLogin } from "../markdown/escape-markdown.js";
@@ -55,7 +55,7 @@ export async function handleIssueComment(app: Pick<Probot, "auth" | "log">, cont
         archived: repository.archived === true,
         canReadRuleSuites: false,
       },
-      issue: { number: issue.number, isPullRequest: Boolean(issue.pull_request) },
+      issue: { number: issue.number, isPullRequest: Boolean(issue.pull_request), summary: summarizeIssue(issue as unknown as RawIssue) },
       sender: sender.login,
       repositoryUrl: repository.html_url,
     });

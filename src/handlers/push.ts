@@ -55,7 +55,7 @@ export async function handlePush(context: PushContext, appLogin: () => Promise<s
   const at = pushTime(payload);
 
   if (payload.deleted) {
-    await reportBypass(gw, { kind: "branch deleted", branch, sha: payload.before, actor, at, before: payload.before, after: payload.after, details: [] }, config.bypass.force_push, config.mode);
+    await reportBypass(gw, { kind: "branch deleted", branch, sha: payload.before, actor, at, before: payload.before, after: payload.after, details: [] }, config.bypass.force_push, config.mode, config);
     return;
   }
   // The force push's record has the after SHA's key: a direct push report of the same commit would only repeat it.
@@ -76,6 +76,7 @@ export async function handlePush(context: PushContext, appLogin: () => Promise<s
       },
       config.bypass.force_push,
       config.mode,
+      config,
     );
   }
   if (payload.commits.length === 0) return; // a new branch pointing at existing commits brings nothing new

@@ -1,5 +1,7 @@
 import type { Config, FollowUpItem } from "../config/schema.js";
 import type { FoundMarker } from "../markers/collect-markers.js";
+import { approvalRequirement, type ApprovalOutcome } from "./decide-approval.js";
+import { findIncident, incidentRequirement, type Incident } from "./find-incident.js";
 
 export type Conclusion = "success" | "failure" | "neutral";
 
@@ -20,11 +22,16 @@ export interface OverrideFacts {
   justification: string | null;
   /** Where a justification is expected, for the message when it is missing. */
   justificationWhere: "pull-request" | "commit";
+  /**
+   * The two-person rule's facts, gathered only when `overrides.approval.required > 0` and a marker
+   * is there (not from a fork); null: they could not be gathered (the rule is then unmet).
+   */
+  approval?: ApprovalOutcome | null;
   config: Pick<Config, "mode" | "markers" | "overrides">;
 }
 
 export interface Requirement {
-  id: "not-fork" | "authorized" | "justified";
+  id: "not-fork" | "authorized" | "justified" | "incident" | "approved";
   met: boolean;
   detail: string;
 }
@@ -38,6 +45,8 @@ export interface OverrideDecision {
   labels: string[];
   /** Follow-up checklist items of the markers, without repeats, in a stable order. */
   followUpItems: FollowUpItem[];
+  /** The incident the justification names (`overrides.incident.pattern`), or null. */
+  incident: Incident | null;
 }
 
 const ITEM_ORDER: readonly FollowUpItem[] = ["retest", "postmortem", "review"];
@@ -62,6 +71,12 @@ function requirementsOf(facts: OverrideFacts): Requirement[] {
         : { id: "justified", met: false, detail: `no justification: add ${where}` },
     );
   }
+  if (facts.config.overrides.incident.required) {
+    requirements.push({ id: "incident", ...incidentRequirement(findIncident(facts.justification, facts.config.overrides.incident), facts.config.overrides.incident) });
+  }
+  if (facts.config.overrides.approval.required > 0 && !facts.fromFork) {
+    requirements.push({ id: "approved", ...approvalRequirement({ outcome: facts.approval ?? null, approval: facts.config.overrides.approval }) });
+  }
   return requirements;
 }
 
@@ -69,7 +84,7 @@ function requirementsOf(facts: OverrideFacts): Requirement[] {
 export function evaluateOverride(facts: OverrideFacts): OverrideDecision {
   const { markers, config } = facts;
   if (markers.length === 0) {
-    return { isOverride: false, conclusion: "success", title: "No override markers", requirements: [], labels: [], followUpItems: [] };
+    return { isOverride: false, conclusion: "success", title: "No override markers", requirements: [], labels: [], followUpItems: [], incident: null };
   }
   const policies = markers.flatMap((m) => {
     const policy = config.markers[m.name];
@@ -91,7 +106,8 @@ export function evaluateOverride(facts: OverrideFacts): OverrideDecision {
     const count = `${unmet.length} requirement${unmet.length === 1 ? "" : "s"} unmet`;
     title = config.mode === "report" ? `Report mode: override of ${names} has ${count}` : `Override not allowed: ${names} (${count})`;
   }
-  return { isOverride: true, conclusion, title, requirements, labels, followUpItems };
+  const incident = findIncident(facts.justification, config.overrides.incident);
+  return { isOverride: true, conclusion, title, requirements, labels, followUpItems, incident };
 }
 
 /** An error while gathering facts never leaves the check pending: enforce mode fails closed. */

@@ -6,6 +6,7 @@ import { listPullRequestCommits, type CommitText } from "../github/commits.js";
 import type { Gateway } from "../github/gateway.js";
 import type { PullRequestFacts } from "../github/pull-requests.js";
 import { authorizePeople } from "./authorize-people.js";
+import { gatherApprovals } from "./gather-approvals.js";
 import { readCheckMemory, renderCheckMemory, type CheckMemory } from "./check-memory.js";
 import {
   commitMarkerFacts,
@@ -125,6 +126,11 @@ export async function evaluatePullRequest(
   const fromFork = pr.headRepo === null || pr.headRepo.toLowerCase() !== pr.baseRepo.toLowerCase();
   const people = markerPeople({ actor: { login: pr.author, role: "PR author" }, commitPeople: commitFacts.people, introducers });
   const authorization = markers.length > 0 && !fromFork ? await authorizePeople(gw, people, config.overrides.allowed) : null;
+  // The two-person rule costs nothing until it is on and a marker is there.
+  const approval =
+    markers.length > 0 && !fromFork && config.overrides.approval.required > 0
+      ? await gatherApprovals(gw, { number: pr.number, headSha: pr.headSha, people, approval: config.overrides.approval })
+      : null;
   const justification = findPullRequestJustification(pr.body, config.overrides.justification.headings);
   const decision = evaluateOverride({
     markers,
@@ -133,6 +139,7 @@ export async function evaluatePullRequest(
     authorization,
     justification,
     justificationWhere: "pull-request",
+    approval,
     config,
   });
   const summary = renderOverrideSummary({ markers, decision, config, configErrors: loaded.errors });

@@ -6,6 +6,7 @@ import { isExemptActor, reportBypass } from "../bypasses/report-bypass.js";
 import { openFollowUp } from "../follow-ups/record.js";
 import { reportComment } from "./report-pull-request.js";
 import { dispatchRetest } from "../follow-ups/retest.js";
+import { notify } from "../notifications/notify.js";
 import { deferredReplacements } from "../immutable/immutable-deferral.js";
 import { allowedMarkers } from "./override-verdict.js";
 
@@ -28,11 +29,15 @@ export async function followUpMergedOverride(gw: Gateway, evaluation: PullReques
       merger: pr.mergedBy ?? pr.author,
       at: new Date(pr.mergedAt ?? Date.now()),
       justification: evaluation.justification,
+      incident: decision.incident,
       unmet: decision.requirements.filter((r) => !r.met).map((r) => r.detail),
       ...(replace.length > 0 ? { replace } : {}),
     },
     loaded.config,
   );
+  if (created) {
+    notify(gw, loaded.config, { kind: "override", repository: `${gw.owner}/${gw.repo}`, markers: markers.map((m) => m.name), change: `#${pr.number} ${pr.title}`, by: pr.author, url: issue.html_url });
+  }
   // In a dry run there is no issue number to link; the comment's write is still logged.
   await reportComment(gw, evaluation, { loaded, update: issue.number > 0 ? (state) => ({ ...state, followUp: issue.number }) : undefined });
   // Only with the issue's creation, so that a redelivered `closed` does not run the suite twice.
@@ -62,5 +67,6 @@ export async function reportFailingChecksMerge(gw: Gateway, evaluation: PullRequ
     },
     config.bypass.failing_checks_merge,
     config.mode,
+    config,
   );
 }

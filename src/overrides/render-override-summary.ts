@@ -5,6 +5,7 @@ import type { FoundMarker } from "../markers/collect-markers.js";
 import type { OverrideDecision } from "./evaluate-override.js";
 import { escapeInlineText } from "../markdown/escape-markdown.js";
 import { renderMarkerTable } from "./describe-markers.js";
+import { renderIncident } from "./find-incident.js";
 
 export interface OverrideSummaryInput {
   markers: readonly FoundMarker[];
@@ -58,6 +59,7 @@ export function renderOverrideSummary(input: OverrideSummaryInput): string {
         ...decision.requirements.map((r) => `- ${r.met ? "✅" : "❌"} **${requirementName(r.id)}**: ${r.detail}`),
       ].join("\n"),
     );
+    if (decision.incident) parts.push(`**Incident:** ${renderIncident(decision.incident)}`);
     parts.push(renderAtMerge(decision, config));
     if (config.mode === "report") parts.push("_Report mode: nothing is blocked; this check ends neutral when a requirement is unmet._");
   }
@@ -74,5 +76,9 @@ function requirementName(id: OverrideDecision["requirements"][number]["id"]): st
       return "Authorized";
     case "justified":
       return "Justification";
+    case "incident":
+      return "Incident";
+    case "approved":
+      return "Second approval";
   }
 }

@@ -185,6 +185,8 @@ async function judgePushedCommit(gw: Gateway, params: { change: Extract<ChangeOf
     authorization,
     justification,
     justificationWhere: "commit",
+    // A direct push's approval is its follow-up's Second approval box, whose tick writes its own check.
+    approval: { kind: "direct-push", tickedBy: null },
     config,
   });
   const summary = renderOverrideSummary({ markers: change.markers, decision, config, configErrors: loaded.errors });

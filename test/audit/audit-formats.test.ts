@@ -20,6 +20,11 @@ function row(partial: Partial<AuditRow> = {}): AuditRow {
     closedAt: null,
     title: "Follow-up: emergency-deploy, skip-tests in #12 Raise the timeout",
     issueUrl: "https://github.com/octo/app/issues/40",
+    incident: null,
+    incidentUrl: null,
+    waivedBy: null,
+    waiverReason: null,
+    escalatedAt: null,
     ...partial,
   };
 }
@@ -42,6 +47,11 @@ const BYPASS = row({
   closedAt: "2026-11-19T00:00:00Z",
   title: "Bypass: force push on main (a1b2c3d)",
   issueUrl: "https://github.com/octo/app/issues/41",
+  incident: null,
+  incidentUrl: null,
+  waivedBy: null,
+  waiverReason: null,
+  escalatedAt: null,
 });
 
 /** A small RFC 4180 reader, to prove the CSV reads back as written. */
@@ -79,9 +89,9 @@ describe("toCsv", () => {
   test("the header, then one record per row, CRLF between records", () => {
     expect(toCsv([row(), BYPASS])).toBe(
       [
-        "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record",
-        `2026-11-20T10:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy;skip-tests,The DB is down.,open,1/3,,,"Follow-up: emergency-deploy, skip-tests in #12 Raise the timeout",https://github.com/octo/app/issues/40,verified`,
-        `2026-11-18T08:05:00.000Z,octo/app,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-19T00:00:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/app/issues/41,verified`,
+        "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url,waived_by,waiver_reason,escalated_at",
+        `2026-11-20T10:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy;skip-tests,The DB is down.,open,1/3,,,"Follow-up: emergency-deploy, skip-tests in #12 Raise the timeout",https://github.com/octo/app/issues/40,verified,,,,,`,
+        `2026-11-18T08:05:00.000Z,octo/app,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-19T00:00:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/app/issues/41,verified,,,,,`,
       ].join("\r\n"),
     );
   });
@@ -95,7 +105,7 @@ describe("toCsv", () => {
   test("reads back field for field", () => {
     const records = parseCsv(toCsv([HARD, BYPASS, row()]));
     expect(records).toHaveLength(4);
-    expect(records.every((r) => r.length === 15)).toBe(true);
+    expect(records.every((r) => r.length === 20)).toBe(true);
     expect(records[1]?.[7]).toBe(HARD.justification);
     expect(records[1]?.[12]).toBe(HARD.title);
     expect(records[2]?.[3]).toBe("");
@@ -111,7 +121,7 @@ describe("toCsv", () => {
   });
 
   test("no rows: the header only", () => {
-    expect(toCsv([])).toBe("when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record");
+    expect(toCsv([])).toBe("when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url,waived_by,waiver_reason,escalated_at");
   });
 });
 
@@ -127,10 +137,10 @@ describe("toMarkdown", () => {
   test("a table with one line per row", () => {
     expect(toMarkdown([row(), BYPASS])).toBe(
       [
-        "| When (UTC) | Repository | Kind | Change | Who | Markers | Justification | Follow-up | Closed by | Issue | Record |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        "| 2026-11-20 10:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy, skip-tests | The DB is down. | open (1/3) |  | [#40](https://github.com/octo/app/issues/40) | verified |",
-        "| 2026-11-18 08:05 | octo/app | bypass | a1b2c3d | @\u200bcarol |  |  | n/a | @\u200bmaria | [#41](https://github.com/octo/app/issues/41) | verified |",
+        "| When (UTC) | Repository | Kind | Change | Who | Markers | Justification | Follow-up | Closed by | Issue | Record | Incident |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| 2026-11-20 10:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy, skip-tests | The DB is down. | open (1/3) |  | [#40](https://github.com/octo/app/issues/40) | verified |  |",
+        "| 2026-11-18 08:05 | octo/app | bypass | a1b2c3d | @\u200bcarol |  |  | n/a | @\u200bmaria | [#41](https://github.com/octo/app/issues/41) | verified |  |",
       ].join("\n"),
     );
   });
@@ -141,7 +151,7 @@ describe("toMarkdown", () => {
     expect(text.split("\n")).toHaveLength(3);
     expect(line).toContain("a \\| b c &lt;script&gt;alert\\(1\\)&lt;/script&gt; @\u200borg/team \\[x\\]\\(http:\u200b//e\\)");
     expect(line).toContain("| a\\|b |");
-    expect(line.split(" | ")).toHaveLength(11);
+    expect(line.split(" | ")).toHaveLength(12);
   });
 
   test("an issue URL that is not a plain https URL is not made a link", () => {
@@ -151,7 +161,7 @@ describe("toMarkdown", () => {
   });
 
   test("a tampered record is marked so in its row", () => {
-    expect(toMarkdown([row({ record: "tampered" })]).split("\n")[2]).toMatch(/\| \*\*tampered\*\* \|$/);
+    expect(toMarkdown([row({ record: "tampered" })]).split("\n")[2]).toMatch(/\| \*\*tampered\*\* \| {2}\|$/);
   });
 
   test("no rows: a sentence instead of an empty table", () => {

@@ -44,7 +44,33 @@ describe("followUpRow: every field from the signed state", () => {
       closedAt: null,
       title: "Follow-up: emergency-deploy, skip-tests in #12 Raise the db timeout",
       issueUrl: `https://github.com/${REPO}/issues/40`,
+      incident: null,
+      incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
+  });
+
+  test("the incident the override named, and its link (overrides.incident)", () => {
+    const state = followUpState({ incident: { id: "PD-4711", url: "https://example.pagerduty.com/incidents/PD-4711" } });
+    expect(followUpRowOf(followUpIssue({ repository: REPO, number: 40 }, state))).toMatchObject({
+      incident: "PD-4711",
+      incidentUrl: "https://example.pagerduty.com/incidents/PD-4711",
+    });
+  });
+
+  test("waived (/pipeline-guard waive): `waived`, with who and why; closed as not planned without a waiver: `not-planned` (closed without a reason); escalated: when", () => {
+    const waiver = { by: "maria", reason: "Service retired", at: "2026-11-23T00:00:00.000Z" };
+    const waived = followUpState({}, { ticks: { retest: TICK }, waiver, escalatedAt: "2026-11-22T12:00:00.000Z" });
+    expect(followUpRowOf(followUpIssue({ repository: REPO, number: 40, issueState: "closed", stateReason: "not_planned" }, waived), "pipeline-guard[bot]")).toMatchObject({
+      followUp: "waived",
+      waivedBy: "maria",
+      waiverReason: "Service retired",
+      escalatedAt: "2026-11-22T12:00:00.000Z",
+    });
+    const notPlanned = followUpRowOf(followUpIssue({ repository: REPO, number: 40, issueState: "closed", stateReason: "not_planned" }, followUpState({}, { ticks: { retest: TICK } })), "maria");
+    expect(notPlanned).toMatchObject({ followUp: "not-planned", waivedBy: null, waiverReason: null });
   });
 
   test("closed with every box ticked: done, with who closed it", () => {
@@ -97,6 +123,11 @@ describe("tampered records: listed, with nothing read from them", () => {
       closedAt: null,
       title: "Follow-up: emergency-deploy, skip-tests in #12 Raise the db timeout",
       issueUrl: `https://github.com/${REPO}/issues/40`,
+      incident: null,
+      incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
   });
 
@@ -131,6 +162,11 @@ describe("bypassRow", () => {
       closedAt: "2026-11-22T09:30:00Z",
       title: `Bypass: merged with failing checks on main (${SHA.slice(0, 7)})`,
       issueUrl: `https://github.com/${REPO}/issues/41`,
+      incident: null,
+      incidentUrl: null,
+      waivedBy: null,
+      waiverReason: null,
+      escalatedAt: null,
     });
   });
 

@@ -126,10 +126,10 @@ describe("pipeline-guard audit against GitHub", () => {
     expectAllMocksUsed();
     expect(io.out).toHaveLength(1);
     expect((io.out[0] ?? "").split("\r\n")).toEqual([
-      "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record",
-      `2026-11-01T07:30:00.000Z,octo/api,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-22T09:30:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/api/issues/7,verified`,
-      `2026-11-10T09:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy,"Outage, customers locked out\nsee INC-7",done,2/2,pipeline-guard[bot],2026-11-22T09:30:00Z,"Follow-up: emergency-deploy in #12 Fix ""login"", again",https://github.com/octo/app/issues/40,verified`,
-      `2026-11-15T16:20:00.000Z,octo/app,override,15,${SHA},alice,emergency-deploy,,open,1/2,,,Follow-up: emergency-deploy in #15 Raise timeout,https://github.com/octo/app/issues/43,verified`,
+      "when,repository,kind,pr,sha,who,markers,justification,follow_up,boxes,closed_by,closed_at,title,issue_url,record,incident,incident_url,waived_by,waiver_reason,escalated_at",
+      `2026-11-01T07:30:00.000Z,octo/api,bypass,,${SHA},carol,,,n/a,n/a,maria,2026-11-22T09:30:00Z,Bypass: force push on main (a1b2c3d),https://github.com/octo/api/issues/7,verified,,,,,`,
+      `2026-11-10T09:00:00.000Z,octo/app,override,12,${SHA},alice,emergency-deploy,"Outage, customers locked out\nsee INC-7",done,2/2,pipeline-guard[bot],2026-11-22T09:30:00Z,"Follow-up: emergency-deploy in #12 Fix ""login"", again",https://github.com/octo/app/issues/40,verified,,,,,`,
+      `2026-11-15T16:20:00.000Z,octo/app,override,15,${SHA},alice,emergency-deploy,,open,1/2,,,Follow-up: emergency-deploy in #15 Raise timeout,https://github.com/octo/app/issues/43,verified,,,,,`,
     ]);
     expect(io.err).toEqual([`pipeline-guard audit: 3 entries since ${SINCE} from 2 repositories (octo)`]);
   });
@@ -163,7 +163,7 @@ describe("pipeline-guard audit against GitHub", () => {
     const lines = (io.out[0] ?? "").split("\n");
     expect(lines).toHaveLength(5);
     expect(lines[3]).toBe(
-      "| 2026-11-10 09:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy | Outage, customers locked out see INC-7 | done (2/2) | @\u200bpipeline-guard\\[bot\\] | [#40](https://github.com/octo/app/issues/40) | verified |",
+      "| 2026-11-10 09:00 | octo/app | override | \\#12 a1b2c3d | @\u200balice | emergency-deploy | Outage, customers locked out see INC-7 | done (2/2) | @\u200bpipeline-guard\\[bot\\] | [#40](https://github.com/octo/app/issues/40) | verified |  |",
     );
   });
 

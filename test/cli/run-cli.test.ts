@@ -15,7 +15,7 @@ describe("runCli", () => {
     for (const synopsis of [
       "validate [FILE]",
       "schema",
-      "scan [--repo OWNER/NAME]",
+      "scan [--repo OWNER/NAME] [--dry-run]",
       "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]",
       "help [COMMAND]",
     ]) {

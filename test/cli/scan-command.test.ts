@@ -31,11 +31,14 @@ describe("parseScanArgs", () => {
     [[], {}],
     [["--repo", REPO], { repo: REPO }],
     [[`--repo=${REPO}`], { repo: REPO }],
+    [["--dry-run"], { dryRun: true }],
+    [["--dry-run", "--repo", REPO], { repo: REPO, dryRun: true }],
+    [[`--repo=${REPO}`, "--dry-run"], { repo: REPO, dryRun: true }],
   ])("%j", (args, expected) => {
     expect(parseScanArgs(args)).toEqual(expected);
   });
 
-  test.each([[["--repo"]], [["--repo", "not a repo"]], [["--owner", "x"]], [["--repo", REPO, "extra"]]])("%j is a usage error", (args) => {
+  test.each([[["--repo"]], [["--repo", "not a repo"]], [["--owner", "x"]], [["--repo", REPO, "extra"]], [["--dry-run", "--dry-run"]], [["--repo", REPO, "--repo", REPO]]])("%j is a usage error", (args) => {
     expect(() => parseScanArgs(args)).toThrow();
   });
 });
@@ -110,5 +113,55 @@ describe("pipeline-guard scan", () => {
     const io = captureIo();
     expect(await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo"], io)).toBe(2);
     expect(io.err[0]).toContain("Usage: pipeline-guard scan [--repo OWNER/NAME]");
+  });
+
+  test("--dry-run: the cost plan from the listing and the rate limit alone; nothing else is read, nothing written", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME, "other"]);
+    mock.api.get("/rate_limit").reply(200, { resources: { core: { limit: 5000, remaining: 100, reset: Date.parse("2026-03-10T13:00:00Z") / 1000, used: 4900 } }, rate: {} });
+    const io = captureIo();
+
+    const code = await createScanCommand({ createApp, env: { DRIFT_SCAN_BUDGET: "10%" } }).run(["--dry-run"], io);
+
+    expectAllCallsMade(mock);
+    expect(code).toBe(0);
+    expect(io.out).toEqual([
+      `${REPO}: full read, about 6 points`,
+      `${OWNER}/other: full read, about 6 points`,
+      "installation 5: 100 points left, the scan's share 10 (10%): 1 of 2 full reads fit; the other 1 wait for the reset at 2026-03-10T13:00:00.000Z",
+      "plan: 2 repositories; a first scan (or pipeline-guard scan, which remembers nothing) costs about 13 points (1 listing, 12 full reads); a scheduled scan with nothing changed costs about 3 points (1 listing, 1 fingerprint query of up to 50 repositories, 2 points each), plus about 6 points per repository that changed",
+    ]);
+    expect(io.err).toEqual(["pipeline-guard scan: dry run: 2 repositories planned, nothing read or written"]);
+    expect(calls(mock.requests).filter((c) => !c.startsWith("GET") && !c.includes("access_tokens"))).toEqual([]);
+  });
+
+  test("--dry-run with an unreadable rate limit: the plan without the installation's line", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME]);
+    mock.api.get("/rate_limit").reply(500, { message: "Server Error" });
+    const io = captureIo();
+    expect(await createScanCommand({ createApp }).run(["--dry-run"], io)).toBe(0);
+    expectAllCallsMade(mock);
+    expect(io.out.some((l) => l.startsWith("installation "))).toBe(false);
+    expect(io.out.at(-1)).toMatch(/^plan: 1 repositories/);
+  });
+
+  test("an invalid DRIFT_SCAN_BUDGET is a usage error before any call (a typo must not lift the cap)", async () => {
+    const mock = mockGitHub();
+    const io = captureIo();
+    expect(await createScanCommand({ createApp, env: { DRIFT_SCAN_BUDGET: "200%" } }).run([], io)).toBe(2);
+    expectAllCallsMade(mock);
+    expect(io.err[0]).toContain("DRIFT_SCAN_BUDGET");
+  });
+
+  test("without a fixed pause the scan is paced by the budget (spaced under the secondary limit here)", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME]);
+    mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: "Server Error" });
+    const waits: number[] = [];
+    const io = captureIo();
+    expect(await createScanCommand({ createApp, sleep: async (ms) => void waits.push(ms) }).run([], io)).toBe(1);
+    expectAllCallsMade(mock);
+    expect(waits).toEqual([]);
   });
 });

@@ -45,8 +45,18 @@ describe("pipeline-guard schema", () => {
   test("has every top-level key of the configuration", async () => {
     const schema = await printedSchema();
     expect(Object.keys(schema.properties ?? {}).sort()).toEqual(
-      ["_extends", "mode", "production", "markers", "overrides", "follow_up", "bypass", "drift", "deployments", "commands", "immutable"].sort(),
+      ["_extends", "mode", "production", "markers", "overrides", "follow_up", "bypass", "drift", "deployments", "commands", "notify", "immutable"].sort(),
     );
+  });
+
+  test("carries the keys of issue #14: overrides.approval, overrides.incident, follow_up.escalate, notify.events", async () => {
+    const schema = (await printedSchema()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const overrides = schema.properties.overrides.properties;
+    expect(Object.keys(overrides.approval.properties).sort()).toEqual(["by", "required"]);
+    expect(overrides.approval.properties.required).toMatchObject({ type: "integer", minimum: 0, maximum: 10, default: 0 });
+    expect(Object.keys(overrides.incident.properties).sort()).toEqual(["pattern", "required", "url"]);
+    expect(Object.keys(schema.properties.follow_up.properties.escalate.properties).sort()).toEqual(["after_hours", "to"]);
+    expect(schema.properties.notify.properties.events.items.enum).toEqual(["override", "bypass", "escalation", "drift"]);
   });
 
   test("its defaults are the configuration's defaults", async () => {

@@ -85,6 +85,8 @@ describe("pipeline-guard validate", () => {
       "p.yml: (root): the file must be a mapping of keys to values, got a list",
       "p.yml: overrides.allowed is invalid: only admins may use markers until it is fixed",
       "p.yml: commands.allowed is invalid: only admins may run commands until it is fixed",
+      "p.yml: overrides.approval.by is invalid: only admins may approve overrides until it is fixed",
+      "p.yml: overrides.approval.required is invalid: an override needs 1 approval until it is fixed",
     ]);
   });
 

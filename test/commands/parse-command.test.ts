@@ -175,3 +175,17 @@ describe("COMMAND_HELP", () => {
     }
   });
 });
+
+describe("parseCommand: waive", () => {
+  test("the reason is the rest of the line, as written", () => {
+    expect(parseCommand("/pipeline-guard waive The service is retired: no postmortem.")).toEqual({ ok: true, command: { name: "waive", reason: "The service is retired: no postmortem." } });
+  });
+
+  test.each(["/pipeline-guard waive", "/pipeline-guard waive   "])("no reason (%j): refused, the record must say why", (body) => {
+    expect(parseCommand(body)).toEqual({ ok: false, error: expect.stringContaining("waive needs a reason") });
+  });
+
+  test("help lists it", () => {
+    expect(COMMAND_HELP).toContain("`/pipeline-guard waive REASON`");
+  });
+});

@@ -7,7 +7,11 @@ import { formatConfigError } from "../../src/config/validate-config.js";
 /** What an unreadable file gives: the defaults, with the strictest setting to who may use markers and run commands. */
 const STRICTEST_DEFAULTS = {
   ...DEFAULT_CONFIG,
-  overrides: { ...DEFAULT_CONFIG.overrides, allowed: { permission: "admin", teams: [], users: [] } },
+  overrides: {
+    ...DEFAULT_CONFIG.overrides,
+    allowed: { permission: "admin", teams: [], users: [] },
+    approval: { required: 1, by: { permission: "admin", teams: [], users: [] } },
+  },
   commands: { ...DEFAULT_CONFIG.commands, allowed: { permission: "admin", teams: [], users: [] } },
 };
 
@@ -176,6 +180,8 @@ describe("loadConfig", () => {
     expect(loaded.errors.map(formatConfigError).slice(1)).toEqual([
       "overrides.allowed is invalid: only admins may use markers until it is fixed",
       "commands.allowed is invalid: only admins may run commands until it is fixed",
+      "overrides.approval.by is invalid: only admins may approve overrides until it is fixed",
+      "overrides.approval.required is invalid: an override needs 1 approval until it is fixed",
     ]);
     expect(loaded.errors[0]?.path).toBe("(file)");
     expect(loaded.errors[0]?.message).toMatch(
@@ -205,6 +211,8 @@ describe("loadConfig", () => {
       },
       { path: "overrides.allowed", message: "only admins may use markers until it is fixed", fallback: "strictest" },
       { path: "commands.allowed", message: "only admins may run commands until it is fixed", fallback: "strictest" },
+      { path: "overrides.approval.by", message: "only admins may approve overrides until it is fixed", fallback: "strictest" },
+      { path: "overrides.approval.required", message: "an override needs 1 approval until it is fixed", fallback: "strictest" },
     ]);
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);

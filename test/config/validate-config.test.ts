@@ -11,12 +11,18 @@ const lines = (raw: unknown): string[] => validateConfig(raw).errors.map(formatC
 /** What an unreadable file gives: the defaults, with the strictest setting to who may use markers and run commands. */
 const STRICTEST_DEFAULTS = {
   ...DEFAULT_CONFIG,
-  overrides: { ...DEFAULT_CONFIG.overrides, allowed: { permission: "admin", teams: [], users: [] } },
+  overrides: {
+    ...DEFAULT_CONFIG.overrides,
+    allowed: { permission: "admin", teams: [], users: [] },
+    approval: { required: 1, by: { permission: "admin", teams: [], users: [] } },
+  },
   commands: { ...DEFAULT_CONFIG.commands, allowed: { permission: "admin", teams: [], users: [] } },
 };
 const STRICTEST_NOTES: ConfigError[] = [
   { path: "overrides.allowed", message: "only admins may use markers until it is fixed", fallback: "strictest" },
   { path: "commands.allowed", message: "only admins may run commands until it is fixed", fallback: "strictest" },
+  { path: "overrides.approval.by", message: "only admins may approve overrides until it is fixed", fallback: "strictest" },
+  { path: "overrides.approval.required", message: "an override needs 1 approval until it is fixed", fallback: "strictest" },
 ];
 
 describe("validateConfig", () => {
@@ -62,8 +68,10 @@ describe("validateConfig", () => {
         overrides: {
           allowed: { permission: "maintain", teams: ["sre"], users: ["octocat"] },
           justification: { required: false, headings: ["Why"] },
+          approval: { required: 2, by: { permission: "admin", teams: ["release-managers"], users: ["octocat"] } },
+          incident: { required: true, pattern: "(INC|PD)-\\d+", url: "https://example.pagerduty.com/incidents/{id}" },
         },
-        follow_up: { due_hours: 24, assignees: ["author", "oncall-bot"], retest_workflow: "ci.yml" },
+        follow_up: { due_hours: 24, assignees: ["author", "oncall-bot"], retest_workflow: "ci.yml", escalate: { after_hours: 12, to: ["acme/sre", "@lead"] } },
         bypass: { direct_push: "check", force_push: "off", failing_checks_merge: "issue", allowed_actors: ["release-bot"] },
         drift: {
           enabled: false,
@@ -79,6 +87,7 @@ describe("validateConfig", () => {
         },
         deployments: { gate: false },
         commands: { allowed: { permission: "admin", teams: [], users: [] }, apply_workflow: "apply.yml" },
+        notify: { events: ["override", "drift"] },
         immutable: { enabled: true, resources: ["aws_instance", "module.db.*"], plan_workflow: "plan.yml", artifact: "pr-plan", file: "tfplan.json", create_before_destroy: false },
       });
     });
@@ -170,13 +179,57 @@ describe("validateConfig", () => {
       ["a team that is not a string", { overrides: { allowed: { permission: "read", teams: [5] } } }, ["overrides.allowed.teams[0]"]],
       ["an unknown key under allowed", { overrides: { allowed: { permission: "read", usres: ["octocat"] } } }, ["overrides.allowed.usres"]],
       ["allowed that is not a mapping", { overrides: { allowed: "write" } }, ["overrides.allowed"]],
-      ["overrides that is not a mapping", { overrides: 5 }, ["overrides"]],
     ])("overrides.allowed: %s", (_name, raw, paths) => {
       const { config, errors } = validateConfig(raw);
       expect(config.overrides.allowed).toEqual(STRICTEST);
       expect(config.commands.allowed).toEqual(DEFAULT_CONFIG.commands.allowed);
+      expect(config.overrides.approval).toEqual(DEFAULT_CONFIG.overrides.approval);
       expect(errors.map((e) => e.path)).toEqual([...paths, "overrides.allowed"]);
       expect(errors.map(formatConfigError).at(-1)).toBe("overrides.allowed is invalid: only admins may use markers until it is fixed");
+    });
+
+    test("overrides that is not a mapping: every policy under it takes its strictest setting", () => {
+      const { config, errors } = validateConfig({ overrides: 5 });
+      expect(config.overrides.allowed).toEqual(STRICTEST);
+      expect(config.overrides.approval).toEqual({ required: 1, by: STRICTEST });
+      expect(errors.map((e) => e.path)).toEqual(["overrides", "overrides.allowed", "overrides.approval.by", "overrides.approval.required"]);
+    });
+
+    // The two-person rule fails closed: a broken `by` lets only admins approve, a broken `required` asks for one approval.
+    test.each<[string, unknown, unknown, string[]]>([
+      ["by with a capitalised permission", { overrides: { approval: { required: 2, by: { permission: "Maintain" } } } }, { required: 2, by: STRICTEST }, ["overrides.approval.by.permission", "overrides.approval.by"]],
+      ["by with an unknown key", { overrides: { approval: { required: 1, by: { team: ["sre"] } } } }, { required: 1, by: STRICTEST }, ["overrides.approval.by.team", "overrides.approval.by"]],
+      ["required as a word", { overrides: { approval: { required: "two" } } }, { required: 1, by: DEFAULT_CONFIG.overrides.approval.by }, ["overrides.approval.required", "overrides.approval.required"]],
+      ["required negative", { overrides: { approval: { required: -1 } } }, { required: 1, by: DEFAULT_CONFIG.overrides.approval.by }, ["overrides.approval.required", "overrides.approval.required"]],
+      ["required above the limit", { overrides: { approval: { required: 11 } } }, { required: 1, by: DEFAULT_CONFIG.overrides.approval.by }, ["overrides.approval.required", "overrides.approval.required"]],
+    ])("overrides.approval: %s", (_name, raw, approval, paths) => {
+      const { config, errors } = validateConfig(raw);
+      expect(config.overrides.approval).toEqual(approval);
+      expect(config.overrides.allowed).toEqual(DEFAULT_CONFIG.overrides.allowed);
+      expect(errors.map((e) => e.path)).toEqual(paths);
+      expect(errors.at(-1)?.fallback).toBe("strictest");
+    });
+
+    test.each<[string, unknown, unknown, string[]]>([
+      ["incident.required as a word: an incident is required", { overrides: { incident: { required: "yes", pattern: "INC-\\d+" } } }, { required: true, pattern: "INC-\\d+", url: "" }, ["overrides.incident.required: expected true or false, got a string", "overrides.incident.required is invalid: an override must name an incident until it is fixed"]],
+      ["a pattern that is no regular expression: none, so a required incident can never be named", { overrides: { incident: { required: true, pattern: "(INC" } } }, { required: true, pattern: "", url: "" }, ["overrides.incident.pattern: must be a regular expression (RE2 syntax)"]],
+      ["a lookbehind (not RE2)", { overrides: { incident: { pattern: "(?<=x)INC" } } }, { required: false, pattern: "", url: "" }, ["overrides.incident.pattern: must be a regular expression (RE2 syntax)"]],
+      ["a url that is not https or has no {id}", { overrides: { incident: { url: "http://pd.example/incidents" } } }, { required: false, pattern: "", url: "" }, ["overrides.incident.url: must be an https:// URL holding {id}, e.g. https://example.pagerduty.com/incidents/{id}"]],
+      ["incident that is not a mapping: the defaults, an incident is not required", { overrides: { incident: 5 } }, { required: false, pattern: "", url: "" }, ["overrides.incident: expected a mapping, got a number"]],
+    ])("overrides.incident: %s", (_name, raw, incident, messages) => {
+      const { config, errors } = validateConfig(raw);
+      expect(config.overrides.incident).toEqual(incident);
+      expect(errors.map(formatConfigError)).toEqual(messages);
+    });
+
+    test("follow_up.escalate: a target that is neither a login nor org/team, and a negative delay, are errors at their key paths", () => {
+      const { config, errors } = validateConfig({ follow_up: { escalate: { after_hours: -1, to: ["acme/sre", "not a login"] } } });
+      expect(config.follow_up.escalate).toEqual({ after_hours: 24, to: [] });
+      expect(errors.map(formatConfigError)).toEqual(["follow_up.escalate.after_hours: must be greater than 0", "follow_up.escalate.to[1]: expected a login or org/team-slug"]);
+    });
+
+    test("the default is no approval, by maintainers", () => {
+      expect(DEFAULT_CONFIG.overrides.approval).toEqual({ required: 0, by: { permission: "maintain", teams: [], users: [] } });
     });
 
     test("commands.allowed with a broken team: only admins may run commands, and the key path is still reported", () => {
@@ -204,7 +257,10 @@ describe("validateConfig", () => {
         "(root): the file must be a mapping of keys to values, got a string",
         "overrides.allowed is invalid: only admins may use markers until it is fixed",
         "commands.allowed is invalid: only admins may run commands until it is fixed",
+        "overrides.approval.by is invalid: only admins may approve overrides until it is fixed",
+        "overrides.approval.required is invalid: an override needs 1 approval until it is fixed",
       ]);
+      expect(config.overrides.approval).toEqual({ required: 1, by: STRICTEST });
     });
 
     test("the notes are kept past the cap on errors", () => {

@@ -84,6 +84,19 @@ describe("deployment drift", () => {
     expect(summary.open).toBe(0);
   });
 
+  test("a deployment of master's head on a quiet branch (no commit in the look-back) costs no compare call: the head is read with the history", async () => {
+    const mock = mockGitHub();
+    const quietBranch = activityReply({ history: [], deployments: [deploymentNode({ sha: OLD_RELEASE })] });
+    quietBranch.data.repository.ref.target.oid = OLD_RELEASE;
+    mockScanReads(mock.api, { reportIssues: quiet(), activity: quietBranch });
+
+    const summary = await scanRepository(gateway().gw, loadedConfig(), DEFAULT_OPTIONS);
+
+    expectAllCallsMade(mock);
+    expect(calls(mock.requests).filter((c) => c.includes("/compare/"))).toEqual([]);
+    expect(summary.open).toBe(0);
+  });
+
   test.each(["behind", "identical"] as const)("a SHA older than the look-back that master contains (compare: %s) is no item: one call more", async (status) => {
     const mock = mockGitHub();
     mockScanReads(mock.api, { reportIssues: quiet(), activity: activityReply({ history, deployments: [deploymentNode({ sha: OLD_RELEASE })] }) });

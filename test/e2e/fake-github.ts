@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { answerGraphql } from "./fake-graphql.js";
+import { graphqlPoints } from "./graphql-points.js";
 import { error, notFound, type FakeResponse } from "./fake-responses.js";
 import { BLOB_ROUTE, REST_ROUTES, type Route, type RouteContext } from "./fake-rest-routes.js";
 import { GitHubShapes } from "./fake-shapes.js";
@@ -31,6 +32,11 @@ export interface RecordedRequest {
   injected: boolean;
   /** The GraphQL operation name, for `POST /graphql`. */
   operation?: string;
+  /**
+   * Rate-limit points charged: 1 per REST call, GitHub's formula for a GraphQL query
+   * (test/e2e/graphql-points.ts), 0 for the installation token and for chaos answers.
+   */
+  points: number;
 }
 
 interface CompiledRoute {
@@ -43,6 +49,8 @@ const API_PREFIX = "/api/v3";
 const GRAPHQL_PATH = "/api/graphql";
 /** An installation token lives an hour on GitHub. */
 const TOKEN_LIFETIME_MS = 3_600_000;
+/** What an installation may spend an hour, on REST (`core`) and on GraphQL alike. */
+export const RATE_LIMIT_PER_HOUR = 5000;
 
 function compile(route: Route): CompiledRoute {
   const names: string[] = [];
@@ -71,6 +79,8 @@ export class FakeGitHub {
   readonly state: GitHubState;
   readonly requests: RecordedRequest[] = [];
   private readonly tokens = new Map<string, { installation: FakeInstallation; expires: number }>();
+  /** Points used per installation and resource (`core`, `graphql`) in the current hour. */
+  private readonly used = new Map<string, { points: number; resetAt: number }>();
   private readonly publicKey: KeyObject;
   private chaos: { random: () => number; rate: number; failedLast: Set<string> } | null = null;
   private shapesCache: GitHubShapes | null = null;
@@ -166,6 +176,7 @@ export class FakeGitHub {
       body,
       status: 0,
       injected: false,
+      points: 0,
     };
     this.requests.push(record);
 
@@ -193,6 +204,8 @@ export class FakeGitHub {
       if (!installation) return error(401, "Bad credentials", "/graphql");
       const request = (body ?? {}) as { query?: string; variables?: Record<string, unknown> };
       record.operation = /query (\w+)/.exec(request.query ?? "")?.[1];
+      record.points = graphqlPoints(request.query ?? "", request.variables ?? {});
+      this.charge(installation, "graphql", record.points, record);
       const answer = answerGraphql(this.state, { query: request.query ?? "", variables: request.variables ?? {} }, (repo) => installation.repositories.has(repo.fullName.toLowerCase()));
       if (!answer.known) record.route = "unhandled";
       return { status: 200, body: answer.body };
@@ -217,6 +230,8 @@ export class FakeGitHub {
       }
       const installation = this.installationOf(req);
       if (!installation) return error(401, "Bad credentials");
+      record.points = 1;
+      this.charge(installation, "core", 1, record);
       return this.run(compiled, match, { req, url, method, body, record, installation });
     }
     return notFound();
@@ -286,16 +301,43 @@ export class FakeGitHub {
     return entry && entry.expires > Date.now() ? entry.installation : null;
   }
 
+  /** Points an installation has used this hour on a resource; its bucket refills an hour after its first use. */
+  private bucket(installation: FakeInstallation, resource: string): { points: number; resetAt: number } {
+    const key = `${installation.id}:${resource}`;
+    let bucket = this.used.get(key);
+    if (!bucket || bucket.resetAt <= Date.now()) {
+      bucket = { points: 0, resetAt: Date.now() + 3_600_000 };
+      this.used.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private charge(installation: FakeInstallation, resource: string, points: number, record?: RecordedRequest): void {
+    this.bucket(installation, resource).points += points;
+    if (record) this.lastInstallation.set(record, installation);
+  }
+
+  /** The installation a request's token belongs to, for the rate-limit headers of its answer. */
+  private lastInstallation = new WeakMap<RecordedRequest, FakeInstallation>();
+
+  /** Sets what an installation has left this hour (a test of budget-aware pacing). */
+  setRemaining(installationId: number, resource: "core" | "graphql", remaining: number, resetInMs = 3_600_000): void {
+    this.used.set(`${installationId}:${resource}`, { points: RATE_LIMIT_PER_HOUR - remaining, resetAt: Date.now() + resetInMs });
+  }
+
   private send(res: ServerResponse, record: RecordedRequest, response: FakeResponse): void {
     record.status = response.status;
+    const resource = record.path === "/graphql" ? "graphql" : "core";
+    const installation = this.lastInstallation.get(record);
+    const bucket = installation ? this.bucket(installation, resource) : { points: 0, resetAt: Date.now() + 3_600_000 };
     const headers: Record<string, string> = {
       "x-github-request-id": `FAKE:${record.seq}`,
       "x-github-media-type": "github.v3; format=json",
-      "x-ratelimit-limit": "5000",
-      "x-ratelimit-remaining": "4999",
-      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
-      "x-ratelimit-used": "1",
-      "x-ratelimit-resource": record.path === "/graphql" ? "graphql" : "core",
+      "x-ratelimit-limit": String(RATE_LIMIT_PER_HOUR),
+      "x-ratelimit-remaining": String(Math.max(0, RATE_LIMIT_PER_HOUR - bucket.points)),
+      "x-ratelimit-reset": String(Math.floor(bucket.resetAt / 1000)),
+      "x-ratelimit-used": String(bucket.points),
+      "x-ratelimit-resource": resource,
       ...response.headers,
     };
     if (response.raw !== undefined) {

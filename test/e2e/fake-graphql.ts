@@ -5,6 +5,7 @@
  * them from the state in GraphQL's shapes. Any other query gets a GraphQL error, so that a
  * changed query fails a test loudly instead of being answered wrongly.
  */
+import { createHash } from "node:crypto";
 import type { FakeRepository, GitHubState } from "./fake-state.js";
 
 export interface GraphqlAnswer {
@@ -26,8 +27,11 @@ const PROVENANCE = /query PipelineGuardProvenance\b[\s\S]*object\(oid: \$oid\)[\
 
 const notFound = (path: string, message: string): GraphqlAnswer => ({ known: true, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `${message} (${path})` }] } });
 
+const FINGERPRINTS = /query PipelineGuardFingerprints\b[\s\S]*branchProtectionRules\(first: \d+\)[\s\S]*rulesets\(/;
+
 export function answerGraphql(state: GitHubState, request: GraphqlRequest, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
   const { query, variables } = request;
+  if (FINGERPRINTS.test(query)) return fingerprints(state, variables, canRead);
   const repo = state.repository(`${String(variables.owner)}/${String(variables.repo)}`);
   const matched = REQUIRED_CHECKS.test(query) || ACTIVITY.test(query) || PROVENANCE.test(query);
   if (!matched) return { known: false, body: { errors: [{ message: "fake GitHub: this query is not one Pipeline Guard sends (see test/e2e/fake-graphql.ts)" }] } };
@@ -108,6 +112,7 @@ function activity(state: GitHubState, repo: FakeRepository, variables: Record<st
           ref: head
             ? {
                 target: {
+                  oid: head,
                   history: {
                     pageInfo: { hasNextPage: end < commits.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString("base64") : null },
                     nodes: page.map((c) => ({
@@ -237,4 +242,93 @@ function provenance(state: GitHubState, repo: FakeRepository, variables: Record<
       }
     : null;
   return { known: true, body: { data: { repository } } };
+}
+
+/** A stand-in for a ruleset's `updatedAt`: the fake keeps rules, not rulesets, so a change of a branch's rules changes this time. */
+function rulesetUpdatedAt(rules: unknown[]): string {
+  const digest = createHash("sha256").update(JSON.stringify(rules)).digest().readUInt32BE(0);
+  return new Date(Date.UTC(2020, 0, 1) + digest * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * `PipelineGuardFingerprints` (src/github/repository-fingerprints.ts): for each alias `rN`
+ * (variables `oN`, `nN`, branches `rNbB`) the cheap facts of a repository; for each `gN` the head
+ * of the owner's `.github` repository. A repository the token may not read is null, with an
+ * error, as GitHub answers.
+ */
+function fingerprints(state: GitHubState, variables: Record<string, unknown>, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
+  const data: Record<string, unknown> = {};
+  const errors: Array<{ type: string; message: string; path: string[] }> = [];
+  for (const [name, value] of Object.entries(variables)) {
+    const alias = /^o(\d+)$/.exec(name);
+    if (!alias) continue;
+    const n = alias[1]!;
+    const fullName = `${String(value)}/${String(variables[`n${n}`])}`;
+    const repo = state.repository(fullName);
+    if (!repo || !canRead(repo)) {
+      data[`r${n}`] = null;
+      errors.push({ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${fullName}'.`, path: [`r${n}`] });
+      continue;
+    }
+    const answer: Record<string, unknown> = {
+      defaultBranchRef: repo.branches.has(repo.defaultBranch) ? { name: repo.defaultBranch, target: { oid: repo.branches.get(repo.defaultBranch) } } : null,
+      branchProtectionRules: {
+        nodes: [...repo.protection.entries()].map(([pattern, p]) => ({
+          pattern,
+          allowsDeletions: p.allowDeletions,
+          allowsForcePushes: p.allowForcePushes,
+          blocksCreations: false,
+          dismissesStaleReviews: false,
+          isAdminEnforced: p.enforceAdmins,
+          lockBranch: false,
+          requiredApprovingReviewCount: p.approvingReviews,
+          requiredStatusCheckContexts: p.contexts,
+          requireLastPushApproval: false,
+          requiresApprovingReviews: p.approvingReviews > 0,
+          requiresCodeOwnerReviews: false,
+          requiresCommitSignatures: false,
+          requiresConversationResolution: false,
+          requiresLinearHistory: false,
+          requiresStatusChecks: p.contexts.length > 0,
+          requiresStrictStatusChecks: true,
+          restrictsPushes: false,
+        })),
+      },
+      rulesets: { nodes: [...repo.rules.entries()].filter(([, rules]) => rules.length > 0).map(([branch, rules]) => ({ databaseId: createHash("sha256").update(branch).digest().readUInt16BE(0), enforcement: "ACTIVE", updatedAt: rulesetUpdatedAt(rules) })) },
+      deployments: {
+        nodes: [...repo.deployments]
+          .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+          .slice(-5)
+          .map((d) => ({ databaseId: d.id, environment: d.environment, commitOid: d.sha, latestStatus: { state: d.state, createdAt: d.createdAt } })),
+      },
+    };
+    for (const [branchVar, ref] of Object.entries(variables)) {
+      const b = new RegExp(`^r${n}b(\\d+)$`).exec(branchVar)?.[1];
+      if (b === undefined) continue;
+      const head = repo.branches.get(String(ref).replace(/^refs\/heads\//, ""));
+      const suites = repo.runs
+        .filter((r) => r.headSha === head)
+        .slice(-10)
+        .map((r) => ({
+          databaseId: r.id,
+          status: r.status.toUpperCase(),
+          conclusion: r.conclusion?.toUpperCase() ?? null,
+          updatedAt: r.updatedAt,
+          workflowRun: { databaseId: r.id, event: r.event, file: { path: repo.workflows.find((w) => w.id === r.workflowId)?.path ?? "" } },
+        }));
+      answer[`b${b}`] = head ? { target: { oid: head, ...(b === "0" ? { checkSuites: { nodes: suites } } : {}) } } : null;
+    }
+    data[`r${n}`] = answer;
+  }
+  for (const [name, value] of Object.entries(variables)) {
+    if (!/^g\d+$/.test(name)) continue;
+    const repo = state.repository(`${String(value)}/.github`);
+    if (!repo || !canRead(repo)) {
+      data[name] = null;
+      errors.push({ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${String(value)}/.github'.`, path: [name] });
+      continue;
+    }
+    data[name] = { defaultBranchRef: { target: { oid: repo.branches.get(repo.defaultBranch) ?? null } } };
+  }
+  return { known: true, body: errors.length > 0 ? { data, errors } : { data } };
 }

@@ -37,6 +37,14 @@ function renderFollowUpIssue(input: OverrideRecord, cfg: Pick<Config, "follow_up
 }
 
 describe("renderFollowUpIssue", () => {
+  test("the incident the override named is linked in the body, its id escaped", () => {
+    const state = newFollowUpState(record({ incident: { id: "PD-4711", url: "https://example.pagerduty.com/incidents/PD-4711" } }), DEFAULT_CONFIG);
+    expect(renderFollowUpBody(state, { key: "pr=12", block: "" })).toContain("- **Incident:** [PD-4711](https://example.pagerduty.com/incidents/PD-4711)");
+    const plain = newFollowUpState(record({ incident: { id: "INC-@team", url: null } }), DEFAULT_CONFIG);
+    expect(renderFollowUpBody(plain, { key: "pr=12", block: "" })).toContain("- **Incident:** INC-@\u200bteam");
+    expect(renderFollowUpBody(newFollowUpState(record(), DEFAULT_CONFIG), { key: "pr=12", block: "" })).not.toContain("**Incident:**");
+  });
+
   test("title for a PR", () => {
     expect(renderFollowUpIssue(record(), config()).title).toBe("Follow-up: emergency-deploy, skip-tests in #12 Fix it");
   });

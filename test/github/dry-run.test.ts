@@ -77,7 +77,8 @@ describe("DRY_RUN=true: every write is logged and none is made", () => {
     expect(graphql.query).toMatch(/^query /);
     const dry = logs.filter((l) => l.dryRun === true).map((l) => l.msg);
     // The comment's write is logged too, without a link: no issue was made.
-    expect(dry).toEqual(["dry run: would create check run", "dry run: would create label", "dry run: would create label", "dry run: would create issue", "dry run: would comment"]);
+    // The notification of the override is logged, not sent (NOTIFY_WEBHOOK_URL).
+    expect(dry).toEqual(["dry run: would create check run", "dry run: would create label", "dry run: would create label", "dry run: would create issue", "dry run: would notify", "dry run: would comment"]);
     expect(logs.find((l) => l.msg === "dry run: would create check run")).toMatchObject({ sha: MERGE_SHA, conclusion: "success", title: "Override allowed: skip-tests" });
     expect(logs.filter((l) => l.msg === "dry run: would create label").map((l) => l.label)).toEqual(["pipeline-guard:follow-up", "skip-tests"]);
     expect(logs.find((l) => l.msg === "dry run: would create issue")).toMatchObject({ kind: "follow-up", key: "pr=2", title: "Follow-up: skip-tests in #2 [skip-tests] raise db timeout" });

@@ -8,14 +8,20 @@ import { join } from "node:path";
 import { validate } from "@octokit/graphql-schema";
 import { PROVENANCE_BRANCH_LIMIT, provenanceQuery } from "../../src/github/commit-provenance.js";
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
+import { APPROVALS_QUERY } from "../../src/github/pull-request-reviews.js";
+import { MERGED_PULL_REQUESTS_QUERY } from "../../src/github/merged-pull-requests.js";
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
 import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
+import { FINGERPRINT_BATCH, FINGERPRINT_BRANCHES, fingerprintQuery } from "../../src/github/repository-fingerprints.js";
 
 const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
   PipelineGuardRequiredChecks: REQUIRED_CHECKS_QUERY,
   PipelineGuardProvenance: provenanceQuery(1),
+  PipelineGuardApprovals: APPROVALS_QUERY,
+  PipelineGuardMergedPullRequests: MERGED_PULL_REQUESTS_QUERY,
   PipelineGuardRunPullRequests: RUN_PULL_REQUESTS_QUERY,
+  PipelineGuardFingerprints: fingerprintQuery([{ owner: "octo-org", branches: ["main"] }]).query,
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -34,6 +40,11 @@ describe("GraphQL queries against GitHub's schema", () => {
 
   test.each([0, 1, 3, PROVENANCE_BRANCH_LIMIT])("the provenance query with %i production branches is valid", (count) => {
     expect(validate(provenanceQuery(count)).map((e) => e.message)).toEqual([]);
+  });
+
+  test("the fingerprint query, for a full batch of repositories of two owners with up to the most branches, is valid", () => {
+    const targets = Array.from({ length: FINGERPRINT_BATCH }, (_, i) => ({ owner: i % 2 === 0 ? "octo-org" : "other-org", branches: Array.from({ length: i % 3 === 0 ? FINGERPRINT_BRANCHES : i % 3 }, (_, b) => `b${b}`) }));
+    expect(validate(fingerprintQuery(targets).query).map((e) => e.message)).toEqual([]);
   });
 
   test("a query with a field GitHub does not have fails (the validation can fail)", () => {

@@ -83,6 +83,50 @@ describe("check_run.rerequested", () => {
     expect(bodies(mock.requests).at(-1)).toMatchObject({ head_sha: HEAD_SHA, conclusion: "success", output: { title: "Override allowed: emergency-deploy" } });
   });
 
+  test("Re-run keeps the two-person rule (overrides.approval): the approvals of the head are read again, and an approval of an older head does not count", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(`/repos/${CR_REPO}/pulls/2`)
+      .reply(200, pullRequestData({ repo: CR_REPO, title: "[hotfix] now", body: JUSTIFIED, labels: ["emergency-deploy"] }))
+      .get(contents(CR_REPO))
+      .reply(200, "overrides:\n  approval: {required: 1}\n", RAW);
+    memoryRead(mock.api, { repo: CR_REPO, sha: HEAD_SHA })
+      .get(`/repos/${CR_REPO}/pulls/2/commits`)
+      .query(true)
+      .reply(200, commitsResponse(["x"]))
+      .get(`/repos/${CR_REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: "admin", role_name: "admin" })
+      .post("/graphql")
+      .reply(200, {
+        data: {
+          repository: {
+            pullRequest: {
+              latestOpinionatedReviews: {
+                totalCount: 1,
+                pageInfo: { hasNextPage: false },
+                nodes: [{ state: "APPROVED", author: { __typename: "User", login: "bob" }, commit: { oid: "f".repeat(40) } }],
+              },
+            },
+          },
+        },
+      })
+      .get(`/repos/${CR_REPO}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${CR_REPO}/issues/2/comments`)
+      .reply(201, { id: 1 })
+      .post(`/repos/${CR_REPO}/check-runs`)
+      .reply(201, { id: 5 });
+
+    await probot.receive(rerequested());
+
+    expectAllCallsMade(mock);
+    const check = bodies(mock.requests).at(-1)!;
+    expect(check).toMatchObject({ head_sha: HEAD_SHA, conclusion: "failure", output: { title: "Override not allowed: emergency-deploy (1 requirement unmet)" } });
+    expect(check.output.summary).toContain("@bob approved an older commit (fffffff)");
+  });
+
   test("no PR in the payload (a fork's head): the open PR is found through the commit's provenance", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();

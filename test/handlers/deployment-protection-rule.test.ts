@@ -256,6 +256,32 @@ describe("deployment_protection_rule.requested: a SHA merged through a PR gets t
     );
   });
 
+  test("with overrides.approval.required, computing the PR's verdict needs the approvals and the approver's permission: a sixth call, never made; rejected, saying to press Re-run (5 calls)", async () => {
+    const { probot } = createGateApp();
+    const mock = mockGitHub();
+    const memory = renderCheckMemory({ pr: 2, head: PR_HEAD, introducers: [], commits: null });
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, "overrides:\n  approval: {required: 1}\n", RAW)
+      .post("/graphql")
+      .reply(200, provenanceResponse(mergedThroughPullRequest({ title: "[skip-tests] Fix", body: JUSTIFIED, headChecks: [{ conclusion: "failure", title: "Could not be checked", text: memory }] })))
+      .get(`/repos/${REPO}/pulls/2/commits`)
+      .query(true)
+      .reply(200, commitsResponse(["Fix"]))
+      .get(`/repos/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: "write", role_name: "write" })
+      .post(CALLBACK)
+      .reply(204);
+
+    await probot.receive(gateEvent());
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG, GRAPHQL, `GET /repos/${REPO}/pulls/2/commits`, `GET /repos/${REPO}/collaborators/alice/permission`, ANSWER]);
+    expect(answerOf(mock)).toMatchObject({ state: "rejected" });
+    expect(answerOf(mock).comment).toContain("could not be established (computing it from the PR's facts needs more API calls than the gate's budget of 5)");
+    expect(answerOf(mock).comment).toContain("Press Re-run on the Pipeline Guard check of the PR's head");
+  });
+
   test("computing the PR's verdict fails (its commits answer 500): rejected, the verdict could not be established (4 calls)", async () => {
     const { probot } = createGateApp();
     const mock = mockGitHub();

@@ -167,6 +167,46 @@ describe("branch_protection_rule", () => {
     expect(bodyOf(comment).body).not.toContain("@Codertocat");
   });
 
+  test("the first report, opened by the event, names who made the change in its first comment", async () => {
+    const { probot } = app();
+    const mock = mockGitHub();
+    const payload = example("branch_protection_rule", "edited");
+    payload.installation = { id: 2 };
+    const path = "/repos/octo-org/octo-repo";
+    mock.api
+      .get(CONFIG_PATH("octo-org/octo-repo"))
+      .reply(200, "drift:\n  protection:\n    enforce_admins: true\n", RAW)
+      .post("/graphql", (b: Json) => b.variables?.ref === "refs/heads/main")
+      .reply(200, activityReply())
+      .get(`${path}/issues`)
+      .query(OPEN_QUERY)
+      .reply(200, [])
+      .get(`${path}/issues`)
+      .query(REPORT_QUERY)
+      .reply(200, []);
+    mock.api.get(`${path}/branches/main/protection`).reply(200, classicProtection({ enforceAdmins: false }));
+    mock.api.get(`${path}/rules/branches/main`).query(true).reply(200, []);
+    mock.api
+      .get(`${path}/issues`)
+      .query(REPORT_QUERY)
+      .reply(200, [])
+      .post(`${path}/labels`)
+      .reply(201, {})
+      .post(`${path}/issues`)
+      .reply(201, (_uri: string, body: Json) => ({ number: 7, title: body.title, body: body.body, labels: [], state: "open", user: { login: "pipeline-guard[bot]", type: "Bot" } }))
+      .patch(`${path}/issues/7`)
+      .reply(200, {})
+      .post(`${path}/issues/7/comments`)
+      .reply(201, {});
+
+    await probot.receive(event("branch_protection_rule", payload));
+
+    expectAllCallsMade(mock);
+    const comment = writes(mock.requests).at(-1);
+    expect(comment?.path).toBe(`${path}/issues/7/comments`);
+    expect(bodyOf(comment).body).toBe("Seen at once through the `branch_protection_rule.edited` event; the change was made by `Codertocat`.");
+  });
+
   test("a change that leaves production as expected writes nothing", async () => {
     const { probot } = app();
     const mock = mockGitHub();

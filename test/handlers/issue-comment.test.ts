@@ -6,7 +6,8 @@ import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpN
 import { HEAD_SHA, commitsResponse, fixture } from "../helpers/payloads.js";
 import { bodies, callList, memoryRead, pullRequestData, requestsTo, type Json } from "../helpers/github-replies.js";
 import { BASELINE_SNAPSHOT, activityReply, classicProtection } from "../helpers/scan-github.js";
-import { driftReportIssue, driftState, driftStateOf } from "../helpers/records.js";
+import { driftReportIssue, driftState, driftStateOf, followUpBody, followUpState, issueSummary } from "../helpers/records.js";
+import { readFollowUp } from "../../src/follow-ups/record.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -556,5 +557,75 @@ describe("issue_comment: accept", () => {
 
     expectAllCallsMade(mock);
     expect(reply(mock)).toBe("Drift reporting is off (`drift.enabled: false`): there is no report to record the acceptance in.");
+  });
+});
+
+describe("/pipeline-guard waive REASON: an accepted risk, on the record", () => {
+  const STATE = followUpState({ items: ["retest", "postmortem"] }, { ticks: { retest: { by: "carol", at: "2026-11-21T00:00:00.000Z" } } });
+
+  /** The comment on issue #1, which is the app's follow-up. */
+  function onFollowUp(body: string, options: { sender?: string; issueUser?: string } = {}) {
+    const event = commentEvent(body, { sender: options.sender });
+    event.payload.issue.user = { ...event.payload.issue.user, login: options.issueUser ?? "pipeline-guard[bot]", type: "Bot" };
+    event.payload.issue.body = followUpBody({ repository: REPO, number: 1 }, STATE);
+    return event;
+  }
+
+  test("by someone allowed by commands.allowed: who and why go into the signed state, the issue is closed as not planned in the same write, and the reply says what was waived", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    allowed(mock);
+    mock.api.post(REACTIONS).reply(201, {}).patch(`${R}/issues/1`).reply(200, {}).post(`${R}/issues/1/comments`).reply(201, {});
+
+    await probot.receive(onFollowUp("/pipeline-guard waive The service is retired next week; a postmortem adds nothing."));
+
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([
+      `GET ${R}/contents/.github/pipeline-guard.yml`,
+      `GET ${R}/collaborators/Codertocat/permission`,
+      `POST ${REACTIONS}`,
+      "GET /app",
+      `PATCH ${R}/issues/1`,
+      `POST ${R}/issues/1/comments`,
+    ]);
+    const patch = requestsTo(mock.requests, "PATCH", `${R}/issues/1`)[0]!.body as Json;
+    expect(patch).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    const reading = readFollowUp({ owner: "Codertocat", repo: "Hello-World" }, issueSummary(1, String(patch.body)));
+    expect(reading?.status === "verified" && reading.state.waiver).toEqual({ by: "Codertocat", reason: "The service is retired next week; a postmortem adds nothing.", at: expect.any(String) });
+    expect(String(patch.body)).toContain("- **Waived:** by `Codertocat` on ");
+    expect(reply(mock)).toBe("Waived: **postmortem** will not be done. The reason is on the record, and the follow-up is closed as not planned.");
+  });
+
+  test("by someone not allowed: refused, nothing recorded or closed", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    allowed(mock, "", "write");
+    mock.api.post(REACTIONS).reply(201, {}).post(`${R}/issues/1/comments`).reply(201, {});
+
+    await probot.receive(onFollowUp("/pipeline-guard waive not worth it"));
+
+    expectAllCallsMade(mock);
+    expect(requestsTo(mock.requests, "PATCH", `${R}/issues/1`)).toEqual([]);
+    expect(reactions(mock)).toEqual(["confused"]);
+    expect(reply(mock)).toContain("`Codertocat` may not run Pipeline Guard commands here: Codertocat has write permission (maintain needed)");
+  });
+
+  test("without a reason: refused with the usage; on an issue that is no follow-up of the app's: nothing recorded", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    allowed(mock);
+    mock.api.post(REACTIONS).reply(201, {}).post(`${R}/issues/1/comments`).reply(201, {});
+    await probot.receive(onFollowUp("/pipeline-guard waive"));
+    expectAllCallsMade(mock);
+    expect(reply(mock)).toContain("waive needs a reason");
+
+    const other = mockGitHub();
+    forgetAllConfigs();
+    allowed(other);
+    other.api.post(REACTIONS).reply(201, {}).post(`${R}/issues/1/comments`).reply(201, {});
+    await probot.receive(onFollowUp("/pipeline-guard waive because", { issueUser: "mallory" }));
+    expectAllCallsMade(other);
+    expect(requestsTo(other.requests, "PATCH", `${R}/issues/1`)).toEqual([]);
+    expect(reply(other)).toBe("`waive` works on a follow-up issue of Pipeline Guard's: comment it there.");
   });
 });

@@ -454,3 +454,92 @@ describe("issues.unlabeled on a record: the label is put back", () => {
     expect(calls(mock)).toEqual(["GET /app"]);
   });
 });
+
+describe("issues.edited: the Second approval of a direct push (overrides.approval)", () => {
+  const APPROVAL_CONFIG = "overrides:\n  approval: {required: 1}\n";
+  /** A direct push by alice, the retest and the Second approval boxes; `ticked` ticked by carol. */
+  const pushState = (...ticked: Array<"retest" | "approval">): FollowUpState =>
+    followUpState(
+      { pr: undefined, branch: "master", markers: ["skip-tests"], labels: ["skip-tests"], items: ["retest", "approval"], merger: "alice" },
+      { ticks: Object.fromEntries(ticked.map((item) => [item, { by: "carol", at: EARLIER }])) },
+    );
+  const pushBody = (...ticked: Array<"retest" | "approval">) => followUpBody(PLACE, pushState(...ticked));
+  const tickApproval = (text: string) => text.replace(/- \[ \](.*<!-- pipeline-guard:item approval -->)/, "- [x]$1");
+  const CHECK_RUNS = `/repos/${REPO}/check-runs`;
+
+  test("the box is rendered with who may tick it", () => {
+    expect(pushBody()).toContain("- [ ] **Second approval**: someone allowed by `overrides.approval.by`, other than @alice, approves this direct push");
+  });
+
+  test("ticked by a writer below approval.by: not recorded, the box goes back, a comment says why; the check is not touched", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, APPROVAL_CONFIG, RAW)
+      .get(`/repos/${REPO}/collaborators/walt/permission`)
+      .reply(200, { permission: "write", role_name: "write" })
+      .patch(ISSUE_PATH)
+      .reply(200, {})
+      .post(`${ISSUE_PATH}/comments`)
+      .reply(201, { id: 9 });
+    const before = pushBody();
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: tickApproval(before), sender: "walt" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests.find((r) => r.method === "PATCH"))).toEqual({ body: before });
+    expect(bodyOf(mock.requests.at(-1)).body).toContain(
+      "`walt` ticked **approval**, which was not recorded: the **Second approval** needs someone allowed by `overrides.approval.by`: walt has write permission (maintain needed).",
+    );
+    expect(mock.requests.filter((r) => r.path === CHECK_RUNS)).toEqual([]);
+  });
+
+  test("ticked by the pusher: refused without a permission look-up", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.get(CONFIG_PATH(REPO)).reply(200, APPROVAL_CONFIG, RAW).patch(ISSUE_PATH).reply(200, {}).post(`${ISSUE_PATH}/comments`).reply(201, { id: 9 });
+    const before = pushBody();
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: tickApproval(before), sender: "alice" }));
+
+    expectAllCallsMade(mock);
+    expect(bodyOf(mock.requests.at(-1)).body).toContain("must come from someone other than the person who pushed the change");
+  });
+
+  test("ticked by a maintainer: recorded, and the commit's check is written again, passing", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api
+      .get(CONFIG_PATH(REPO))
+      .reply(200, APPROVAL_CONFIG, RAW)
+      .get(`/repos/${REPO}/collaborators/mona/permission`)
+      .reply(200, { permission: "maintain", role_name: "maintain" })
+      .patch(ISSUE_PATH)
+      .reply(200, {})
+      .post(CHECK_RUNS)
+      .reply(201, { id: 3 });
+    const before = pushBody();
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: tickApproval(before), sender: "mona" }));
+
+    expectAllCallsMade(mock);
+    expect(writtenState(mock.requests.find((r) => r.method === "PATCH")).ticks.approval?.by).toBe("mona");
+    const check = bodyOf(mock.requests.at(-1));
+    expect(check).toMatchObject({ name: "Pipeline Guard", head_sha: pushState().sha, conclusion: "success", output: { title: "Override allowed: skip-tests (second approval after the push)" } });
+    expect(check.output.summary).toContain("✅ **Second approval**: given after the push by `mona`");
+  });
+
+  test("unticked again: the commit's check fails again", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mock.api.patch(ISSUE_PATH).reply(200, {}).get(CONFIG_PATH(REPO)).reply(200, APPROVAL_CONFIG, RAW).post(CHECK_RUNS).reply(201, { id: 4 });
+    const before = pushBody("approval");
+
+    await probot.receive(issueEvent({ action: "edited", previousBody: before, body: before.replace("- [x] **Second approval**", "- [ ] **Second approval**"), sender: "walt" }));
+
+    expectAllCallsMade(mock);
+    expect(writtenState(mock.requests.find((r) => r.method === "PATCH")).ticks.approval).toBeUndefined();
+    expect(bodyOf(mock.requests.at(-1))).toMatchObject({ conclusion: "failure", output: { title: "Override not allowed: skip-tests (1 requirement unmet)" } });
+  });
+});

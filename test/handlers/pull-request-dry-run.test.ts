@@ -67,9 +67,11 @@ describe("DRY_RUN: every write is logged and none is made", () => {
       "dry run: would create label",
       "dry run: would create label",
       "dry run: would create issue follow-up",
+      "dry run: would notify override",
       "dry run: would comment",
       "dry run: would create label",
       "dry run: would create issue bypass",
+      "dry run: would notify bypass",
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
+import { setNotifier } from "../../src/notifications/notifier.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import {
   BEFORE_SHA,
@@ -450,6 +451,53 @@ describe("direct push with a marker: an override", () => {
     // The commit was written on 2026-11-17 and pushed on 2026-11-20: the follow-up is due 48 h after the push.
     expect(issue.body).toContain("- **At:** 2026-11-20 10:00 UTC");
     expect(issue.body).toContain("- **Due:** 2026-11-22 10:00 UTC (48 h after the change)");
+  });
+
+  test("overrides.approval.required 1: an override without approval (it could not be approved beforehand); the follow-up gets a Second approval box", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock, { config: `${CONFIG}overrides:\n  approval: {required: 1}\n` });
+
+    await probot.receive(pushEvent({ commits: [JUSTIFIED] }));
+
+    expectAllCallsMade(mock);
+    const b = bodies(mock.requests);
+    expect(b[3]).toMatchObject({ conclusion: "failure", output: { title: "Override not allowed: skip-tests (1 requirement unmet)" } });
+    expect(b[3]?.output.summary).toContain("❌ **Second approval**: a direct push cannot be approved beforehand: override without approval; the follow-up's **Second approval** box must be ticked by someone allowed by overrides.approval.by (maintain permission)");
+    const issue = createdIssue(mock.requests)!;
+    expect(issue.body).toContain("- [ ] **Second approval**: someone allowed by `overrides.approval.by`, other than @alice, approves this direct push");
+    expect(issue.body).toContain("<!-- pipeline-guard:item approval -->");
+    // The missing approval is the box, not a line of unmet requirements: ticking it can still make the push pass.
+    expect(issue.body).not.toContain("**Requirements that were not met at merge:**");
+  });
+
+  test("overrides.incident: the incident named in the commit's justification is linked in the check and the follow-up", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    overrideMocks(mock, { config: `${CONFIG}overrides:\n  incident: {required: true, pattern: 'INC-\\d+', url: 'https://pd.example.com/i/{id}'}\n` });
+
+    await probot.receive(pushEvent({ commits: ["Raise the db timeout [skip-tests]\n\nJustification: INC-77, the login service is down."] }));
+
+    expectAllCallsMade(mock);
+    const b = bodies(mock.requests);
+    expect(b[3]).toMatchObject({ conclusion: "success" });
+    expect(b[3]?.output.summary).toContain("✅ **Incident**: incident [INC-77](https://pd.example.com/i/INC-77) named in the justification");
+    expect(createdIssue(mock.requests)?.body).toContain("- **Incident:** [INC-77](https://pd.example.com/i/INC-77)");
+  });
+
+  test("NOTIFY_WEBHOOK_URL: one message for the override, linking its follow-up, sent without the handler waiting", async () => {
+    const sent: string[] = [];
+    setNotifier({ notify: (m) => void sent.push(m.text), drain: async () => undefined });
+    try {
+      const { probot } = createTestApp();
+      const mock = mockGitHub();
+      overrideMocks(mock);
+      await probot.receive(pushEvent({ commits: [JUSTIFIED] }));
+      expectAllCallsMade(mock);
+    } finally {
+      setNotifier(null);
+    }
+    expect(sent).toEqual([`:rotating_light: Override merged in ${REPO}: skip-tests in ${SHORT} (direct push) by alice. Follow-up: <https://github.com/Codertocat/Hello-World/issues/41|issue>`]);
   });
 
   test("no `Justification:` line in the commit body: the check fails and the follow-up says none was given", async () => {

@@ -229,3 +229,36 @@ export function workflowRunEvent(options: WorkflowRunOptions = {}) {
   else if (options.triggeringActor) run.triggering_actor = { ...run.triggering_actor, ...options.triggeringActor };
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "workflow_run" as const, payload: payload as PayloadOf<"workflow_run"> };
 }
+
+/* ---- pull_request_review (test/handlers/pull-request-review.test.ts) ---- */
+
+export interface PullRequestReviewOptions {
+  action?: "submitted" | "edited" | "dismissed";
+  title?: string;
+  body?: string | null;
+  author?: string;
+  labels?: string[];
+  state?: "open" | "closed";
+  base?: string;
+  /** Who submitted (or dismissed) the review. */
+  sender?: string;
+}
+
+/** A `pull_request_review` event of the real example shape (Codertocat/Hello-World #2, default branch master). */
+export function pullRequestReviewEvent(options: PullRequestReviewOptions = {}) {
+  const action = options.action ?? "submitted";
+  const payload = fixture<Record<string, any>>(`pull_request_review.${action === "dismissed" ? "dismissed" : "submitted"}.json`); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const pr = payload.pull_request;
+  payload.action = action;
+  pr.title = options.title ?? "Update the README with new information";
+  pr.body = options.body === undefined ? "This is a pretty simple change." : options.body;
+  pr.user.login = options.author ?? "alice";
+  pr.head.sha = HEAD_SHA;
+  pr.labels = (options.labels ?? []).map((name, i) => ({ id: i + 1, name, color: "ededed", default: false }));
+  pr.base.ref = options.base ?? "master";
+  pr.state = options.state ?? "open";
+  payload.sender.login = options.sender ?? "bob";
+  payload.review.user.login = options.sender ?? "bob";
+  payload.installation = { id: 2, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==" };
+  return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "pull_request_review" as const, payload: payload as PayloadOf<"pull_request_review"> };
+}

@@ -37,6 +37,7 @@ describe("evaluateOverride", () => {
       requirements: [],
       labels: [],
       followUpItems: [],
+      incident: null,
     });
   });
 

@@ -1,0 +1,84 @@
+import type { Probot } from "probot";
+import { parseSince } from "../audit/parse-since.js";
+import { renderReport, REPORT_FORMATS, type ReportFormat } from "../audit/report-formats.js";
+import { runReport } from "../audit/run-report.js";
+import { statusOf } from "../github/gateway.js";
+import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+
+const NAME = "report";
+const SYNOPSIS = "report [--since 90d] [--format md|json]";
+const DEFAULT_SINCE = "90d";
+const DEFAULT_FORMAT: ReportFormat = "md";
+
+export interface ReportOptions {
+  since: string;
+  format: ReportFormat;
+}
+
+/** `--since 90d`, `--since=90d`, `--format md|json`; anything else is an error. */
+export function parseReportArgs(args: readonly string[]): ReportOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (!arg.startsWith("-")) throw new Error(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf("=");
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (flag !== "--since" && flag !== "--format") throw new Error(`unknown option "${flag}"`);
+    if (values.has(flag)) throw new Error(`${flag} is given twice`);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new Error(`${flag} needs a value`);
+    values.set(flag, value);
+  }
+  const format = values.get("--format") ?? DEFAULT_FORMAT;
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format "${format}": expected one of ${REPORT_FORMATS.join(", ")}`);
+  return { since: values.get("--since") ?? DEFAULT_SINCE, format: format as ReportFormat };
+}
+
+/**
+ * `pipeline-guard report`: the figures of the period against the previous one of the same length,
+ * per repository, team of the author and marker. The report goes to stdout; a one-line summary to
+ * stderr. Exit codes: 0 done; 1 GitHub answered with an error; 2 a usage error or missing credentials.
+ */
+export function createReportCommand(deps: { env?: NodeJS.ProcessEnv; now?: () => Date; createApp?: (env: NodeJS.ProcessEnv) => Probot } = {}): CliCommand {
+  const { env = process.env, now = () => new Date(), createApp = createAppFromEnv } = deps;
+  return {
+    name: NAME,
+    synopsis: SYNOPSIS,
+    summary: `the numbers of overrides, bypasses and follow-ups, with their trend (default: --since ${DEFAULT_SINCE} --format ${DEFAULT_FORMAT})`,
+    async run(args, io) {
+      let options: ReportOptions;
+      let since: Date;
+      const until = now();
+      try {
+        options = parseReportArgs(args);
+        since = parseSince(options.since, until);
+      } catch (error) {
+        io.stderr(`pipeline-guard ${NAME}: ${error instanceof Error ? error.message : String(error)}\nUsage: pipeline-guard ${SYNOPSIS}`);
+        return EXIT_USAGE;
+      }
+      let app: Probot;
+      try {
+        app = createApp(env);
+      } catch (error) {
+        if (!(error instanceof CredentialsError)) throw error;
+        io.stderr(`pipeline-guard ${NAME}: ${error.message}`);
+        return EXIT_USAGE;
+      }
+      try {
+        const result = await runReport({ app, since, until });
+        io.stdout(renderReport(result.report, options.format));
+        const suspended = result.suspended.length > 0 ? `; suspended, not read: ${result.suspended.join(", ")}` : "";
+        io.stderr(`pipeline-guard ${NAME}: ${result.repositories} ${result.repositories === 1 ? "repository" : "repositories"} since ${since.toISOString()} (${result.accounts.join(", ") || "no installation"})${suspended}`);
+        return EXIT_OK;
+      } catch (error) {
+        const status = statusOf(error);
+        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+        io.stderr(`pipeline-guard ${NAME}: ${status === undefined ? message : `GitHub answered ${status}: ${message}`}`);
+        return EXIT_INVALID;
+      }
+    },
+  };
+}
+
+export const reportCommand: CliCommand = createReportCommand();
