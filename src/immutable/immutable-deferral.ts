@@ -114,6 +114,20 @@ export async function followVerdictWithImmutableCheck(
 }
 
 /**
+ * After an evaluation of the PR failed and its `Pipeline Guard` check was completed as "could not
+ * be checked": that is no allowed override, so a deferred immutable check on the head is taken
+ * back (fail closed), as after a verdict that defers nothing. An error here is logged: the
+ * evaluation's own error is already being reported.
+ */
+export async function withdrawDeferralAfterError(gw: Gateway, params: { pr: number; head: string; config: Pick<Config, "mode" | "immutable"> }): Promise<void> {
+  try {
+    await followVerdictWithImmutableCheck(gw, { ...params, allowed: [] });
+  } catch (error) {
+    gw.log.error({ err: error, pr: params.pr, sha: params.head }, "a deferred immutable check could not be taken back after an evaluation error");
+  }
+}
+
+/**
  * At the merge of an allowed `[emergency-deploy]` override: the addresses whose replacement it
  * deferred, from the immutable check's memory of the PR's head (1 call), for the follow-up's
  * boxes. Immutable checks off, or no such override: [] and no call.

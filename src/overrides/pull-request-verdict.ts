@@ -13,7 +13,7 @@ import { followUpMergedOverride, reportFailingChecksMerge } from "./merged-pull-
 import { withLabelRemoval } from "./pull-request-comment.js";
 import { reportCheck, reportComment, reportEvaluationError, syncMarkerLabels } from "./report-pull-request.js";
 import { allowedMarkers } from "./override-verdict.js";
-import { followVerdictWithImmutableCheck } from "../immutable/immutable-deferral.js";
+import { followVerdictWithImmutableCheck, withdrawDeferralAfterError } from "../immutable/immutable-deferral.js";
 
 export type ConfigContext = Pick<Context, "config" | "log" | "repo">;
 
@@ -90,6 +90,8 @@ export async function evaluateOrFailClosed(
     // seen and can be redelivered, rather than a follow-up or a put-back being lost in silence.
     if (params.failClosedShas.length === 0) throw error;
     await reportEvaluationError(gw, { headShas: params.failClosedShas, loaded, error, memory: progress.memory });
+    // An error is no verdict: the head's deferred immutable check, if any, is taken back (issue #13).
+    if (loaded && params.failClosedShas.includes(params.pr.headSha)) await withdrawDeferralAfterError(gw, { pr: params.pr.number, head: params.pr.headSha, config: loaded.config });
     return null;
   }
 }

@@ -631,6 +631,22 @@ describe("the immutable check follows the PR's verdict, and its deferred finding
     expect(immutable).toMatchObject({ name: IMMUTABLE, conclusion: "success", output: { title: "Deferred by an allowed [emergency-deploy] override: 2 immutable resources to replace through the pipeline" } });
   });
 
+  test("an evaluation that fails (the author's permission cannot be read) is no verdict: the deferral is taken back", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    evaluationReads(mock.api, { config: IMMUTABLE_CONFIG, permission: null });
+    mock.api.get(`/repos/${REPO}/collaborators/alice/permission`).reply(500, {});
+    fakeGitHub(mock.api, { times: 2 });
+    immutableRead(mock.api, true);
+
+    await probot.receive(pullRequestEvent({ action: "reopened", title: "[emergency-deploy] Open the valve", body: JUSTIFIED, labels: ["emergency-deploy"] }));
+
+    expectAllCallsMade(mock);
+    const [guard, immutable] = checksWritten(mock.requests);
+    expect(guard).toMatchObject({ name: "Pipeline Guard", conclusion: "failure", output: { title: "Could not be checked" } });
+    expect(immutable).toMatchObject({ name: IMMUTABLE, conclusion: "failure", output: { title: "2 immutable resources would be patched in place or destroyed first" } });
+  });
+
   test("a verdict that does not change the deferral costs the one read and writes nothing more", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
