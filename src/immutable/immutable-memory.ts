@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHECK_OUTPUT_LIMIT } from "../github/check-runs.js";
 import type { ImmutableJudgement } from "./judge-immutable-plan.js";
+import { hiddenJsonBlock, readHiddenJson, renderHiddenJson } from "../overrides/hidden-json-block.js";
 
 /**
  * What the immutable check remembers of its own judgement, in a hidden block of the check run's
@@ -12,8 +13,7 @@ import type { ImmutableJudgement } from "./judge-immutable-plan.js";
  * follow-up. Only a judgement that can be deferred is remembered: findings of a complete plan, at
  * most MAX_DEFERRABLE_FINDINGS of them.
  */
-const OPEN = "<!-- pipeline-guard:immutable-memory ";
-const CLOSE = " -->";
+const BLOCK = hiddenJsonBlock("immutable-memory");
 const VERSION = 1;
 
 /** As many findings as the check lists one by one and a follow-up keeps as boxes. */
@@ -59,25 +59,14 @@ export function judgementOfMemory(memory: ImmutableMemory): ImmutableJudgement {
  * `<` and `>` are JSON-escaped so that no address can close the HTML comment early.
  */
 export function renderImmutableMemory(memory: ImmutableMemory): string | null {
-  const json = JSON.stringify({ v: VERSION, ...memory }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  const text = `${OPEN}${json}${CLOSE}`;
+  const text = renderHiddenJson(BLOCK, { v: VERSION, ...memory });
   return text.length <= CHECK_OUTPUT_LIMIT ? text : null;
 }
 
 /** The memory in a check run's text when it is there, parses, and is about this PR and head; else null. */
 export function parseImmutableMemory(text: string | null | undefined, expected: { pr: number; head: string }): ImmutableMemory | null {
-  if (!text) return null;
-  const start = text.indexOf(OPEN);
-  const end = start < 0 ? -1 : text.indexOf(CLOSE, start + OPEN.length);
-  if (end < 0) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text.slice(start + OPEN.length, end));
-  } catch {
-    return null;
-  }
-  const parsed = memorySchema.safeParse(json);
-  if (!parsed.success || parsed.data.pr !== expected.pr || parsed.data.head.toLowerCase() !== expected.head.toLowerCase()) return null;
-  const { pr, head, runUrl, checked, immutable, findings, deferred } = parsed.data;
+  const data = readHiddenJson(text, BLOCK, memorySchema, expected);
+  if (!data) return null;
+  const { pr, head, runUrl, checked, immutable, findings, deferred } = data;
   return { pr, head, runUrl, checked, immutable, findings, deferred };
 }

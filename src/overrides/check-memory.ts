@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHECK_OUTPUT_LIMIT, ownGuardCheckRuns } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
 import type { CommitMarkerFacts, RememberedIntroducer } from "./introducers.js";
+import { hiddenJsonBlock, readHiddenJson, renderHiddenJson } from "./hidden-json-block.js";
 
 /**
  * What the app remembers of a PR's head commit, in a hidden block of its own `Pipeline Guard`
@@ -15,8 +16,7 @@ import type { CommitMarkerFacts, RememberedIntroducer } from "./introducers.js";
  * This module owns the block's schema, its writing and its reading.
  */
 
-const OPEN = "<!-- pipeline-guard:check-memory ";
-const CLOSE = " -->";
+const BLOCK = hiddenJsonBlock("check-memory");
 const VERSION = 1;
 
 const login = z.string().min(1).max(100);
@@ -65,9 +65,8 @@ export interface CheckMemory {
   commits: CommitMarkerFacts | null;
 }
 
-/** `<` and `>` are JSON-escaped so that no value can close the HTML comment early. */
 function block(value: unknown): string {
-  return `${OPEN}${JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")}${CLOSE}`;
+  return renderHiddenJson(BLOCK, value);
 }
 
 function stored(memory: CheckMemory, withCommits: boolean): z.input<typeof memorySchema> {
@@ -103,22 +102,12 @@ export function renderCheckMemory(memory: CheckMemory): string {
 
 /** The memory in a check run's text, when it is there, parses, and is about this PR and head; else null. */
 export function parseCheckMemory(text: string | null | undefined, expected: { pr: number; head: string }): CheckMemory | null {
-  if (!text) return null;
-  const start = text.indexOf(OPEN);
-  const end = start < 0 ? -1 : text.indexOf(CLOSE, start + OPEN.length);
-  if (end < 0) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text.slice(start + OPEN.length, end));
-  } catch {
-    return null;
-  }
-  const parsed = memorySchema.safeParse(json);
-  if (!parsed.success || parsed.data.pr !== expected.pr || parsed.data.head.toLowerCase() !== expected.head.toLowerCase()) return null;
-  const { commits, carryFrom, partial, introducers } = parsed.data;
+  const data = readHiddenJson(text, BLOCK, memorySchema, expected);
+  if (!data) return null;
+  const { commits, carryFrom, partial, introducers } = data;
   return {
-    pr: parsed.data.pr,
-    head: parsed.data.head,
+    pr: data.pr,
+    head: data.head,
     introducers,
     ...(carryFrom ? { carryFrom } : {}),
     ...(partial ? { partial } : {}),

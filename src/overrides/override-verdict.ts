@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OverrideDecision } from "./evaluate-override.js";
+import { hiddenJsonBlock, readHiddenJson, renderHiddenJson } from "./hidden-json-block.js";
 
 /**
  * The verdict of a PR head's `Pipeline Guard` check in a form another check can read back: which
@@ -9,8 +10,7 @@ import type { OverrideDecision } from "./evaluate-override.js";
  * head, so that it is always the app's latest verdict. The immutable check reads it to defer its
  * findings to the follow-up (issue #13); a writer-controlled text (title, body, a label) never can.
  */
-const OPEN = "<!-- pipeline-guard:override-verdict ";
-const CLOSE = " -->";
+const BLOCK = hiddenJsonBlock("override-verdict");
 const VERSION = 1;
 
 const verdictSchema = z.object({
@@ -30,22 +30,11 @@ export function allowedMarkers(decision: Pick<OverrideDecision, "isOverride" | "
 
 /** The hidden block; names are JSON-escaped so that none can close the comment early. */
 export function renderOverrideVerdict(verdict: OverrideVerdict): string {
-  return `${OPEN}${JSON.stringify({ v: VERSION, ...verdict }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")}${CLOSE}`;
+  return renderHiddenJson(BLOCK, { v: VERSION, ...verdict });
 }
 
 /** The verdict in a check run's text when it is there, parses and is about this PR and head; else null (no allowed override). */
 export function parseOverrideVerdict(text: string | null | undefined, expected: { pr: number; head: string }): OverrideVerdict | null {
-  if (!text) return null;
-  const start = text.indexOf(OPEN);
-  const end = start < 0 ? -1 : text.indexOf(CLOSE, start + OPEN.length);
-  if (end < 0) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text.slice(start + OPEN.length, end));
-  } catch {
-    return null;
-  }
-  const parsed = verdictSchema.safeParse(json);
-  if (!parsed.success || parsed.data.pr !== expected.pr || parsed.data.head.toLowerCase() !== expected.head.toLowerCase()) return null;
-  return { pr: parsed.data.pr, head: parsed.data.head, allowed: parsed.data.allowed };
+  const data = readHiddenJson(text, BLOCK, verdictSchema, expected);
+  return data ? { pr: data.pr, head: data.head, allowed: data.allowed } : null;
 }
