@@ -4,7 +4,7 @@ import { parseSince } from "../audit/parse-since.js";
 import { NotInstalledError, runAudit } from "../audit/run-audit.js";
 import { statusOf } from "../github/gateway.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, readValueFlags, type CliCommand } from "./cli-command.js";
 
 const NAME = "audit";
 const SYNOPSIS = "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]";
@@ -21,18 +21,7 @@ export interface AuditOptions {
 
 /** `--owner LOGIN`, `--owner=LOGIN`, and the same for `--since` and `--format`; anything else is an error. */
 export function parseAuditArgs(args: readonly string[]): AuditOptions {
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (!arg.startsWith("-")) throw new Error(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    if (flag !== "--owner" && flag !== "--since" && flag !== "--format") throw new Error(`unknown option "${flag}"`);
-    if (values.has(flag)) throw new Error(`${flag} is given twice`);
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new Error(`${flag} needs a value`);
-    values.set(flag, value);
-  }
+  const values = readValueFlags(args, ["--owner", "--since", "--format"]);
   const owner = values.get("--owner");
   if (owner !== undefined && !LOGIN.test(owner)) throw new Error(`--owner "${owner}" is not a GitHub login`);
   const format = values.get("--format") ?? DEFAULT_FORMAT;

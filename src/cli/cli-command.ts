@@ -19,3 +19,23 @@ export interface CliCommand {
   /** `args` are the arguments after the command's name; resolves to the exit code. */
   run: (args: string[], io: CliIo) => Promise<number>;
 }
+
+/**
+ * Options that each take one value (`--since 90d` or `--since=90d`), each at most once; any other
+ * argument is a usage error. The commands check the values themselves.
+ */
+export function readValueFlags(args: readonly string[], allowed: readonly string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (!arg.startsWith("-")) throw new Error(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf("=");
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (!allowed.includes(flag)) throw new Error(`unknown option "${flag}"`);
+    if (values.has(flag)) throw new Error(`${flag} is given twice`);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new Error(`${flag} needs a value`);
+    values.set(flag, value);
+  }
+  return values;
+}

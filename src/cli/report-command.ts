@@ -4,7 +4,7 @@ import { renderReport, REPORT_FORMATS, type ReportFormat } from "../audit/report
 import { runReport } from "../audit/run-report.js";
 import { statusOf } from "../github/gateway.js";
 import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliCommand } from "./cli-command.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, readValueFlags, type CliCommand } from "./cli-command.js";
 
 const NAME = "report";
 const SYNOPSIS = "report [--since 90d] [--format md|json]";
@@ -18,18 +18,7 @@ export interface ReportOptions {
 
 /** `--since 90d`, `--since=90d`, `--format md|json`; anything else is an error. */
 export function parseReportArgs(args: readonly string[]): ReportOptions {
-  const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (!arg.startsWith("-")) throw new Error(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    if (flag !== "--since" && flag !== "--format") throw new Error(`unknown option "${flag}"`);
-    if (values.has(flag)) throw new Error(`${flag} is given twice`);
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new Error(`${flag} needs a value`);
-    values.set(flag, value);
-  }
+  const values = readValueFlags(args, ["--since", "--format"]);
   const format = values.get("--format") ?? DEFAULT_FORMAT;
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format "${format}": expected one of ${REPORT_FORMATS.join(", ")}`);
   return { since: values.get("--since") ?? DEFAULT_SINCE, format: format as ReportFormat };
