@@ -1,8 +1,10 @@
 import type { Probot } from "probot";
 import type { GitHubClient } from "../github/gateway.js";
+import { FULL_READ_BATCH } from "../github/full-read-facts.js";
 import { FINGERPRINT_BATCH, getRepositoryFacts, type RepositoryFacts } from "../github/repository-fingerprints.js";
 import { observeResponses } from "../github/response-headers.js";
 import { processScanMemory, type ScanMemory } from "../infrastructure/scan-memory.js";
+import { prefetchFullReads } from "./full-read-prefetch.js";
 import { readRateHeaders, type ScanPacer } from "./scan-pacing.js";
 import { fingerprintOf, fullScanNeed, rememberScan } from "./scan-fingerprint.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
@@ -97,30 +99,48 @@ export async function runScheduledScan(params: {
   }
   if (memory) await readFacts(app, planned.filter((p) => !p.target.archived), params.pacer);
 
-  const outcomes: ScheduledOutcome[] = [];
-  let scanned = 0;
-  for (const p of planned) {
-    const repository = `${p.target.owner}/${p.target.repo}`;
+  // Which repositories are read in full; their reads then go by batches of one installation, each
+  // batch's configuration files and facts read together just before its reads.
+  const outcomes: Array<ScheduledOutcome | undefined> = [];
+  const reads: Array<{ p: Planned; index: number }> = [];
+  for (const [index, p] of planned.entries()) {
     if (p.why === null && memory) {
       const entry = await memory.get(p.key);
       if (p.facts && entry?.fingerprint === fingerprintOf(p.facts)) {
-        outcomes.push({ repository, skipped: "unchanged" });
+        outcomes[index] = { repository: `${p.target.owner}/${p.target.repo}`, skipped: "unchanged" };
         continue;
       }
       p.why = p.facts ? "changed" : "fingerprint unreadable";
     }
-    const { pacer } = params;
-    const wait = pacer ? pacer.delayBefore(p.target.installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
-    if (wait > 0) await sleep(wait);
-    scanned++;
-    const startedAt = clock();
-    const installationId = p.target.installationId;
-    const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
-    const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe });
-    if (memory && "watch" in outcome && outcome.watch) {
-      await memory.set(p.key, rememberScan({ previous: await memory.get(p.key), startedAt, now: clock(), facts: p.facts, guessed: p.branches, watch: outcome.watch }));
-    }
-    outcomes.push({ ...outcome, why: p.why ?? "changed" });
+    reads.push({ p, index });
   }
-  return outcomes;
+  let scanned = 0;
+  for (const batch of fullReadBatches(reads)) {
+    const { pacer } = params;
+    const installationId = batch[0]!.p.target.installationId;
+    const observeBatch = pacer ? (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers) : undefined;
+    // Archived repositories are not read: nothing is fetched for them.
+    const live = batch.filter((r) => !r.p.target.archived);
+    const prefetched = await prefetchFullReads({ app, installationId, now: clock(), observe: observeBatch, targets: live.map((r) => ({ ...r.p.target, remembered: r.p.branches })) });
+    for (const { p, index } of batch) {
+      const wait = pacer ? pacer.delayBefore(installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
+      if (wait > 0) await sleep(wait);
+      scanned++;
+      const startedAt = clock();
+      const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
+      const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe, prefetched: prefetched[live.findIndex((r) => r.index === index)] ?? null });
+      if (memory && "watch" in outcome && outcome.watch) {
+        await memory.set(p.key, rememberScan({ previous: await memory.get(p.key), startedAt, now: clock(), facts: p.facts, guessed: p.branches, watch: outcome.watch }));
+      }
+      outcomes[index] = { ...outcome, why: p.why ?? "changed" };
+    }
+  }
+  return outcomes.filter((o): o is ScheduledOutcome => o !== undefined);
+}
+
+/** The full reads by installation, in their order, `FULL_READ_BATCH` at most together. */
+function fullReadBatches<T extends { p: Planned }>(reads: readonly T[]): T[][] {
+  const byInstallation = new Map<number, T[]>();
+  for (const read of reads) byInstallation.set(read.p.target.installationId, [...(byInstallation.get(read.p.target.installationId) ?? []), read]);
+  return [...byInstallation.values()].flatMap((group) => chunks(group, FULL_READ_BATCH));
 }
