@@ -80,6 +80,7 @@ export async function scanInstalledRepository(
       trigger: params.trigger,
       accept: params.accept,
       prefetched: params.prefetched?.facts,
+      oneRecordListing: params.prefetched !== undefined && params.prefetched !== null,
     });
     log.info({ ...summary }, "drift scan done");
     notifyNewDrift(gw, loaded.config, summary.newItems);

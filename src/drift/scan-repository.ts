@@ -14,7 +14,7 @@ import { deploymentDriftItems } from "./deployment-drift.js";
 import type { DriftItem } from "./drift-item.js";
 import { emptyDriftState, mergeScan, type Acceptance } from "./drift-state.js";
 import { historiesNeedRecords, recordMissing } from "./missing-records.js";
-import { driftBlock, findDriftReport } from "./record.js";
+import { driftBlock, findDriftReport, findDriftReportAndOpenIssues } from "./record.js";
 import { knownRecordsOf, recordCensus } from "./record-census.js";
 import { protectionItems } from "./protection-drift.js";
 import { planReportUpdate } from "./render-drift-report.js";
@@ -45,6 +45,12 @@ export interface ScanOptions {
    * a branch found there is not asked for again; anything missing is read as without them.
    */
   prefetched?: FullReadFacts | null;
+  /**
+   * Look the report up first, and take the app's open issues from that listing when it holds
+   * every issue (`findDriftReportAndOpenIssues`): one call instead of two for most repositories.
+   * The scheduled scan's batched reads set it; other scans list as they always did.
+   */
+  oneRecordListing?: boolean;
 }
 
 export interface ScanSummary {
@@ -113,7 +119,8 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   }
   // The app's records: open ones (overdue reminders, repairs) and, when the history holds
   // anything that needs a record, every one of the look-back (what is already recorded).
-  const openIssues = await listAppIssues(gw, { state: "open" });
+  const early = config.drift.enabled && options.oneRecordListing ? await findDriftReportAndOpenIssues(gw) : null;
+  const openIssues = early?.open ?? (await listAppIssues(gw, { state: "open" }));
   const needsRecords = historiesNeedRecords({ loaded, histories, appLogin: options.appLogin });
   const recentIssues = needsRecords ? await listAppIssues(gw, { state: "all", since }) : [];
   const census = recordCensus(gw, [...openIssues, ...recentIssues]);
@@ -134,7 +141,7 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   });
   if (!config.drift.enabled) return { ...summary, watch: watch([]) };
 
-  const report = await findDriftReport(gw);
+  const report = early ? early.report : await findDriftReport(gw);
   const previous = report?.status === "verified" ? report.state : emptyDriftState();
   const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
   const prefetchedProtection = new Map([...(options.prefetched?.branches ?? [])].flatMap(([branch, facts]) => (facts.protection ? [[branch, facts.protection] as const] : [])));
