@@ -75,9 +75,9 @@ export interface FullReadFacts {
 type GraphqlError = { type?: string; path?: ReadonlyArray<string | number> };
 
 /** The answer's data, also when GitHub answered some aliases and listed errors for others; the errors say which. */
-async function ask(client: Pick<Gateway, "octokit">, query: string, variables: Record<string, unknown>): Promise<{ data: Record<string, unknown>; errors: GraphqlError[] }> {
+async function ask(send: () => Promise<Record<string, unknown>>): Promise<{ data: Record<string, unknown>; errors: GraphqlError[] }> {
   try {
-    return { data: await client.octokit.graphql<Record<string, unknown>>(query, variables), errors: [] };
+    return { data: await send(), errors: [] };
   } catch (error) {
     const partial = (error as { data?: unknown }).data;
     if (statusOf(error) !== undefined || typeof partial !== "object" || partial === null) throw error;
@@ -130,7 +130,7 @@ export async function getConfigBlobs(client: Pick<Gateway, "octokit">, params: {
   const variables: Record<string, unknown> = {};
   params.targets.forEach((t, n) => Object.assign(variables, { [`o${n}`]: t.owner, [`n${n}`]: t.repo }));
   owners.forEach((owner, g) => (variables[`g${g}`] = owner));
-  const { data, errors } = await ask(client, query, variables);
+  const { data, errors } = await ask(() => client.octokit.graphql<Record<string, unknown>>(query, variables));
   const isTainted = tainted(errors);
   const orgs = owners.map((_, g): ConfigBlob => {
     const alias = `g${g}`;
@@ -214,7 +214,7 @@ export async function getFullReadFacts(
     target.branches.forEach((branch, b) => (variables[`r${n}b${b}`] = `refs/heads/${branch}`));
     if (target.deployments) variables[`e${n}`] = target.deployments.environments ? [...target.deployments.environments] : null;
   });
-  const { data, errors } = await ask(client, fullReadQuery(params.targets), variables);
+  const { data, errors } = await ask(() => client.octokit.graphql<Record<string, unknown>>(fullReadQuery(params.targets), variables));
   const isTainted = tainted(errors);
   return params.targets.map((target, n) => (isTainted(`r${n}`) ? null : factsOf(data[`r${n}`] as Record<string, unknown> | null | undefined, target)));
 }
