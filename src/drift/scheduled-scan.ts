@@ -63,7 +63,9 @@ async function readFacts(app: Pick<Probot, "auth" | "log">, planned: readonly Pl
  * and `pipeline-guard scan` both run. A repository is read in full when the memory does not
  * know it, a webhook marked it, its last full read is a day old, a time-bound fact is due, or
  * its fingerprint (one aliased GraphQL query per 50 repositories) differs from the one read
- * before its last full scan; otherwise it is skipped as unchanged.
+ * before its last full scan; otherwise it is skipped as unchanged. The full reads go by batches
+ * of `FULL_READ_BATCH` repositories of one installation, whose configuration and facts are read
+ * in two queries just before them (src/drift/full-read-prefetch.ts).
  */
 export async function runScheduledScan(params: {
   app: Pick<Probot, "auth" | "log">;

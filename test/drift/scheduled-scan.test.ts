@@ -229,6 +229,19 @@ describe("runScheduledScan's batched full reads", () => {
   });
 });
 
+describe("runScheduledScan's batched full reads with archived repositories", () => {
+  test("an archived repository is neither in the batch nor read; the others keep their batch answers", async () => {
+    const targets: InstalledRepository[] = repos.map((r, i) => ({ installationId: fake.state.installations[0]!.id, owner: OWNER, repo: r.name, defaultBranch: "main", archived: i === 0, canReadRuleSuites: false, canReadProtection: true }));
+    const first = await scan(0, { memory: null, targets });
+    expect(first.why["service-0"]).toBe("archived");
+    const sent = fake.requests.filter((r) => r.operation === "PipelineGuardFullReads").map((r) => (r.body as { variables: Record<string, unknown> }).variables);
+    expect(sent.map((v) => [v.n0, v.n1, v.n2, v.n3])).toEqual([["service-1", "service-2", "service-3", undefined]]);
+    expect(first.calls.some((c) => c.includes("service-0"))).toBe(false);
+    expect(first.calls.filter((c) => c.includes("/protection") || c.includes("contents") || c.includes("PipelineGuardActivity"))).toEqual([]);
+    expect(findings(first.outcomes)["acme/service-3"]).toEqual(["protection:main:required_approving_review_count"]);
+  });
+});
+
 describe("runScheduledScan with budget-aware pacing", () => {
   test("an installation with little left: the scan spends 20% of it, then waits for the reset instead of spending the rest", async () => {
     const installation = fake.state.installations[0]!;

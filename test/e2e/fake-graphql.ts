@@ -1,9 +1,9 @@
 /**
- * The fake's `POST /api/graphql`: it knows the three queries Pipeline Guard sends, recognized by
- * their text (src/github/required-checks.ts, src/github/repository-activity.ts and
- * src/github/commit-provenance.ts), and answers
- * them from the state in GraphQL's shapes. Any other query gets a GraphQL error, so that a
- * changed query fails a test loudly instead of being answered wrongly.
+ * The fake's `POST /api/graphql`: it knows the queries Pipeline Guard sends, recognized by their
+ * text (src/github/required-checks.ts, repository-activity.ts, commit-provenance.ts,
+ * repository-fingerprints.ts and full-read-facts.ts), and answers them from the state in
+ * GraphQL's shapes, from the same records as its REST answers. Any other query gets a GraphQL
+ * error, so that a changed query fails a test loudly instead of being answered wrongly.
  */
 import { createHash } from "node:crypto";
 import type { FakeRepository, GitHubState } from "./fake-state.js";
