@@ -99,14 +99,34 @@ function targetOf(data: ScanJobData): InstalledRepository {
 /** Job ids may not contain `:` (BullMQ); repository names cannot either. */
 const jobId = (dedupe: string, target: InstalledRepository) => `${dedupe}-${repositoryOf(target)}`.replace(/:/g, "-");
 
-/** The queue on a connection of its own, closed with it (BullMQ leaves a connection it was handed open). */
-export function openScanQueue(url: string, prefix: string): Queue {
-  const connection = bullConnection(url);
+/** How often a command's connection tries to reach Redis before it gives up. */
+const COMMAND_CONNECT_ATTEMPTS = 3;
+
+/**
+ * A command's connection: it gives up after a few attempts, so that `pipeline-guard queue` or
+ * `scan` against a Redis that does not answer fails with the reason instead of waiting forever
+ * (the server's own connections keep retrying: Redis coming back must not need a restart).
+ */
+function commandConnection(url: string): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000, retryStrategy: (times) => (times >= COMMAND_CONNECT_ATTEMPTS ? null : 200) });
+  // The failure reaches the caller through the command that needed the connection.
+  connection.on("error", () => undefined);
+  return connection;
+}
+
+/**
+ * The queue on a connection of its own, closed with it (BullMQ leaves a connection it was handed
+ * open). `failFast`: a command's queue, which reports an unreachable Redis instead of waiting.
+ */
+export function openScanQueue(url: string, prefix: string, options: { failFast?: boolean } = {}): Queue {
+  const connection = options.failFast ? commandConnection(url) : bullConnection(url);
   const queue = new Queue(SCAN_QUEUE_NAME, { connection, prefix: bullPrefix(prefix) });
+  if (options.failFast) queue.on("error", () => undefined);
   const close = queue.close.bind(queue);
   queue.close = async () => {
     await close();
-    await connection.quit().catch(() => connection.disconnect());
+    // A connection that gave up ("end") is closed already; `quit` on it would start it again.
+    if (connection.status !== "end") await connection.quit().catch(() => connection.disconnect());
   };
   return queue;
 }
