@@ -1,9 +1,10 @@
 import type { Config } from "../config/schema.js";
-import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
+import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun, type OwnCheckRun } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
 import { latestOwnCheckRun } from "../github/own-check-run.js";
 import { parseOverrideVerdict } from "../overrides/override-verdict.js";
 import { IMMUTABLE_CHECK_NAME } from "./immutable-outcome.js";
+import { withImmutableCheckLock } from "./immutable-check-lock.js";
 import { judgementOfMemory, parseImmutableMemory, renderImmutableMemory, type ImmutableMemory } from "./immutable-memory.js";
 import type { ImmutableJudgement } from "./judge-immutable-plan.js";
 import { findingLines, MAX_FINDINGS_LISTED, plural, renderImmutableCheck, type ImmutableCheck } from "./render-immutable-check.js";
@@ -55,13 +56,13 @@ function renderDeferredCheck(judgement: ImmutableJudgement, runUrl: string): Imm
 }
 
 /**
- * Whether the app's latest `Pipeline Guard` verdict on the PR's head is an allowed override with
- * `[emergency-deploy]` (1 call, and the app's login once per process): the check the gate and
- * Re-run read, never a title, body or label that a writer controls. An error check ("could not be
- * checked") or a verdict without the block defers nothing.
+ * Whether the app's latest `Pipeline Guard` check run on the PR's head is an allowed override with
+ * `[emergency-deploy]` (no call: the run comes with the PR's query, src/github/run-pull-requests.ts,
+ * from the app's own check suites only): the check the gate and Re-run read, never a title, body
+ * or label that a writer controls. No run, an error check ("could not be checked") or a verdict
+ * without the block (or about another PR or head) defers nothing.
  */
-export async function headDefersImmutableRule(gw: Gateway, params: { pr: number; head: string }): Promise<boolean> {
-  const run = await latestOwnCheckRun(gw, { sha: params.head });
+export function verdictDefersImmutableRule(run: OwnCheckRun | null | undefined, params: { pr: number; head: string }): boolean {
   if (!run || run.conclusion !== "success" || run.title === COULD_NOT_BE_CHECKED_TITLE) return false;
   const verdict = parseOverrideVerdict(run.text, params);
   return verdict !== null && defersImmutableRule(verdict.allowed);
@@ -87,6 +88,12 @@ export async function followVerdictWithImmutableCheck(
   params: { pr: number; head: string; allowed: readonly string[]; config: Pick<Config, "mode" | "immutable"> },
 ): Promise<void> {
   if (!params.config.immutable.enabled) return;
+  // Under the head's lock: a plan run (or a Re-run) that read the verdict before this one was
+  // written writes its check first, and is then followed here; or it starts after, and reads it.
+  await withImmutableCheckLock(gw, params.head, () => followVerdict(gw, params));
+}
+
+async function followVerdict(gw: Gateway, params: { pr: number; head: string; allowed: readonly string[]; config: Pick<Config, "mode" | "immutable"> }): Promise<void> {
   const deferred = defersImmutableRule(params.allowed);
   let memory: ImmutableMemory | null;
   try {
