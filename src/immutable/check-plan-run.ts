@@ -3,7 +3,7 @@ import { isProductionBranch } from "../config/is-production-branch.js";
 import { readPlanResources } from "../drift/parse-terraform-plan.js";
 import { createCheckRun, type OwnCheckRun } from "../github/check-runs.js";
 import { type Gateway, statusOf } from "../github/gateway.js";
-import { runPullRequests, type RunPullRequest, type RunPullRequests } from "../github/run-pull-requests.js";
+import { runPullRequests, type RunPullRequest } from "../github/run-pull-requests.js";
 import { fetchRunPlan, runFact, type PlanFetch, type RawRun } from "../github/terraform-artifact.js";
 import { workflowFileOf } from "../github/workflows.js";
 import { IMMUTABLE_CHECK_NAME, type ImmutableOutcome, type NotJudged } from "./immutable-outcome.js";
@@ -87,11 +87,9 @@ export async function ownAppId(gw: Gateway): Promise<number | undefined> {
   return gw.appLogin.appId?.();
 }
 
-/** The open PRs from the head branch that go into a production branch from the run's head repository. */
-export function productionPullRequests(found: RunPullRequests, params: { headRepo: string; config: Pick<Config, "production"> }): RunPullRequest[] {
-  return found.pullRequests.filter(
-    (pr) => pr.headRepo?.toLowerCase() === params.headRepo && isProductionBranch({ branch: pr.baseRef, defaultBranch: found.defaultBranch ?? "", production: params.config.production }),
-  );
+/** Whether the PR goes into a production branch. */
+export function intoProduction(pr: RunPullRequest, params: { defaultBranch: string | null; config: Pick<Config, "production"> }): boolean {
+  return isProductionBranch({ branch: pr.baseRef, defaultBranch: params.defaultBranch ?? "", production: params.config.production });
 }
 
 /**
@@ -127,7 +125,7 @@ export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: 
   await withImmutableCheckLock(gw, run.head_sha, async () => {
     const appId = await ownAppId(gw);
     const found = await runPullRequests(gw, branch, appId === undefined ? undefined : { sha: run.head_sha, appId });
-    const production = productionPullRequests(found, { headRepo, config });
+    const production = found.pullRequests.filter((pr) => pr.headRepo?.toLowerCase() === headRepo && intoProduction(pr, { defaultBranch: found.defaultBranch, config }));
     const pr = production.find((candidate) => candidate.headSha === run.head_sha);
     if (!pr) {
       if (production.length > 0) gw.log.info({ run: run.id, sha: run.head_sha, pulls: production.map((p) => p.number) }, "plan run for a commit that is no longer the PR's head: ignored");
