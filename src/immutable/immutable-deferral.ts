@@ -144,3 +144,23 @@ export async function deferredReplacements(gw: Gateway, params: { pr: number; he
   const memory = await readImmutableMemory(gw, params);
   return memory ? [...new Set(memory.findings.map((f) => f.address))] : [];
 }
+
+/**
+ * For a follow-up the drift scan opens because the merge's webhook was missed (issue #13): the
+ * addresses whose replacement an allowed `[emergency-deploy]` override deferred, as the immutable
+ * check's memory on the merged PR's head says (1 call, and the app's login once). The scan cannot
+ * judge the override again (it reads no commits, reviews or permissions), so it takes the check's
+ * own word, kept in step with every verdict of the head: `deferred` true means the app's latest
+ * verdict on that head was an allowed `[emergency-deploy]`. A check that was failing at the merge
+ * deferred nothing (the merge went over it), and gives no box. Immutable checks off, no such
+ * marker, or no known head: [] and no call. A read that fails throws: the caller decides.
+ */
+export async function replacementsDeferredBeforeMerge(
+  gw: Gateway,
+  params: { pr: number; head: string | undefined; markers: readonly string[]; config: Pick<Config, "immutable"> },
+): Promise<string[]> {
+  const { head } = params;
+  if (!params.config.immutable.enabled || !defersImmutableRule(params.markers) || !head) return [];
+  const memory = await readImmutableMemory(gw, { pr: params.pr, head });
+  return memory?.deferred ? [...new Set(memory.findings.map((f) => f.address))] : [];
+}
