@@ -108,6 +108,19 @@ describe("a follow-up the scan opens for a missed merge, and the replacements an
     expect(createdBody(requests)).not.toContain("**Replace**");
   });
 
+  test("a direct push with [emergency-deploy] (no PR, no plan check of a PR): no read, no replace box", async () => {
+    const { gw, api, requests } = nockGateway();
+    followUpCreation(api);
+    const made = await recordMissing(gw, {
+      loaded: loaded(),
+      histories: new Map([["main", [{ sha: MERGE, message: "[emergency-deploy] raise the pool", committedAt: "2026-11-20T10:00:00Z", author: "alice", pr: null }]]]),
+      known: { followUpKeys: new Set(), coveredShas: new Set() },
+    });
+    expect(made.followUpsMade).toBe(1);
+    expect(requests.some((r) => r.path.includes("/check-runs"))).toBe(false);
+    expect(createdBody(requests)).not.toContain("**Replace**");
+  });
+
   test("the immutable check cannot be read: the follow-up is still opened, without boxes, and says so", async () => {
     const { gw, api, requests, logs } = nockGateway();
     api.get(`/repos/octo/app/commits/${HEAD}/check-runs`).query(IMMUTABLE_QUERY).reply(502, {});

@@ -6,7 +6,7 @@ setUpGatewayNock();
 const SHA = "a".repeat(40);
 const PULL = { number: 3, headRefOid: SHA, baseRefName: "main", isCrossRepository: false, headRepository: { nameWithOwner: "octo/app" }, changedFiles: 1, files: { nodes: [{ path: "main.tf" }] } };
 
-function suite(appId: number | null, runs: Array<{ databaseId: number; conclusion: string | null }>) {
+function suite(appId: number | null, runs: Array<{ databaseId: number | null; conclusion: string | null }>) {
   return { app: appId === null ? null : { databaseId: appId }, checkRuns: { nodes: runs.map((r) => ({ ...r, title: "t", text: `text ${r.databaseId}` })) } };
 }
 
@@ -31,6 +31,12 @@ describe("runPullRequests: the PRs of a run's head branch, and the app's own ver
     const body = requests[0]?.body as { query: string; variables: Record<string, unknown> };
     expect(body.variables).toEqual({ owner: "octo", repo: "app", branch: "feature", sha: SHA, appId: 9000, checkName: "Pipeline Guard", withVerdict: true });
     expect(body.query).toMatch(/checkSuites\(first: \d+, filterBy: \{ appId: \$appId \}\)/);
+  });
+
+  test("a run without an id is left out; a run without a conclusion (still in progress) has none", async () => {
+    const { gw, api } = nockGateway();
+    reply(api, [suite(9000, [{ databaseId: null, conclusion: "SUCCESS" }, { databaseId: 2, conclusion: null }])]);
+    expect((await runPullRequests(gw, "feature", { sha: SHA, appId: 9000 })).verdict).toEqual({ id: 2, conclusion: null, title: "t", text: "text 2" });
   });
 
   test("a suite of another app, or of no app, is never the verdict, even if GitHub did not filter it out: null", async () => {

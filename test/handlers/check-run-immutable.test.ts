@@ -56,14 +56,14 @@ function pull(options: { headSha?: string; baseRef?: string; headRepo?: string; 
 }
 
 /** A completed `pull_request` run of plan.yml on HEAD, in the repository itself unless `fork` names the head repository. */
-function planRun(id: number, options: { conclusion?: string; fork?: string; path?: string; headSha?: string } = {}) {
+function planRun(id: number, options: { conclusion?: string; fork?: string; path?: string; headSha?: string; status?: string } = {}) {
   const headRepository = options.fork ? { id: 999, full_name: options.fork } : { id: 1, full_name: REPO };
   return {
     id,
     name: "plan",
     path: options.path ?? ".github/workflows/plan.yml",
     event: "pull_request",
-    status: "completed",
+    status: options.status ?? "completed",
     conclusion: options.conclusion ?? "success",
     head_sha: options.headSha ?? HEAD,
     head_branch: "bigger-web",
@@ -140,7 +140,14 @@ describe("Re-run on Pipeline Guard: immutable infrastructure", () => {
     mockConfig(mock.api);
     mockPulls(mock.api, [pull()]);
     // GitHub lists newest first; the order is not trusted: the highest id is the newest run.
-    mockRuns(mock.api, [planRun(4242), planRun(4250), planRun(4260, { fork: "mallory/hello-world" }), planRun(4270, { path: ".github/workflows/ci.yml" })]);
+    mockRuns(mock.api, [
+      planRun(4242),
+      planRun(4250),
+      planRun(4260, { fork: "mallory/hello-world" }),
+      planRun(4270, { path: ".github/workflows/ci.yml" }),
+      planRun(4280, { status: "in_progress" }),
+      planRun(4290, { headSha: "f".repeat(40) }),
+    ]);
     mockPlan(mock.api, 4250, REPLACED, 56);
     mock.api.post(`/repos/${REPO}/check-runs`).reply(201, { id: 1 });
     await probot.receive(rerequested());

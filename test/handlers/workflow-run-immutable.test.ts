@@ -1,7 +1,7 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { REPO, workflowRunEvent } from "../helpers/payloads.js";
-import { bodies, callList, listedCheckRun, memoryRead } from "../helpers/github-replies.js";
+import { bodies, callList } from "../helpers/github-replies.js";
 import { withImmutableCheckLock } from "../../src/immutable/immutable-check-lock.js";
 import { renderOverrideVerdict } from "../../src/overrides/override-verdict.js";
 import { parseImmutableMemory } from "../../src/immutable/immutable-memory.js";
