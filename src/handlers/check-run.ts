@@ -42,7 +42,10 @@ async function rerunImmutable(context: Context<"check_run.rerequested">, appLogi
     context.log.info({ sha: checkRun.head_sha }, "Re-run of the immutable check while immutable checks are off: kept as it is");
     return;
   }
-  await rerunImmutableCheck(gatewayFor(context, appLogin), { headSha: checkRun.head_sha, headBranch: checkRun.check_suite?.head_branch ?? null, config: loaded.config });
+  // The suite's branch; else the branch of a PR GitHub lists with this commit as its head.
+  const listed = checkRun.pull_requests.find((p) => p.head.sha === checkRun.head_sha)?.head.ref;
+  const headBranch = checkRun.check_suite?.head_branch ?? listed ?? null;
+  await rerunImmutableCheck(gatewayFor(context, appLogin), { headSha: checkRun.head_sha, headBranch, config: loaded.config });
 }
 
 /** GitHub names a merge group's branch `gh-readonly-queue/<base>/pr-<number>-<sha>`. */

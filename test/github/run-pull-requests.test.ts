@@ -35,7 +35,7 @@ describe("runPullRequests: the PRs of a run's head branch, and the app's own ver
 
   test("a run without an id is left out; a run without a conclusion (still in progress) has none", async () => {
     const { gw, api } = nockGateway();
-    reply(api, [suite(9000, [{ databaseId: null, conclusion: "SUCCESS" }, { databaseId: 2, conclusion: null }])]);
+    reply(api, [suite(9000, [{ databaseId: null, conclusion: "SUCCESS" }, { databaseId: 2, conclusion: null }]), { app: { databaseId: 9000 }, checkRuns: null }, { app: { databaseId: 9000 }, checkRuns: { nodes: [null] } }]);
     expect((await runPullRequests(gw, "feature", { sha: SHA, appId: 9000 })).verdict).toEqual({ id: 2, conclusion: null, title: "t", text: "text 2" });
   });
 

@@ -32,12 +32,13 @@ const CALLS = {
 };
 
 /** Re-run pressed on the immutable check of HEAD, made by the app (id 9000, the harness's `GET /app`) unless `appId` says otherwise. */
-function rerequested(options: { appId?: number; headBranch?: string | null; name?: string } = {}) {
+function rerequested(options: { appId?: number; headBranch?: string | null; name?: string; listedPull?: { ref: string; sha: string } } = {}) {
   const payload = fixture<Json>("check_run.rerequested.json");
   payload.check_run.name = options.name ?? CHECK_NAME;
   payload.check_run.app = { ...payload.check_run.app, id: options.appId ?? 9000, slug: options.appId === undefined ? "pipeline-guard" : "other-app" };
   payload.check_run.check_suite.head_branch = options.headBranch === undefined ? "bigger-web" : options.headBranch;
-  payload.check_run.pull_requests = [];
+  const listed = options.listedPull;
+  payload.check_run.pull_requests = listed ? [{ number: 12, head: { ref: listed.ref, sha: listed.sha }, base: { ref: "master", sha: "f".repeat(40) } }] : [];
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "check_run" as const, payload: payload as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -290,11 +291,23 @@ describe("Re-run on Pipeline Guard: immutable infrastructure", () => {
     expect(logs.some((line) => line.msg === "Re-run of the immutable check on a commit that is not the head of an open PR into a production branch: kept as it is")).toBe(true);
   });
 
-  test("a check suite of no branch: kept as it is, no PR query", async () => {
+  test("a check suite of no branch, and a PR GitHub lists with this commit as its head: the PR's branch is asked", async () => {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mockConfig(mock.api);
-    await probot.receive(rerequested({ headBranch: null }));
+    mockPulls(mock.api, [pull()]);
+    mockRuns(mock.api, []);
+    mock.api.post(`/repos/${REPO}/check-runs`).reply(201, { id: 1 });
+    await probot.receive(rerequested({ headBranch: null, listedPull: { ref: "bigger-web", sha: HEAD } }));
+    expectAllCallsMade(mock);
+    expect(writtenCheck(mock).conclusion).toBe("failure");
+  });
+
+  test("a check suite of no branch, and no PR listed with this commit as its head: kept as it is, no PR query", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    await probot.receive(rerequested({ headBranch: null, listedPull: { ref: "bigger-web", sha: "f".repeat(40) } }));
     expectAllCallsMade(mock);
     expect(callList(mock.requests)).toEqual([CALLS.identity, CALLS.config]);
   });
