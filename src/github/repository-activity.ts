@@ -5,8 +5,8 @@ export interface HistoryCommit {
   message: string;
   committedAt: string;
   author: string | null;
-  /** The merged PR this commit is the merge of, if any. */
-  pr: { number: number; title: string; body: string; author: string; mergedBy: string | null; mergedAt: string } | null;
+  /** The merged PR this commit is the merge of, if any; `headSha` its head commit when it was merged. */
+  pr: { number: number; title: string; body: string; author: string; mergedBy: string | null; mergedAt: string; headSha?: string } | null;
 }
 
 export interface DeploymentFact {
@@ -37,7 +37,7 @@ export const ACTIVITY_QUERY = `query PipelineGuardActivity($owner: String!, $rep
     ref(qualifiedName: $ref) { target { ... on Commit { oid history(first: ${HISTORY_PAGE}, since: $since, after: $after) {
       pageInfo { hasNextPage endCursor }
       nodes { oid message committedDate author { user { login } }
-        associatedPullRequests(first: 5) { nodes { number title body merged mergedAt mergeCommit { oid } author { login } mergedBy { login } } } }
+        associatedPullRequests(first: 5) { nodes { number title body merged mergedAt headRefOid mergeCommit { oid } author { login } mergedBy { login } } } }
     } } } }
     deployments(last: 50, environments: $environments, orderBy: { field: CREATED_AT, direction: ASC }) @include(if: $withDeployments) {
       nodes { environment commitOid createdAt creator { login } latestStatus { state } }
@@ -58,7 +58,7 @@ interface ActivityResponse {
             committedDate: string;
             author: { user: { login: string } | null } | null;
             associatedPullRequests: {
-              nodes: Array<{ number: number; title: string; body: string; merged: boolean; mergedAt: string | null; mergeCommit: { oid: string } | null; author: { login: string } | null; mergedBy: { login: string } | null }>;
+              nodes: Array<{ number: number; title: string; body: string; merged: boolean; mergedAt: string | null; headRefOid?: string; mergeCommit: { oid: string } | null; author: { login: string } | null; mergedBy: { login: string } | null }>;
             };
           }>;
         };
@@ -108,7 +108,15 @@ export async function getRepositoryActivity(gw: Gateway, params: { branch: strin
         committedAt: node.committedDate,
         author: node.author?.user?.login ?? null,
         pr: merged
-          ? { number: merged.number, title: merged.title, body: merged.body, author: merged.author?.login ?? "ghost", mergedBy: merged.mergedBy?.login ?? null, mergedAt: merged.mergedAt ?? node.committedDate }
+          ? {
+              number: merged.number,
+              title: merged.title,
+              body: merged.body,
+              author: merged.author?.login ?? "ghost",
+              mergedBy: merged.mergedBy?.login ?? null,
+              mergedAt: merged.mergedAt ?? node.committedDate,
+              ...(merged.headRefOid ? { headSha: merged.headRefOid } : {}),
+            }
           : null,
       });
     }

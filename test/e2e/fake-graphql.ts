@@ -132,6 +132,7 @@ function activity(state: GitHubState, repo: FakeRepository, variables: Record<st
                               body: issue.body ?? "",
                               merged: p.merged,
                               mergedAt: p.mergedAt,
+                              headRefOid: p.headSha,
                               mergeCommit: p.mergeCommitSha ? { oid: p.mergeCommitSha } : null,
                               author: login(issue.user.login),
                               mergedBy: login(p.mergedBy),
