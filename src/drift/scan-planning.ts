@@ -122,13 +122,22 @@ export async function planScans(params: {
 /**
  * After a successful full read: the memory's entry, with the fingerprint read before it. The
  * write keeps any mark made since the scan started (atomically in the memory: see `ScanMemory.set`).
+ * A memory that cannot be written keeps its old entry, which never skips a change (its mark or
+ * its fingerprint from before this scan reads the repository in full again): logged, not thrown,
+ * so that the scan itself still counts as done.
  */
 export async function rememberFullScan(
   memory: ScanMemory,
   plan: Pick<ScanPlan, "key" | "facts" | "branches">,
-  scan: { startedAt: Date; now: Date; watch: ScanWatch },
-): Promise<void> {
-  const previous = await memory.get(plan.key);
-  const entry = rememberScan({ previous, startedAt: scan.startedAt, now: scan.now, facts: plan.facts, guessed: plan.branches, watch: scan.watch });
-  await memory.set(plan.key, entry, scan.startedAt);
+  scan: { startedAt: Date; now: Date; watch: ScanWatch; log: PlanLog },
+): Promise<boolean> {
+  try {
+    const previous = await memory.get(plan.key);
+    const entry = rememberScan({ previous, startedAt: scan.startedAt, now: scan.now, facts: plan.facts, guessed: plan.branches, watch: scan.watch });
+    await memory.set(plan.key, entry, scan.startedAt);
+    return true;
+  } catch (error) {
+    scan.log.warn({ err: error, repository: plan.key }, "the scan memory could not be written; the repository is read in full again next time");
+    return false;
+  }
 }

@@ -29,7 +29,8 @@ import type { ScheduledOutcome } from "./scheduled-scan.js";
  */
 export const SCAN_QUEUE_NAME = "drift-scans";
 const SCHEDULER_ID = "drift-scan";
-const SCHEDULE_JOB = "schedule";
+/** The job the scheduler adds at each firing (tests add one to fire at once). */
+export const SCHEDULE_JOB = "schedule";
 const SCAN_JOB = "scan";
 /** Scans one worker runs at once (`SCAN_CONCURRENCY`): each is a few API calls a second at most. */
 export const DEFAULT_SCAN_CONCURRENCY = 2;
@@ -58,6 +59,7 @@ interface ScanJobData {
 
 /** What a firing returns (kept with its job): repositories queued and skipped, and why by count. */
 export interface FiringOutcome {
+  slot: number;
   queued: number;
   unchanged: number;
   reasons: Record<string, number>;
@@ -215,8 +217,8 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
     const reasons: Record<string, number> = {};
     for (const p of plans) reasons[p.why ?? "unchanged"] = (reasons[p.why ?? "unchanged"] ?? 0) + 1;
     const ids = await addScanJobs(queue, full.map((p) => p.target), { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: memory ? new Map(full.map((p) => [p.key, jobPlanOf(p)])) : undefined });
-    const outcome = { queued: ids.length, unchanged: plans.length - full.length, reasons };
-    app.log.info({ slot, repositories: plans.length, ...outcome }, "scheduled drift scan queued");
+    const outcome = { slot, queued: ids.length, unchanged: plans.length - full.length, reasons };
+    app.log.info({ repositories: plans.length, ...outcome }, "scheduled drift scan queued");
     return outcome;
   };
 
@@ -227,14 +229,10 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
     return plan ? { ...jobPlanOf(plan), why: "on demand" } : undefined;
   };
 
-  /** After a successful full read; a memory that cannot be written leaves the old entry, which never skips a change. */
+  /** After a successful full read (see `rememberFullScan`: a memory that cannot be written is logged, the job still done). */
   const remember = async (target: InstalledRepository, plan: ScanJobPlan | undefined, startedAt: Date, outcome: ScanOutcome) => {
     if (!memory || !plan || !("watch" in outcome) || !outcome.watch) return;
-    try {
-      await rememberFullScan(memory, { key: repositoryOf(target), facts: plan.facts, branches: plan.branches }, { startedAt, now: clock(), watch: outcome.watch });
-    } catch (error) {
-      app.log.warn({ err: error, repository: repositoryOf(target) }, "the scan memory could not be written; the repository is read in full again");
-    }
+    await rememberFullScan(memory, { key: repositoryOf(target), facts: plan.facts, branches: plan.branches }, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
   };
 
   const processJob = (job: Job<ScanJobData>) =>

@@ -54,7 +54,7 @@ export async function runScheduledScan(params: {
     const installationId = p.target.installationId;
     const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
     const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe });
-    if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt, now: clock(), watch: outcome.watch });
+    if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
     outcomes.push({ ...outcome, why: p.why });
   }
   return outcomes;

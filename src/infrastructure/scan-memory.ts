@@ -31,10 +31,11 @@ export function markedOnly(dirtyAt: string): ScanMemoryEntry {
 
 /**
  * The mark an entry written by a scan that started at `since` keeps: the stored one when it was
- * made at or after `since` (and is the later of the two), else the entry's own.
+ * made at or after `since` (and is the later of the two), else the entry's own. A stored mark
+ * whose time does not read stays (it reads the repository in full once more).
  */
 export function keptMark(stored: string | null | undefined, written: string | null, since: Date | undefined): string | null {
-  if (!since || !stored || !(Date.parse(stored) >= since.getTime())) return written;
+  if (!since || !stored || Date.parse(stored) < since.getTime()) return written;
   return written && Date.parse(written) >= Date.parse(stored) ? written : stored;
 }
 
