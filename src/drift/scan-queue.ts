@@ -198,7 +198,7 @@ export function onDemandDedupe(now = Date.now()): string {
 }
 
 /** A plan's part a job carries: why, the branches guessed and the fingerprint's facts. */
-const jobPlanOf = (plan: ScanPlan): ScanJobPlan => ({ why: plan.why ?? "changed", branches: plan.branches, facts: plan.facts });
+const jobPlanOf = (plan: ScanPlan, why: string): ScanJobPlan => ({ why, branches: plan.branches, facts: plan.facts });
 
 export function startScanQueue(options: ScanQueueOptions): ScanQueue {
   const { app, infrastructure, intervalMs, memory } = options;
@@ -213,10 +213,10 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
     const targets = await listTargets();
     const slot = slotOf(job, intervalMs);
     const plans = await planScans({ app, targets: targets.filter((t) => !t.archived), memory: memory ?? null, now: clock() });
-    const full = plans.filter((p) => p.why !== null);
+    const full = plans.filter((p): p is ScanPlan & { why: string } => p.why !== null);
     const reasons: Record<string, number> = {};
     for (const p of plans) reasons[p.why ?? "unchanged"] = (reasons[p.why ?? "unchanged"] ?? 0) + 1;
-    const ids = await addScanJobs(queue, full.map((p) => p.target), { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: memory ? new Map(full.map((p) => [p.key, jobPlanOf(p)])) : undefined });
+    const ids = await addScanJobs(queue, full.map((p) => p.target), { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: memory ? new Map(full.map((p) => [p.key, jobPlanOf(p, p.why)])) : undefined });
     const outcome = { slot, queued: ids.length, unchanged: plans.length - full.length, reasons };
     app.log.info({ repositories: plans.length, ...outcome }, "scheduled drift scan queued");
     return outcome;
@@ -225,8 +225,8 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
   /** The plan of an on-demand job: its one fingerprint, read before the scan; always a full read. */
   const planOnDemand = async (target: InstalledRepository): Promise<ScanJobPlan | undefined> => {
     if (!memory) return undefined;
-    const [plan] = await planScans({ app, targets: [target], memory, now: clock() });
-    return plan ? { ...jobPlanOf(plan), why: "on demand" } : undefined;
+    const plans = await planScans({ app, targets: [target], memory, now: clock() });
+    return plans.map((plan) => jobPlanOf(plan, "on demand"))[0];
   };
 
   /** After a successful full read (see `rememberFullScan`: a memory that cannot be written is logged, the job still done). */
@@ -334,7 +334,7 @@ export function startScanQueueFromEnvironment(params: {
   env: NodeJS.ProcessEnv;
   metrics?: AppMetrics;
   /** The memory the webhooks mark (the infrastructure's, in Redis, unless the app was given one). */
-  memory?: ScanMemory;
+  memory: ScanMemory;
 }): ScanQueue {
   const { infrastructure, env } = params;
   const queue = startScanQueue({
@@ -346,7 +346,7 @@ export function startScanQueueFromEnvironment(params: {
     concurrency: parseConcurrency(env.SCAN_CONCURRENCY),
     appLogin: params.appLogin,
     metrics: params.metrics,
-    memory: params.memory ?? infrastructure.scanMemory,
+    memory: params.memory,
   });
   infrastructure.closers.push((timeoutMs) => queue.close(timeoutMs));
   return queue;

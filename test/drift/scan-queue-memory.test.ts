@@ -162,8 +162,14 @@ describeRedis("the scan queue with the shared scan memory (fake GitHub, real Red
     expect(outcome).toMatchObject({ repository: "acme/service-2", why: "on demand" });
     const next = await fire(queue!, 1);
     expect(next.queued).toEqual({ "service-0": "first scan", "service-1": "first scan", "service-3": "first scan" });
-    // Known and unchanged: an on-demand scan still reads it in full.
-    expect(await queue!.scanAndWait(targetOf(repos[2]!), { waitMs: 20_000 })).toMatchObject({ repository: "acme/service-2", why: "on demand", report: expect.any(String) });
+    // Known and unchanged: an on-demand scan (a protection event's, say) still reads it in full.
+    const mark = fake.requests.length;
+    const [id] = await queue!.enqueue([targetOf(repos[2]!)], { dedupe: "event-d-2" });
+    await until(async () => (await queue!.queue.getJob(id!))?.finishedOn !== undefined, 20_000);
+    expect((await queue!.queue.getJob(id!))!.returnvalue).toMatchObject({ repository: "acme/service-2", why: "on demand", report: expect.any(String) });
+    const read = fake.requests.slice(mark);
+    expect(read.filter((r) => r.operation === "PipelineGuardFingerprints")).toHaveLength(1);
+    expect(read.filter((r) => r.route.includes("/protection")).length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   test("a mark made while the job's scan runs keeps the repository dirty for the next firing", async () => {

@@ -132,6 +132,22 @@ describe("runScheduledScan with a memory", () => {
     expect(next.outcomes.every((o) => !("error" in o))).toBe(true);
   });
 
+  test("a memory that stops answering after the fingerprint query: every repository is read in full", async () => {
+    await scan(0);
+    let reads = 0;
+    const failing: ScanMemory = {
+      ...memory,
+      get: async (repository) => {
+        reads += 1;
+        if (reads > 4) throw new Error("ECONNRESET");
+        return memory.get(repository);
+      },
+    };
+    const next = await scan(1, { memory: failing });
+    expect(next.why).toEqual({ "service-0": "memory unreadable", "service-1": "memory unreadable", "service-2": "memory unreadable", "service-3": "memory unreadable" });
+    expect(next.fingerprintQueries).toBe(1);
+  });
+
   test("a mark that arrives while the fingerprint query runs is honoured by this scan", async () => {
     await scan(0);
     let reads = 0;

@@ -116,6 +116,9 @@ describeRedis("redisScanMemory (against a real Redis)", () => {
     expect((await memory.get("acme/a"))?.dirtyAt).toBe(at(40).toISOString());
     await memory.set("acme/a", ENTRY);
     expect(await memory.get("acme/a")).toEqual(ENTRY);
+    // An entry's mark whose time does not read still marks (now).
+    await memory.set("acme/a", { ...ENTRY, dirtyAt: "not a time" });
+    expect((await memory.get("acme/a"))?.dirtyAt).not.toBeNull();
   });
 
   test("marks and scan writes racing from two replicas: every mark made after the scan started survives", async () => {
