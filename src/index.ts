@@ -18,13 +18,13 @@ import { handlePullRequest } from "./handlers/pull-request.js";
 import { handlePullRequestReview } from "./handlers/pull-request-review.js";
 import { handlePush } from "./handlers/push.js";
 import { markRepositoryChanged } from "./handlers/scan-marks.js";
-import { processScanMemory, type ScanMemory } from "./infrastructure/scan-memory.js";
+import type { ScanMemory } from "./infrastructure/scan-memory.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 
 export interface PipelineGuardOptions {
   /** Pause between repositories of a multi-repository scan (tests set 0). */
   pauseMs?: number;
-  /** What the scheduled scan remembers; the webhooks below mark repositories changed in it. */
+  /** What the scheduled scan remembers; the webhooks below mark repositories changed in it. Default: the infrastructure's (the process's Map, or Redis for every replica). */
   scanMemory?: ScanMemory;
   /** Shared locks, delivery memory and caches; default: Redis when `REDIS_URL` is set, else this process's. */
   infrastructure?: Infrastructure;
@@ -35,10 +35,10 @@ export interface PipelineGuardOptions {
 /** Wires events to handlers; the handlers and the core do the thinking. */
 export function createPipelineGuard(options: PipelineGuardOptions = {}) {
   const pauseMs = options.pauseMs ?? PAUSE_BETWEEN_REPOSITORIES_MS;
-  const memory = options.scanMemory ?? processScanMemory;
   return function pipelineGuard(app: Probot, hosting?: Partial<ApplicationFunctionOptions>): void {
     const appLogin = appLoginResolver(app);
     const infrastructure = options.infrastructure ?? infrastructureFromEnvironment(process.env, app.log);
+    const memory = options.scanMemory ?? infrastructure.scanMemory;
     const metrics = createMetrics({ scanJobCounts: async () => ((infrastructure.scans as ScanQueue | undefined)?.counts() ?? {}) as Record<string, number> });
     const lifecycle = new Lifecycle();
     const guard = deliveryGuard(infrastructure, { lifecycle, metrics });
@@ -49,7 +49,7 @@ export function createPipelineGuard(options: PipelineGuardOptions = {}) {
     }
     // With Redis (and credentials: without them Probot serves its setup page) scans are BullMQ jobs.
     if (infrastructure.kind === "redis" && !infrastructure.scans && (options.scanQueue ?? Boolean(process.env.APP_ID))) {
-      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env, metrics });
+      infrastructure.scans = startScanQueueFromEnvironment({ app, infrastructure: infrastructure as RedisInfrastructure, appLogin, env: process.env, metrics, memory });
     }
     app.on(
       [

@@ -23,7 +23,7 @@ export function createQueueCommand(deps: { env?: NodeJS.ProcessEnv } = {}): CliC
         io.stderr(`pipeline-guard ${NAME}: ${url ? `unexpected arguments: ${args.join(" ")}` : "REDIS_URL is not set: without Redis, scans are not queued"}\nUsage: pipeline-guard ${SYNOPSIS}`);
         return EXIT_USAGE;
       }
-      const queue = openScanQueue(url, env.REDIS_PREFIX?.trim() || DEFAULT_REDIS_PREFIX);
+      const queue = openScanQueue(url, env.REDIS_PREFIX?.trim() || DEFAULT_REDIS_PREFIX, { failFast: true });
       try {
         const counts = await scanJobCounts(queue);
         io.stdout(`waiting ${counts.waiting}, active ${counts.active}, delayed ${counts.delayed} (retries), failed ${counts.failed}, completed ${counts.completed}`);

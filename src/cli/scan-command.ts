@@ -66,7 +66,7 @@ function describe(outcome: ScanOutcome): string {
 }
 
 async function queueScans(url: string, prefix: string, targets: readonly InstalledRepository[]): Promise<string[]> {
-  const queue = openScanQueue(url, prefix);
+  const queue = openScanQueue(url, prefix, { failFast: true });
   try {
     return await addScanJobs(queue, targets, { dedupe: onDemandDedupe() });
   } finally {

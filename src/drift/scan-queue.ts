@@ -5,8 +5,12 @@ import { runWithInfrastructure } from "../infrastructure/current-infrastructure.
 import type { Infrastructure, ScanDispatch } from "../infrastructure/infrastructure.js";
 import type { RedisInfrastructure } from "../infrastructure/redis-infrastructure.js";
 import { runWithMetrics, type AppMetrics } from "../infrastructure/metrics.js";
+import type { ScanMemory } from "../infrastructure/scan-memory.js";
+import type { RepositoryFacts } from "../github/repository-fingerprints.js";
 import { parseInterval } from "./drift-schedule.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
+import { planScans, rememberFullScan, type ScanPlan } from "./scan-planning.js";
+import type { ScheduledOutcome } from "./scheduled-scan.js";
 
 /**
  * Scans as BullMQ jobs (issue #11), when `REDIS_URL` is set: one job scheduler fires once per
@@ -15,10 +19,18 @@ import { listInstalledRepositories, scanInstalledRepository, type InstalledRepos
  * runs a worker with bounded concurrency; a failed scan is retried with backoff; a job whose
  * replica died (its lock no longer renewed) is moved back and picked up by another worker.
  * The scan itself is the existing per-repository job (src/drift/scan-job.ts), wrapped.
+ *
+ * With a scan memory (issue #12: Redis, shared by every replica), a firing plans like the
+ * in-process schedule (src/drift/scan-planning.ts: the memory, then one fingerprint query per 50
+ * repositories) and queues only the repositories that need a full read; each job carries the
+ * fingerprint read before it and the branches it covers, and the worker remembers the scan once
+ * it succeeded. On-demand jobs (rescan, protection events, new installations, the CLI) read the
+ * fingerprint of their one repository first, always read it in full, and remember it too.
  */
 export const SCAN_QUEUE_NAME = "drift-scans";
 const SCHEDULER_ID = "drift-scan";
-const SCHEDULE_JOB = "schedule";
+/** The job the scheduler adds at each firing (tests add one to fire at once). */
+export const SCHEDULE_JOB = "schedule";
 const SCAN_JOB = "scan";
 /** Scans one worker runs at once (`SCAN_CONCURRENCY`): each is a few API calls a second at most. */
 export const DEFAULT_SCAN_CONCURRENCY = 2;
@@ -32,9 +44,25 @@ const KEEP_COMPLETED = { age: 24 * 60 * 60, count: 1000 };
 const KEEP_FAILED = { age: 7 * 24 * 60 * 60, count: 1000 };
 const POLL_MS = 250;
 
+/** What a scheduled job carries from its firing's plan for `rememberFullScan`. */
+export interface ScanJobPlan {
+  why: string;
+  branches: string[];
+  facts: RepositoryFacts | null;
+}
+
 interface ScanJobData {
   target: Omit<InstalledRepository, "installedAt"> & { installedAt?: string };
   trigger?: { event: string; actor: string | null };
+  plan?: ScanJobPlan;
+}
+
+/** What a firing returns (kept with its job): repositories queued and skipped, and why by count. */
+export interface FiringOutcome {
+  slot: number;
+  queued: number;
+  unchanged: number;
+  reasons: Record<string, number>;
 }
 
 export interface ScanQueueOptions {
@@ -49,9 +77,12 @@ export interface ScanQueueOptions {
   lockDurationMs?: number;
   backoffMs?: number;
   /** The scan of one repository and the listing of every repository (tests replace them). */
-  scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"] }) => Promise<ScanOutcome>;
+  scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"]; now?: Date }) => Promise<ScanOutcome>;
   listTargets?: () => Promise<InstalledRepository[]>;
   metrics?: AppMetrics;
+  /** The change detection's memory, shared with the webhooks that mark repositories; absent: every firing reads every repository in full. */
+  memory?: ScanMemory;
+  now?: () => Date;
 }
 
 export interface ScanQueue extends ScanDispatch {
@@ -88,8 +119,8 @@ export function slotOf(job: Pick<Job, "id" | "timestamp">, intervalMs: number): 
   return Math.round(millis / Math.max(1, intervalMs));
 }
 
-function dataOf(target: InstalledRepository, trigger?: ScanJobData["trigger"]): ScanJobData {
-  return { target: { ...target, installedAt: target.installedAt?.toISOString() }, ...(trigger ? { trigger } : {}) };
+function dataOf(target: InstalledRepository, trigger?: ScanJobData["trigger"], plan?: ScanJobPlan): ScanJobData {
+  return { target: { ...target, installedAt: target.installedAt?.toISOString() }, ...(trigger ? { trigger } : {}), ...(plan ? { plan } : {}) };
 }
 
 function targetOf(data: ScanJobData): InstalledRepository {
@@ -99,14 +130,34 @@ function targetOf(data: ScanJobData): InstalledRepository {
 /** Job ids may not contain `:` (BullMQ); repository names cannot either. */
 const jobId = (dedupe: string, target: InstalledRepository) => `${dedupe}-${repositoryOf(target)}`.replace(/:/g, "-");
 
-/** The queue on a connection of its own, closed with it (BullMQ leaves a connection it was handed open). */
-export function openScanQueue(url: string, prefix: string): Queue {
-  const connection = bullConnection(url);
+/** How often a command's connection tries to reach Redis before it gives up. */
+const COMMAND_CONNECT_ATTEMPTS = 3;
+
+/**
+ * A command's connection: it gives up after a few attempts, so that `pipeline-guard queue` or
+ * `scan` against a Redis that does not answer fails with the reason instead of waiting forever
+ * (the server's own connections keep retrying: Redis coming back must not need a restart).
+ */
+function commandConnection(url: string): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000, retryStrategy: (times) => (times >= COMMAND_CONNECT_ATTEMPTS ? null : 200) });
+  // The failure reaches the caller through the command that needed the connection.
+  connection.on("error", () => undefined);
+  return connection;
+}
+
+/**
+ * The queue on a connection of its own, closed with it (BullMQ leaves a connection it was handed
+ * open). `failFast`: a command's queue, which reports an unreachable Redis instead of waiting.
+ */
+export function openScanQueue(url: string, prefix: string, options: { failFast?: boolean } = {}): Queue {
+  const connection = options.failFast ? commandConnection(url) : bullConnection(url);
   const queue = new Queue(SCAN_QUEUE_NAME, { connection, prefix: bullPrefix(prefix) });
+  if (options.failFast) queue.on("error", () => undefined);
   const close = queue.close.bind(queue);
   queue.close = async () => {
     await close();
-    await connection.quit().catch(() => connection.disconnect());
+    // A connection that gave up ("end") is closed already; `quit` on it would start it again.
+    if (connection.status !== "end") await connection.quit().catch(() => connection.disconnect());
   };
   return queue;
 }
@@ -122,11 +173,14 @@ export async function scanJobCounts(queue: Queue): Promise<ScanJobCounts> {
   };
 }
 
-/** Queues one scan job per (not archived) repository, with the job id `<dedupe>-<owner>/<repo>`: a second add is a no-op. */
+/**
+ * Queues one scan job per (not archived) repository, with the job id `<dedupe>-<owner>/<repo>`: a
+ * second add is a no-op. `plans`: a firing's plan of each repository, by `owner/name` in lower case.
+ */
 export async function addScanJobs(
   queue: Queue,
   targets: readonly InstalledRepository[],
-  params: { dedupe: string; trigger?: ScanJobData["trigger"]; backoffMs?: number },
+  params: { dedupe: string; trigger?: ScanJobData["trigger"]; backoffMs?: number; plans?: ReadonlyMap<string, ScanJobPlan> },
 ): Promise<string[]> {
   const opts = {
     attempts: SCAN_ATTEMPTS,
@@ -134,7 +188,7 @@ export async function addScanJobs(
     removeOnComplete: KEEP_COMPLETED,
     removeOnFail: KEEP_FAILED,
   };
-  const jobs = await queue.addBulk(targets.filter((t) => !t.archived).map((target) => ({ name: SCAN_JOB, data: dataOf(target, params.trigger), opts: { ...opts, jobId: jobId(params.dedupe, target) } })));
+  const jobs = await queue.addBulk(targets.filter((t) => !t.archived).map((target) => ({ name: SCAN_JOB, data: dataOf(target, params.trigger, params.plans?.get(repositoryOf(target))), opts: { ...opts, jobId: jobId(params.dedupe, target) } })));
   return jobs.map((job) => job.id ?? "");
 }
 
@@ -143,28 +197,56 @@ export function onDemandDedupe(now = Date.now()): string {
   return `on-demand-${Math.floor(now / 60_000)}`;
 }
 
+/** A plan's part a job carries: why, the branches guessed and the fingerprint's facts. */
+const jobPlanOf = (plan: ScanPlan, why: string): ScanJobPlan => ({ why, branches: plan.branches, facts: plan.facts });
+
 export function startScanQueue(options: ScanQueueOptions): ScanQueue {
-  const { app, infrastructure, intervalMs } = options;
+  const { app, infrastructure, intervalMs, memory } = options;
   const queue = openScanQueue(options.url, options.prefix);
   const scan = options.scan ?? ((target, params) => scanInstalledRepository(app, target, params));
   const listTargets = options.listTargets ?? (() => listInstalledRepositories(app));
+  const clock = options.now ?? (() => new Date());
   const enqueue: ScanDispatch["enqueue"] = (targets, params) => addScanJobs(queue, targets, { ...params, backoffMs: options.backoffMs });
 
+  /** One firing: the plan, then a job for each repository that needs a full read. */
+  const fire = async (job: Job<ScanJobData>): Promise<FiringOutcome> => {
+    const targets = await listTargets();
+    const slot = slotOf(job, intervalMs);
+    const plans = await planScans({ app, targets: targets.filter((t) => !t.archived), memory: memory ?? null, now: clock() });
+    const full = plans.filter((p): p is ScanPlan & { why: string } => p.why !== null);
+    const reasons: Record<string, number> = {};
+    for (const p of plans) reasons[p.why ?? "unchanged"] = (reasons[p.why ?? "unchanged"] ?? 0) + 1;
+    const ids = await addScanJobs(queue, full.map((p) => p.target), { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: memory ? new Map(full.map((p) => [p.key, jobPlanOf(p, p.why)])) : undefined });
+    const outcome = { slot, queued: ids.length, unchanged: plans.length - full.length, reasons };
+    app.log.info({ repositories: plans.length, ...outcome }, "scheduled drift scan queued");
+    return outcome;
+  };
+
+  /** The plan of an on-demand job: its one fingerprint, read before the scan; always a full read. */
+  const planOnDemand = async (target: InstalledRepository): Promise<ScanJobPlan | undefined> => {
+    if (!memory) return undefined;
+    const plans = await planScans({ app, targets: [target], memory, now: clock() });
+    return plans.map((plan) => jobPlanOf(plan, "on demand"))[0];
+  };
+
+  /** After a successful full read (see `rememberFullScan`: a memory that cannot be written is logged, the job still done). */
+  const remember = async (target: InstalledRepository, plan: ScanJobPlan | undefined, startedAt: Date, outcome: ScanOutcome) => {
+    if (!memory || !plan || !("watch" in outcome) || !outcome.watch) return;
+    await rememberFullScan(memory, { key: repositoryOf(target), facts: plan.facts, branches: plan.branches }, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
+  };
+
   const processJob = (job: Job<ScanJobData>) =>
-    runWithInfrastructure(infrastructure, async (): Promise<ScanOutcome | { queued: number }> => {
-      if (job.name === SCHEDULE_JOB) {
-        const targets = await listTargets();
-        const slot = slotOf(job, intervalMs);
-        const ids = await enqueue(targets, { dedupe: `schedule-${slot}` });
-        app.log.info({ slot, repositories: ids.length }, "scheduled drift scan queued");
-        return { queued: ids.length };
-      }
+    runWithInfrastructure(infrastructure, async (): Promise<ScheduledOutcome | FiringOutcome> => {
+      if (job.name === SCHEDULE_JOB) return fire(job);
       const target = targetOf(job.data);
+      const plan = job.data.plan ?? (await planOnDemand(target));
       const stopTimer = options.metrics?.scanSeconds.startTimer();
-      const outcome = await runWithMetrics(options.metrics, async () => scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger })).finally(() => stopTimer?.());
+      const startedAt = clock();
+      const outcome = await runWithMetrics(options.metrics, async () => scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger, now: startedAt })).finally(() => stopTimer?.());
       // A failed scan is retried with backoff (the error is already redacted of signed URLs).
       if ("error" in outcome) throw new Error(outcome.error);
-      return outcome;
+      await remember(target, plan, startedAt, outcome);
+      return plan ? { ...outcome, why: plan.why } : outcome;
     });
 
   const workerConnection = bullConnection(options.url);
@@ -251,6 +333,8 @@ export function startScanQueueFromEnvironment(params: {
   appLogin: () => Promise<string | undefined>;
   env: NodeJS.ProcessEnv;
   metrics?: AppMetrics;
+  /** The memory the webhooks mark (the infrastructure's, in Redis, unless the app was given one). */
+  memory: ScanMemory;
 }): ScanQueue {
   const { infrastructure, env } = params;
   const queue = startScanQueue({
@@ -262,6 +346,7 @@ export function startScanQueueFromEnvironment(params: {
     concurrency: parseConcurrency(env.SCAN_CONCURRENCY),
     appLogin: params.appLogin,
     metrics: params.metrics,
+    memory: params.memory,
   });
   infrastructure.closers.push((timeoutMs) => queue.close(timeoutMs));
   return queue;

@@ -5,8 +5,8 @@ export interface HistoryCommit {
   message: string;
   committedAt: string;
   author: string | null;
-  /** The merged PR this commit is the merge of, if any. */
-  pr: { number: number; title: string; body: string; author: string; mergedBy: string | null; mergedAt: string } | null;
+  /** The merged PR this commit is the merge of, if any; `headSha` its head commit when it was merged. */
+  pr: { number: number; title: string; body: string; author: string; mergedBy: string | null; mergedAt: string; headSha?: string } | null;
 }
 
 export interface DeploymentFact {
@@ -34,7 +34,7 @@ const MAX_HISTORY_PAGES = 10;
  */
 /** The fields of one commit of a branch's history: what the scan needs, here and in the batched full reads. */
 export const HISTORY_NODE_FIELDS = `oid message committedDate author { user { login } }
-        associatedPullRequests(first: 5) { nodes { number title body merged mergedAt mergeCommit { oid } author { login } mergedBy { login } } }`;
+        associatedPullRequests(first: 5) { nodes { number title body merged mergedAt headRefOid mergeCommit { oid } author { login } mergedBy { login } } }`;
 /** The latest deployments with their latest status (`$environments`: exact names, or null for all). */
 export const DEPLOYMENT_NODE_FIELDS = "environment commitOid createdAt creator { login } latestStatus { state }";
 
@@ -62,7 +62,7 @@ export interface RawHistory {
     committedDate: string;
     author: { user: { login: string } | null } | null;
     associatedPullRequests: {
-      nodes: Array<{ number: number; title: string; body: string; merged: boolean; mergedAt: string | null; mergeCommit: { oid: string } | null; author: { login: string } | null; mergedBy: { login: string } | null }>;
+      nodes: Array<{ number: number; title: string; body: string; merged: boolean; mergedAt: string | null; headRefOid?: string; mergeCommit: { oid: string } | null; author: { login: string } | null; mergedBy: { login: string } | null }>;
     };
   }>;
 }
@@ -96,7 +96,15 @@ export function historyCommits(connection: RawHistory | undefined): HistoryCommi
       committedAt: node.committedDate,
       author: node.author?.user?.login ?? null,
       pr: merged
-        ? { number: merged.number, title: merged.title, body: merged.body, author: merged.author?.login ?? "ghost", mergedBy: merged.mergedBy?.login ?? null, mergedAt: merged.mergedAt ?? node.committedDate }
+        ? {
+            number: merged.number,
+            title: merged.title,
+            body: merged.body,
+            author: merged.author?.login ?? "ghost",
+            mergedBy: merged.mergedBy?.login ?? null,
+            mergedAt: merged.mergedAt ?? node.committedDate,
+            ...(merged.headRefOid ? { headSha: merged.headRefOid } : {}),
+          }
         : null,
     };
   });

@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { isProductionBranch } from "../config/is-production-branch.js";
 import { readPlanResources } from "../drift/parse-terraform-plan.js";
-import { createCheckRun } from "../github/check-runs.js";
+import { createCheckRun, type OwnCheckRun } from "../github/check-runs.js";
 import { type Gateway, statusOf } from "../github/gateway.js";
 import { runPullRequests, type RunPullRequest } from "../github/run-pull-requests.js";
 import { fetchRunPlan, runFact, type PlanFetch, type RawRun } from "../github/terraform-artifact.js";
@@ -11,6 +11,7 @@ import { judgeImmutablePlan } from "./judge-immutable-plan.js";
 import { renderImmutableCheck } from "./render-immutable-check.js";
 import { writeDeferrableCheck } from "./write-deferrable-check.js";
 import { isDeferrable } from "./immutable-memory.js";
+import { withImmutableCheckLock } from "./immutable-check-lock.js";
 
 /** What the immutable check needs of a `workflow_run.completed` payload's run. */
 export type PlanRun = RawRun & {
@@ -81,31 +82,55 @@ async function judgeRun(gw: Gateway, params: { run: PlanRun; pr: RunPullRequest;
   }
 }
 
+/** The app's id, to read its own verdict with the PR; undefined (no verdict read, nothing deferred) when GitHub could not say. */
+export async function ownAppId(gw: Gateway): Promise<number | undefined> {
+  return gw.appLogin.appId?.();
+}
+
+/** Whether the PR goes into a production branch. */
+export function intoProduction(pr: RunPullRequest, params: { defaultBranch: string | null; config: Pick<Config, "production"> }): boolean {
+  return isProductionBranch({ branch: pr.baseRef, defaultBranch: params.defaultBranch ?? "", production: params.config.production });
+}
+
 /**
- * `workflow_run.completed` of `immutable.plan_workflow` (issue #13): finds the open PR into a
- * production branch whose head is the run's commit, in the run's own head repository (1 GraphQL
- * call, which also lists the PR's files), reads the run's plan (artifacts 1, download 1) and
- * writes `Pipeline Guard: immutable infrastructure` on the head (1): 4 calls. A run for a commit
- * that is no longer the PR's head is ignored: the head's own run decides.
+ * Judges the run's plan for the PR and writes the check on the run's commit: with its memory when
+ * an override could defer its findings (then deferred when `verdict` is an allowed
+ * `[emergency-deploy]`). Called under the head's immutable check lock.
  */
-export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: Config }): Promise<void> {
-  const { run, config } = params;
-  const headRepo = run.head_repository?.full_name.toLowerCase();
-  if (!run.head_branch || !headRepo) return;
-  const { defaultBranch, pullRequests } = await runPullRequests(gw, run.head_branch);
-  const production = pullRequests.filter(
-    (pr) => pr.headRepo?.toLowerCase() === headRepo && isProductionBranch({ branch: pr.baseRef, defaultBranch: defaultBranch ?? "", production: config.production }),
-  );
-  const pr = production.find((candidate) => candidate.headSha === run.head_sha);
-  if (!pr) {
-    if (production.length > 0) gw.log.info({ run: run.id, sha: run.head_sha, pulls: production.map((p) => p.number) }, "plan run for a commit that is no longer the PR's head: ignored");
-    return;
-  }
+export async function judgeAndWriteCheck(gw: Gateway, params: { run: PlanRun; pr: RunPullRequest; verdict: OwnCheckRun | null | undefined; config: Config }): Promise<void> {
+  const { run, pr, config } = params;
   const outcome = await judgeRun(gw, { run, pr, immutable: config.immutable });
   if (outcome.kind === "judged" && isDeferrable(outcome.judgement)) {
-    await writeDeferrableCheck(gw, { run, pr: pr.number, judgement: outcome.judgement, config });
+    await writeDeferrableCheck(gw, { run, pr: pr.number, judgement: outcome.judgement, verdict: params.verdict, config });
     return;
   }
   const check = renderImmutableCheck({ outcome, mode: config.mode, immutable: config.immutable, runUrl: run.html_url });
   await createCheckRun(gw, { headSha: run.head_sha, name: IMMUTABLE_CHECK_NAME, ...check });
+}
+
+/**
+ * `workflow_run.completed` of `immutable.plan_workflow` (issue #13): finds the open PR into a
+ * production branch whose head is the run's commit, in the run's own head repository (1 GraphQL
+ * call, which also lists the PR's files and reads the app's own `Pipeline Guard` verdict on the
+ * commit), reads the run's plan (artifacts 1, download 1) and writes `Pipeline Guard: immutable
+ * infrastructure` on the head (1): 4 calls, whether or not an override defers the findings (and
+ * the app's identity, once per process). A run for a commit that is no longer the PR's head is
+ * ignored: the head's own run decides.
+ */
+export async function checkPlanRun(gw: Gateway, params: { run: PlanRun; config: Config }): Promise<void> {
+  const { run, config } = params;
+  const headRepo = run.head_repository?.full_name.toLowerCase();
+  const branch = run.head_branch;
+  if (!branch || !headRepo) return;
+  await withImmutableCheckLock(gw, run.head_sha, async () => {
+    const appId = await ownAppId(gw);
+    const found = await runPullRequests(gw, branch, appId === undefined ? undefined : { sha: run.head_sha, appId });
+    const production = found.pullRequests.filter((pr) => pr.headRepo?.toLowerCase() === headRepo && intoProduction(pr, { defaultBranch: found.defaultBranch, config }));
+    const pr = production.find((candidate) => candidate.headSha === run.head_sha);
+    if (!pr) {
+      if (production.length > 0) gw.log.info({ run: run.id, sha: run.head_sha, pulls: production.map((p) => p.number) }, "plan run for a commit that is no longer the PR's head: ignored");
+      return;
+    }
+    await judgeAndWriteCheck(gw, { run, pr, verdict: found.verdict, config });
+  });
 }

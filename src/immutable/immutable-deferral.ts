@@ -1,9 +1,10 @@
 import type { Config } from "../config/schema.js";
-import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun } from "../github/check-runs.js";
+import { COULD_NOT_BE_CHECKED_TITLE, createCheckRun, type OwnCheckRun } from "../github/check-runs.js";
 import type { Gateway } from "../github/gateway.js";
 import { latestOwnCheckRun } from "../github/own-check-run.js";
 import { parseOverrideVerdict } from "../overrides/override-verdict.js";
 import { IMMUTABLE_CHECK_NAME } from "./immutable-outcome.js";
+import { withImmutableCheckLock } from "./immutable-check-lock.js";
 import { judgementOfMemory, parseImmutableMemory, renderImmutableMemory, type ImmutableMemory } from "./immutable-memory.js";
 import type { ImmutableJudgement } from "./judge-immutable-plan.js";
 import { findingLines, MAX_FINDINGS_LISTED, plural, renderImmutableCheck, type ImmutableCheck } from "./render-immutable-check.js";
@@ -55,13 +56,13 @@ function renderDeferredCheck(judgement: ImmutableJudgement, runUrl: string): Imm
 }
 
 /**
- * Whether the app's latest `Pipeline Guard` verdict on the PR's head is an allowed override with
- * `[emergency-deploy]` (1 call, and the app's login once per process): the check the gate and
- * Re-run read, never a title, body or label that a writer controls. An error check ("could not be
- * checked") or a verdict without the block defers nothing.
+ * Whether the app's latest `Pipeline Guard` check run on the PR's head is an allowed override with
+ * `[emergency-deploy]` (no call: the run comes with the PR's query, src/github/run-pull-requests.ts,
+ * from the app's own check suites only): the check the gate and Re-run read, never a title, body
+ * or label that a writer controls. No run, an error check ("could not be checked") or a verdict
+ * without the block (or about another PR or head) defers nothing.
  */
-export async function headDefersImmutableRule(gw: Gateway, params: { pr: number; head: string }): Promise<boolean> {
-  const run = await latestOwnCheckRun(gw, { sha: params.head });
+export function verdictDefersImmutableRule(run: OwnCheckRun | null | undefined, params: { pr: number; head: string }): boolean {
   if (!run || run.conclusion !== "success" || run.title === COULD_NOT_BE_CHECKED_TITLE) return false;
   const verdict = parseOverrideVerdict(run.text, params);
   return verdict !== null && defersImmutableRule(verdict.allowed);
@@ -87,6 +88,12 @@ export async function followVerdictWithImmutableCheck(
   params: { pr: number; head: string; allowed: readonly string[]; config: Pick<Config, "mode" | "immutable"> },
 ): Promise<void> {
   if (!params.config.immutable.enabled) return;
+  // Under the head's lock: a plan run (or a Re-run) that read the verdict before this one was
+  // written writes its check first, and is then followed here; or it starts after, and reads it.
+  await withImmutableCheckLock(gw, params.head, () => followVerdict(gw, params));
+}
+
+async function followVerdict(gw: Gateway, params: { pr: number; head: string; allowed: readonly string[]; config: Pick<Config, "mode" | "immutable"> }): Promise<void> {
   const deferred = defersImmutableRule(params.allowed);
   let memory: ImmutableMemory | null;
   try {
@@ -136,4 +143,24 @@ export async function deferredReplacements(gw: Gateway, params: { pr: number; he
   if (!params.config.immutable.enabled || !defersImmutableRule(params.allowed)) return [];
   const memory = await readImmutableMemory(gw, params);
   return memory ? [...new Set(memory.findings.map((f) => f.address))] : [];
+}
+
+/**
+ * For a follow-up the drift scan opens because the merge's webhook was missed (issue #13): the
+ * addresses whose replacement an allowed `[emergency-deploy]` override deferred, as the immutable
+ * check's memory on the merged PR's head says (1 call, and the app's login once). The scan cannot
+ * judge the override again (it reads no commits, reviews or permissions), so it takes the check's
+ * own word, kept in step with every verdict of the head: `deferred` true means the app's latest
+ * verdict on that head was an allowed `[emergency-deploy]`. A check that was failing at the merge
+ * deferred nothing (the merge went over it), and gives no box. Immutable checks off, no such
+ * marker, or no known head: [] and no call. A read that fails throws: the caller decides.
+ */
+export async function replacementsDeferredBeforeMerge(
+  gw: Gateway,
+  params: { pr: number; head: string | undefined; markers: readonly string[]; config: Pick<Config, "immutable"> },
+): Promise<string[]> {
+  const { head } = params;
+  if (!params.config.immutable.enabled || !defersImmutableRule(params.markers) || !head) return [];
+  const memory = await readImmutableMemory(gw, { pr: params.pr, head });
+  return memory?.deferred ? [...new Set(memory.findings.map((f) => f.address))] : [];
 }

@@ -17,6 +17,8 @@ export type NotJudged =
   | { kind: "files-unknown"; changedFiles: number; listed: number }
   /** The run comes from a fork: its author controls the workflow and what it uploads. */
   | { kind: "fork"; headRepo: string | null }
+  /** Re-run found no completed run of the plan workflow for the PR on this commit that it may read. */
+  | { kind: "no-run"; workflow: string }
   /** An error of GitHub's while reading (a 5xx, a 403): nothing was checked. */
   | { kind: "error"; message: string };
 

@@ -88,6 +88,14 @@ function notJudgedText(why: NotJudged, immutable: Pick<Config["immutable"], "art
           "Fix: a maintainer reviews the infrastructure change, or pushes the branch to this repository, where its run is judged.",
         ],
       };
+    case "no-run":
+      return {
+        title: "No completed run of the plan workflow on this commit: nothing was checked",
+        lines: [
+          `Re-run judges the plan of the newest completed run of ${inlineLiteral(why.workflow)} (\`immutable.plan_workflow\`) for this pull request on this commit, and found none it may read. Re-run never passes a plan it has not read.`,
+          "Fix: run the plan workflow again on this PR; its run is judged when it completes.",
+        ],
+      };
     case "error":
       return { title: "Could not be checked", lines: [`GitHub answered with an error while the plan was read: ${escapeInlineText(why.message, 200)}. The next run of the plan workflow checks again.`] };
   }
@@ -102,15 +110,16 @@ export function renderImmutableCheck(params: {
   outcome: ImmutableOutcome;
   mode: Config["mode"];
   immutable: Pick<Config["immutable"], "artifact" | "file" | "plan_workflow">;
-  runUrl: string;
+  /** The plan's run; null when no run was found. */
+  runUrl: string | null;
 }): ImmutableCheck {
   const { outcome, mode, runUrl } = params;
   const failing: Conclusion = mode === "report" ? "neutral" : "failure";
   const reportNote = mode === "report" ? ["", "Report mode: this check ends neutral; in enforce mode it would fail."] : [];
-  const runLine = `Plan: ${runUrl}`;
+  const runLine = `Plan: ${runUrl ?? "no run"}`;
   if (outcome.kind === "not-judged") {
     const { title, lines } = notJudgedText(outcome.why, params.immutable);
-    return { conclusion: failing, title, summary: [...lines, "", runLine, ...reportNote].join("\n") };
+    return { conclusion: failing, title, summary: [...lines, ...(runUrl === null ? [] : ["", runLine]), ...reportNote].join("\n") };
   }
   const { judgement } = outcome;
   const counted = `${plural(judgement.checked, "resource")} checked, ${judgement.immutable} of them immutable (\`immutable.resources\`)`;

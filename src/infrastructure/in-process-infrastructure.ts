@@ -1,5 +1,6 @@
 import { inProcessFactsStore } from "../overrides/newest-facts.js";
 import type { Infrastructure, KeyLocks, KnownLabels } from "./infrastructure.js";
+import { processScanMemory } from "./scan-memory.js";
 
 /** Serializes work on one key inside this process: the promise chain of each key. */
 export function inProcessLocks(): KeyLocks {
@@ -44,6 +45,7 @@ export function inProcessInfrastructure(): Infrastructure {
     configs: new Map(),
     labels: inProcessLabels(),
     facts: inProcessFactsStore(),
+    scanMemory: processScanMemory,
     ping: async () => true,
     close: async () => undefined,
   };

@@ -1,5 +1,6 @@
 import type { InstalledRepository, ScanOutcome } from "../drift/scan-job.js";
 import type { PullRequestFactsStore } from "../overrides/newest-facts.js";
+import type { ScanMemory } from "./scan-memory.js";
 
 /**
  * What replicas must share to behave as one app (issue #11): locks, the deliveries already
@@ -16,6 +17,8 @@ export interface Infrastructure {
   configs: ConfigEntries;
   labels: KnownLabels;
   facts: PullRequestFactsStore;
+  /** What the drift scan remembers of each repository, and the webhooks' marks (the process's Map, or Redis for every replica). */
+  scanMemory: ScanMemory;
   /** With Redis, the BullMQ scan queue this app instance started (src/drift/scan-queue.ts); absent: scans run in place. */
   scans?: ScanDispatch;
   /** Whether the shared store answers (the readiness probe); always true in one process. */

@@ -5,6 +5,7 @@ import type { ArrivedFacts, PullRequestFactsStore } from "../overrides/newest-fa
 import type { RememberedIntroducer } from "../overrides/introducers.js";
 import type { ConfigVersions, DeliveryMemory, Infrastructure, KeyLocks, KnownLabels } from "./infrastructure.js";
 import { runFenced } from "./key-lock.js";
+import { redisScanMemory } from "./redis-scan-memory.js";
 
 /** A lock expires this long after its holder stopped renewing it (a dead replica frees it in time). */
 export const LOCK_TIMEOUT_MS = 30_000;
@@ -204,6 +205,7 @@ export function createRedisInfrastructure(options: RedisInfrastructureOptions): 
     configs: new Map(),
     labels: redisKnownLabels(redis, prefix),
     facts: redisFactsStore(redis, prefix),
+    scanMemory: redisScanMemory(redis, prefix),
     async ping() {
       try {
         return (await redis.ping()) === "PONG";

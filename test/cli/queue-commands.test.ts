@@ -17,6 +17,16 @@ describe("pipeline-guard queue without Redis", () => {
     expect(io.err[0]).toBe("pipeline-guard queue: REDIS_URL is not set: without Redis, scans are not queued\nUsage: pipeline-guard queue");
   });
 
+  test("a Redis that does not answer: exit 2 with the reason within seconds, not a wait forever", async () => {
+    const io = captureIo();
+    const started = Date.now();
+    // Port 1 refuses connections on this machine and on CI: nothing listens there.
+    expect(await createQueueCommand({ env: { REDIS_URL: "redis://127.0.0.1:1" } }).run([], io)).toBe(2);
+    expect(io.err).toEqual([expect.stringMatching(/^pipeline-guard queue: .*ECONNREFUSED/)]);
+    expect(io.out).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   test("is listed in the help", async () => {
     const io = captureIo();
     await runCli(["help"], io);

@@ -123,6 +123,19 @@ describe("pipeline-guard scan", () => {
     expect(io.err[0]).toContain("Bad credentials");
   });
 
+  test("REDIS_URL set but Redis does not answer: exit 1 with the reason within seconds; nothing is scanned here instead", async () => {
+    const mock = mockGitHub();
+    mockInstallations(mock.api, [NAME]);
+    const io = captureIo();
+    const started = Date.now();
+    // Port 1 refuses connections: the jobs cannot be queued, and the command says so rather than waiting forever.
+    expect(await createScanCommand({ env: { REDIS_URL: "redis://127.0.0.1:1" }, createApp, pauseMs: 0 }).run([], io)).toBe(1);
+    expect(io.err).toEqual([expect.stringMatching(/^pipeline-guard scan: .*ECONNREFUSED/)]);
+    expect(io.out).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expectAllCallsMade(mock);
+  });
+
   test("bad arguments: exit 2 with the usage", async () => {
     const io = captureIo();
     expect(await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo"], io)).toBe(2);

@@ -2,7 +2,8 @@ import { jest } from "@jest/globals";
 import { pino } from "pino";
 import type { InstalledRepository, ScanOutcome } from "../../src/drift/scan-job.js";
 import { Probot } from "probot";
-import { parseConcurrency, startScanQueue, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { parseConcurrency, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import type { ScanMemory } from "../../src/infrastructure/scan-memory.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
@@ -126,6 +127,60 @@ describeRedis("drift scans as BullMQ jobs (against a real Redis)", () => {
     replica({ intervalMs: 0, scan: slow });
     await until(async () => (await q.queue.getJobScheduler("drift-scan")) === undefined, 5_000);
   }, 20_000);
+});
+
+describeRedis("the scan queue's change detection fails toward a full read (against a real Redis)", () => {
+  let prefix: string;
+  const started: Array<{ queue: ScanQueue; infra: RedisInfrastructure }> = [];
+  const watched = (repository: string): ScanOutcome => ({ ...done(repository), watch: { branches: ["main"], recheckAt: null, terraform: null } }) as unknown as ScanOutcome;
+  const fresh = { fingerprint: "f", branches: ["main"], fullScanAt: new Date().toISOString(), recheckAt: null, dirtyAt: null };
+
+  async function fire(options: Partial<ScanQueueOptions> & Pick<ScanQueueOptions, "scan" | "memory">): Promise<{ firing: FiringOutcome; queue: ScanQueue }> {
+    const infra = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+    const queue = startScanQueue({ app: { auth: jest.fn(async () => Promise.reject(new Error("no token"))), log: silent } as never, infrastructure: infra, url: TEST_REDIS_URL, prefix, intervalMs: 0, appLogin: async () => "pipeline-guard[bot]", listTargets: async () => [target("a"), target("b"), { ...target("old"), archived: true }], ...options });
+    started.push({ queue, infra });
+    const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId: "fire-1" });
+    await until(async () => (await queue.queue.getJob(job.id!))?.finishedOn !== undefined, 10_000);
+    await until(async () => (await queue.counts()).completed >= 3, 10_000);
+    return { firing: (await queue.queue.getJob(job.id!))!.returnvalue as FiringOutcome, queue };
+  }
+
+  beforeEach(() => {
+    prefix = testPrefix("scans-failing");
+  });
+  afterEach(async () => {
+    for (const { queue, infra } of started.splice(0)) {
+      await queue.close(100).catch(() => undefined);
+      await infra.close();
+    }
+    await dropPrefix(prefix);
+  });
+
+  test("a memory that does not answer: every repository is queued, and a scan whose memory write fails still completes", async () => {
+    const away: ScanMemory = { get: async () => Promise.reject(new Error("ECONNREFUSED")), set: async () => Promise.reject(new Error("ECONNREFUSED")), markDirty: async () => undefined };
+    const scan = jest.fn(async (t: InstalledRepository) => watched(`acme/${t.repo}`));
+    const { firing, queue } = await fire({ memory: away, scan });
+    expect(firing).toMatchObject({ queued: 2, unchanged: 0, reasons: { "memory unreadable": 2 } });
+    expect(scan.mock.calls.map(([t]) => t.repo).sort()).toEqual(["a", "b"]);
+    expect(await queue.counts()).toMatchObject({ failed: 0, completed: 3 });
+  });
+
+  test("a fingerprint that cannot be read (no token): every repository the memory knows as unchanged is queued", async () => {
+    const known: ScanMemory = { get: async () => ({ ...fresh }), set: jest.fn(async () => undefined), markDirty: async () => undefined };
+    const scan = jest.fn(async (t: InstalledRepository) => watched(`acme/${t.repo}`));
+    const { firing } = await fire({ memory: known, scan });
+    expect(firing).toMatchObject({ queued: 2, unchanged: 0, reasons: { "fingerprint unreadable": 2 } });
+    // Remembered without a fingerprint (none was read): the next firing reads them in full again.
+    expect((known.set as jest.Mock).mock.calls.map((c) => (c[1] as { fingerprint: unknown }).fingerprint)).toEqual([null, null]);
+  });
+
+  test("without a memory every repository is queued in full, and the jobs carry no plan", async () => {
+    const scan = jest.fn(async (t: InstalledRepository) => watched(`acme/${t.repo}`));
+    const { firing, queue } = await fire({ memory: undefined, scan });
+    expect(firing).toMatchObject({ queued: 2, unchanged: 0, reasons: { full: 2 } });
+    const jobs = (await queue.queue.getJobs(["completed"])).filter((j) => j.name === "scan");
+    expect(jobs.map((j) => j.data.plan)).toEqual([undefined, undefined]);
+  });
 });
 
 describe("SCAN_CONCURRENCY", () => {

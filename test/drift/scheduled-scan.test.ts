@@ -150,6 +150,46 @@ describe("runScheduledScan with a memory", () => {
     expect(next.why).toEqual({ "service-0": "fingerprint unreadable", "service-1": "fingerprint unreadable", "service-2": "fingerprint unreadable", "service-3": "fingerprint unreadable" });
   });
 
+  test("a memory that does not answer: every repository is read in full, none is skipped, and the scans still count", async () => {
+    await scan(0);
+    const away: ScanMemory = { get: async () => Promise.reject(new Error("ECONNREFUSED")), set: async () => Promise.reject(new Error("ECONNREFUSED")), markDirty: async () => undefined };
+    const next = await scan(1, { memory: away });
+    expect(next.why).toEqual({ "service-0": "memory unreadable", "service-1": "memory unreadable", "service-2": "memory unreadable", "service-3": "memory unreadable" });
+    expect(next.outcomes.every((o) => !("error" in o))).toBe(true);
+  });
+
+  test("a memory that stops answering after the fingerprint query: every repository is read in full", async () => {
+    await scan(0);
+    let reads = 0;
+    const failing: ScanMemory = {
+      ...memory,
+      get: async (repository) => {
+        reads += 1;
+        if (reads > 4) throw new Error("ECONNRESET");
+        return memory.get(repository);
+      },
+    };
+    const next = await scan(1, { memory: failing });
+    expect(next.why).toEqual({ "service-0": "memory unreadable", "service-1": "memory unreadable", "service-2": "memory unreadable", "service-3": "memory unreadable" });
+    expect(next.fingerprintQueries).toBe(1);
+  });
+
+  test("a mark that arrives while the fingerprint query runs is honoured by this scan", async () => {
+    await scan(0);
+    let reads = 0;
+    const marking: ScanMemory = {
+      ...memory,
+      get: async (repository) => {
+        reads += 1;
+        // The first pass reads the four entries; the push on service-1 arrives before the second pass.
+        if (reads === 5) await memory.markDirty("acme/service-1", new Date(fake.state.epoch.getTime() + 0.5 * HOUR));
+        return memory.get(repository);
+      },
+    };
+    const next = await scan(1, { memory: marking });
+    expect(next.why).toEqual({ "service-0": "unchanged", "service-1": "changed (webhook)", "service-2": "unchanged", "service-3": "unchanged" });
+  });
+
   test("without a memory (pipeline-guard scan): no fingerprint query, every repository read in full", async () => {
     const once = await scan(0, { memory: null });
     expect(once.fingerprintQueries).toBe(0);

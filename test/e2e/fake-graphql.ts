@@ -126,6 +126,7 @@ function historyPage(state: GitHubState, repo: FakeRepository, params: { head: s
               body: issue.body ?? "",
               merged: p.merged,
               mergedAt: p.mergedAt,
+              headRefOid: p.headSha,
               mergeCommit: p.mergeCommitSha ? { oid: p.mergeCommitSha } : null,
               author: login(issue.user.login),
               mergedBy: login(p.mergedBy),

@@ -4,6 +4,7 @@
  * ("Calculating a rate limit score before running the call").
  */
 import { ACTIVITY_QUERY } from "../../src/github/repository-activity.js";
+import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
 import { graphqlPoints } from "./graphql-points.js";
 
 describe("graphqlPoints", () => {
@@ -39,5 +40,9 @@ describe("graphqlPoints", () => {
 
   test("the scan's activity query: history 1 + its PRs 100 + deployments 1 = 102 requests, 1 point", () => {
     expect(graphqlPoints(ACTIVITY_QUERY, { withDeployments: true })).toBe(1);
+  });
+
+  test("the immutable check's runs → PR query with the head's verdict: PRs 1 + their files 10 + suites 1 + their runs 5 = 17 requests, 1 point", () => {
+    expect(graphqlPoints(RUN_PULL_REQUESTS_QUERY, { withVerdict: true })).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, createTestApp, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
 import { REPO, workflowRunEvent } from "../helpers/payloads.js";
-import { bodies, callList, listedCheckRun, memoryRead } from "../helpers/github-replies.js";
+import { bodies, callList } from "../helpers/github-replies.js";
+import { withImmutableCheckLock } from "../../src/immutable/immutable-check-lock.js";
 import { renderOverrideVerdict } from "../../src/overrides/override-verdict.js";
 import { parseImmutableMemory } from "../../src/immutable/immutable-memory.js";
 import { artifactZip } from "../helpers/scan-github.js";
@@ -18,6 +19,8 @@ const CHECK_NAME = "Pipeline Guard: immutable infrastructure";
 const CONFIG = "production:\n  branches: [master]\nimmutable:\n  enabled: true\n  plan_workflow: plan.yml\n";
 const REPORT_CONFIG = `mode: report\n${CONFIG}`;
 const CONFIG_CALL = `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`;
+/** The app's identity (login and id), asked once per process: not part of the budget. */
+const IDENTITY_CALL = "GET /app";
 const BUDGET_CALLS = ["POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `GET /repos/${REPO}/actions/artifacts/55/zip`, `POST /repos/${REPO}/check-runs`];
 
 interface PullOptions {
@@ -55,10 +58,26 @@ function mockConfig(api: ReturnType<typeof mockGitHub>["api"], config = CONFIG) 
   api.get(CONFIG_PATH(REPO)).reply(200, config, RAW);
 }
 
-function mockPulls(api: ReturnType<typeof mockGitHub>["api"], pulls: ReturnType<typeof pull>[]) {
+/** One check suite on the head, as GraphQL lists it: the app's (id 9000, the harness's `GET /app`) unless `appId` says otherwise. */
+interface Suite {
+  app: { databaseId: number };
+  checkRuns: { nodes: Array<{ databaseId: number; conclusion: string; title: string; text: string | null }> };
+}
+
+/**
+ * The PR query. With `suites` (the head's check suites), it answers like GitHub: the verdict part
+ * holds only the suites of the app the query filters by (`filterBy: { appId }`), all of them when
+ * the query does not filter.
+ */
+function mockPulls(api: ReturnType<typeof mockGitHub>["api"], pulls: ReturnType<typeof pull>[], suites: Suite[] = []) {
   api
     .post("/graphql", (body: { query: string; variables: Record<string, unknown> }) => body.query.includes("PipelineGuardRunPullRequests") && body.variables.branch === "bigger-web")
-    .reply(200, { data: { repository: { defaultBranchRef: { name: "master" }, pullRequests: { nodes: pulls } } } });
+    .reply(200, (_uri, body) => {
+      const { query, variables } = body as { query: string; variables: Record<string, unknown> };
+      const filtered = /checkSuites\([^)]*filterBy:\s*\{\s*appId:\s*\$appId\s*\}/.test(query);
+      const verdictCommit = variables.withVerdict ? { checkSuites: { nodes: suites.filter((suite) => !filtered || suite.app.databaseId === variables.appId) } } : undefined;
+      return { data: { repository: { defaultBranchRef: { name: "master" }, pullRequests: { nodes: pulls }, ...(verdictCommit ? { verdictCommit } : {}) } } };
+    });
 }
 
 function mockPlan(api: ReturnType<typeof mockGitHub>["api"], plan: string | Buffer | null) {
@@ -84,30 +103,28 @@ function writtenCheck(mock: ReturnType<typeof mockGitHub>) {
 }
 
 /**
- * The whole judgement of one plan: config, PR, artifacts, download, check. A plan with findings an
- * override could defer also reads the head's `Pipeline Guard` verdict (`findings`: the app's login
- * once per process, and 1 call), which here holds no allowed override.
+ * The whole judgement of one plan: config, the app's identity (once per process), PR (with the
+ * head's verdict, here none), artifacts, download, check.
  */
-async function judgePlan(entries: PlanEntry[], config = CONFIG, options: { findings?: boolean } = {}) {
+async function judgePlan(entries: PlanEntry[], config = CONFIG) {
   const { probot } = createTestApp();
   const mock = mockGitHub();
   mockConfig(mock.api, config);
   mockPulls(mock.api, [pull()]);
   mockPlan(mock.api, planJson(entries));
-  if (options.findings) memoryRead(mock.api, { repo: REPO, sha: HEAD });
   mockCheck(mock.api);
   await probot.receive(planRun());
   expectAllCallsMade(mock);
-  // The budget: at most 4 calls to read and judge one plan (runs → PR, artifacts, download, check run), besides the configuration;
-  // findings that an [emergency-deploy] override could defer: 1 more, the head's verdict.
-  const verdictRead = options.findings ? ["GET /app", `GET /repos/${REPO}/commits/${HEAD}/check-runs`] : [];
-  expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS.slice(0, 3), ...verdictRead, BUDGET_CALLS[3]]);
+  // The budget: at most 4 calls to read and judge one plan (runs → PR, artifacts, download, check run), besides the configuration.
+  expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]);
+  const [query] = bodies(mock.requests).filter((b): b is { variables: Record<string, unknown> } => typeof b === "object" && b !== null && "variables" in b);
+  expect(query?.variables).toMatchObject({ branch: "bigger-web", sha: HEAD, appId: 9000, checkName: "Pipeline Guard", withVerdict: true });
   return writtenCheck(mock);
 }
 
 describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   test("an in-place update of a matching resource fails, naming the address and the changed attribute names, never values", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"], before: { instance_type: "t3.small", user_data: "s3cr3t-old" }, after: { instance_type: "t3.medium", user_data: "s3cr3t-new" } }], CONFIG, { findings: true });
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"], before: { instance_type: "t3.small", user_data: "s3cr3t-old" }, after: { instance_type: "t3.medium", user_data: "s3cr3t-new" } }]);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`aws_instance.web` would be patched in place");
     expect(check.output.summary).toContain("- `aws_instance.web` would be **updated in place** (patched while it runs). Changed attributes: `instance_type`, `user_data`.");
@@ -118,7 +135,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   });
 
   test("a replacement that destroys first fails, with the lifecycle block to add", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete", "create"], replacePaths: [["ami"]] }], CONFIG, { findings: true });
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["delete", "create"], replacePaths: [["ami"]] }]);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`aws_instance.web` would be destroyed before its replacement");
     expect(check.output.summary).toContain("would be **destroyed before its replacement is created**");
@@ -142,7 +159,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
   });
 
   test("a module's instance updated in place fails under its full address", async () => {
-    const check = await judgePlan([{ address: "module.db.aws_instance.this[0]", actions: ["update"] }], CONFIG, { findings: true });
+    const check = await judgePlan([{ address: "module.db.aws_instance.this[0]", actions: ["update"] }]);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("`module.db.aws_instance.this[0]` would be patched in place");
     expect(check.output.summary).toContain("`terraform apply -replace='module.db.aws_instance.this[0]'`");
@@ -157,14 +174,14 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     const check = await judgePlan([
       { address: "aws_instance.web", actions: ["update"] },
       { address: "aws_launch_template.web", actions: ["delete", "create"] },
-    ], CONFIG, { findings: true });
+    ]);
     expect(check.output.title).toBe("2 immutable resources would be patched in place or destroyed first");
     expect(check.output.summary).toContain("`aws_instance.web`");
     expect(check.output.summary).toContain("`aws_launch_template.web`");
   });
 
   test("report mode: a finding ends neutral and says what enforce mode would do", async () => {
-    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"] }], REPORT_CONFIG, { findings: true });
+    const check = await judgePlan([{ address: "aws_instance.web", actions: ["update"] }], REPORT_CONFIG);
     expect(check.conclusion).toBe("neutral");
     expect(check.output.summary).toContain("Report mode: this check ends neutral; in enforce mode it would fail.");
   });
@@ -185,10 +202,10 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
 
   describe("a plan that cannot be judged: failure in enforce mode, neutral in report mode, saying which", () => {
     test.each([
-      ["a failed run", { conclusion: "failure" }, null, "The plan workflow's run ended failure: nothing was checked", [CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]],
-      ["a missing artifact", {}, null, "The plan workflow's run has no artifact `terraform-plan`: nothing was checked", [CONFIG_CALL, "POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `POST /repos/${REPO}/check-runs`]],
-      ["an unreadable plan", {}, "{not json", "The plan could not be read: nothing was checked", [CONFIG_CALL, ...BUDGET_CALLS]],
-      ["a plan nested too deep", {}, "[".repeat(70), "The plan could not be read: nothing was checked", [CONFIG_CALL, ...BUDGET_CALLS]],
+      ["a failed run", { conclusion: "failure" }, null, "The plan workflow's run ended failure: nothing was checked", [CONFIG_CALL, IDENTITY_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]],
+      ["a missing artifact", {}, null, "The plan workflow's run has no artifact `terraform-plan`: nothing was checked", [CONFIG_CALL, IDENTITY_CALL, "POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `POST /repos/${REPO}/check-runs`]],
+      ["an unreadable plan", {}, "{not json", "The plan could not be read: nothing was checked", [CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]],
+      ["a plan nested too deep", {}, "[".repeat(70), "The plan could not be read: nothing was checked", [CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]],
     ] as const)("%s", async (_name, runOptions, plan, title, calls) => {
       for (const [config, conclusion] of [[CONFIG, "failure"], [REPORT_CONFIG, "neutral"]] as const) {
         forgetAllConfigs();
@@ -231,7 +248,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     mockCheck(mock.api);
     await probot.receive(planRun());
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
     const check = writtenCheck(mock);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("The plan comes from a workflow this PR changes; a maintainer must review it");
@@ -270,7 +287,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     mockCheck(mock.api);
     await probot.receive(planRun({ fork: "mallory/Hello-World" }));
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, "POST /graphql", `POST /repos/${REPO}/check-runs`]);
     const check = writtenCheck(mock);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("The plan comes from a fork's run: it is not read");
@@ -284,7 +301,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     mockPulls(mock.api, [pull()]);
     await probot.receive(planRun({ fork: "mallory/Hello-World" }));
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, "POST /graphql"]);
   });
 
   test("a run for a SHA that is no longer the PR's head is ignored: no artifact read, no check", async () => {
@@ -294,7 +311,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     mockPulls(mock.api, [pull()]);
     await probot.receive(planRun({ headSha: OLD_HEAD }));
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, "POST /graphql"]);
     expect(logs.some((line) => line.msg === "plan run for a commit that is no longer the PR's head: ignored")).toBe(true);
   });
 
@@ -305,7 +322,7 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
     mockPulls(mock.api, [pull({ baseRef: "develop" })]);
     await probot.receive(planRun());
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, "POST /graphql"]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, "POST /graphql"]);
   });
 
   test.each([
@@ -322,37 +339,37 @@ describe("Pipeline Guard: immutable infrastructure, on a PR's plan run", () => {
 });
 
 describe("an allowed [emergency-deploy] override defers the immutable rule (issue #13)", () => {
-  /** The app's `Pipeline Guard` check on the head, as the PR's evaluation writes it. */
-  function verdictCheck(params: { allowed?: string[]; pr?: number; head?: string; conclusion?: string; title?: string } = {}) {
+  /** The app's `Pipeline Guard` check run on the head, as the PR's evaluation writes it and GraphQL lists it. */
+  function verdictRun(params: { allowed?: string[]; pr?: number; head?: string; conclusion?: string; title?: string; text?: string | null; id?: number } = {}) {
     const allowed = params.allowed ?? ["emergency-deploy"];
     return {
-      name: "Pipeline Guard",
-      head_sha: HEAD,
-      status: "completed",
-      conclusion: params.conclusion ?? "success",
-      output: { title: params.title ?? `Override allowed: ${allowed.join(", ")}`, summary: "", text: renderOverrideVerdict({ pr: params.pr ?? 12, head: params.head ?? HEAD, allowed }) },
+      databaseId: params.id ?? 1,
+      conclusion: params.conclusion ?? "SUCCESS",
+      title: params.title ?? `Override allowed: ${allowed.join(", ")}`,
+      text: params.text === undefined ? renderOverrideVerdict({ pr: params.pr ?? 12, head: params.head ?? HEAD, allowed }) : params.text,
     };
   }
 
-  async function judgeWithVerdict(runs: Record<string, unknown>[], options: { app?: string } = {}) {
+  function suite(runs: ReturnType<typeof verdictRun>[], appId = 9000): Suite {
+    return { app: { databaseId: appId }, checkRuns: { nodes: runs } };
+  }
+
+  async function judgeWithVerdict(suites: Suite[]) {
     const { probot } = createTestApp();
     const mock = mockGitHub();
     mockConfig(mock.api);
-    mockPulls(mock.api, [pull()]);
+    mockPulls(mock.api, [pull()], suites);
     mockPlan(mock.api, planJson([{ address: "aws_instance.web", actions: ["update"] }, { address: "aws_launch_template.web", actions: ["delete", "create"] }]));
-    mock.api
-      .get(`/repos/${REPO}/commits/${HEAD}/check-runs`)
-      .query({ check_name: "Pipeline Guard", filter: "latest", per_page: 100 })
-      .reply(200, { total_count: runs.length, check_runs: runs.map((body, i) => listedCheckRun(body as never, { id: runs.length - i, app: options.app })) });
     mockCheck(mock.api);
     await probot.receive(planRun());
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS.slice(0, 3), "GET /app", `GET /repos/${REPO}/commits/${HEAD}/check-runs`, BUDGET_CALLS[3]]);
+    // The budget holds with deferrable findings too: the verdict comes with the PR, in the same call.
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]);
     return writtenCheck(mock) as ReturnType<typeof writtenCheck> & { output: { text?: string } };
   }
 
-  test("the head's allowed [emergency-deploy] verdict: success, each address to replace through the pipeline, and the findings remembered", async () => {
-    const check = await judgeWithVerdict([verdictCheck()]);
+  test("the head's allowed [emergency-deploy] verdict: success in 4 calls, each address to replace through the pipeline, and the findings remembered", async () => {
+    const check = await judgeWithVerdict([suite([verdictRun()])]);
     expect(check.conclusion).toBe("success");
     expect(check.output.title).toBe("Deferred by an allowed [emergency-deploy] override: 2 immutable resources to replace through the pipeline");
     expect(check.output.summary).toContain('the override\'s follow-up issue gets one box per resource below: "replace `ADDRESS` through the pipeline"');
@@ -362,23 +379,64 @@ describe("an allowed [emergency-deploy] override defers the immutable rule (issu
     expect(memory).toMatchObject({ deferred: true, runUrl: RUN_URL, findings: [{ address: "aws_instance.web", kind: "update" }, { address: "aws_launch_template.web", kind: "destroy-first" }] });
   });
 
+  test("the newest of the app's verdicts counts: an older allowed one does not defer once a newer one is not allowed", async () => {
+    const check = await judgeWithVerdict([suite([verdictRun({ id: 1 })]), suite([verdictRun({ id: 2, conclusion: "FAILURE", title: "Override not allowed", text: "" })])]);
+    expect(check.conclusion).toBe("failure");
+  });
+
   test.each([
     ["no check of the app's on the head yet", []],
-    ["an allowed override without [emergency-deploy]", [verdictCheck({ allowed: ["skip-tests"] })]],
-    ["an override that is not allowed", [{ ...verdictCheck(), conclusion: "failure", output: { title: "Override not allowed: emergency-deploy (1 requirement unmet)", summary: "", text: "" } }]],
-    ["a verdict about another PR", [verdictCheck({ pr: 13 })]],
-    ["a check that could not check", [verdictCheck({ title: "Could not be checked" })]],
-    ["an allowed title without the app's verdict block", [{ ...verdictCheck(), output: { title: "Override allowed: emergency-deploy", summary: "", text: "" } }]],
-  ])("%s: nothing is deferred, the check fails and remembers its findings", async (_name, runs) => {
-    const check = await judgeWithVerdict(runs);
+    ["an allowed override without [emergency-deploy]", [suite([verdictRun({ allowed: ["skip-tests"] })])]],
+    ["an override that is not allowed", [suite([verdictRun({ conclusion: "FAILURE", title: "Override not allowed: emergency-deploy (1 requirement unmet)", text: "" })])]],
+    ["a verdict about another PR", [suite([verdictRun({ pr: 13 })])]],
+    ["a verdict about another head", [suite([verdictRun({ head: OLD_HEAD })])]],
+    ["a check that could not check", [suite([verdictRun({ title: "Could not be checked" })])]],
+    ["an allowed title without the app's verdict block", [suite([verdictRun({ text: null })])]],
+  ])("%s: nothing is deferred, the check fails and remembers its findings", async (_name, suites) => {
+    const check = await judgeWithVerdict(suites);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("2 immutable resources would be patched in place or destroyed first");
     expect(parseImmutableMemory(check.output.text, { pr: 12, head: HEAD })).toMatchObject({ deferred: false });
   });
 
-  test("a `Pipeline Guard` check with the verdict block written by another app or a workflow defers nothing", async () => {
-    const check = await judgeWithVerdict([verdictCheck()], { app: "github-actions" });
+  test("a `Pipeline Guard` check run of another app (or a workflow's) with a forged verdict block defers nothing: only the app's own suites are asked for", async () => {
+    const check = await judgeWithVerdict([suite([verdictRun({ id: 7 })], 15368)]);
     expect(check.conclusion).toBe("failure");
+    expect(parseImmutableMemory(check.output.text, { pr: 12, head: HEAD })).toMatchObject({ deferred: false });
+  });
+
+  test("the plan run holds the head's immutable check lock from before its verdict read to its write: an evaluation's follow-up of a new verdict waits", async () => {
+    const { probot } = createTestApp();
+    const mock = mockGitHub();
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()], [suite([verdictRun()])]);
+    mockPlan(mock.api, planJson([{ address: "aws_instance.web", actions: ["update"] }]));
+    mockCheck(mock.api);
+    let received: Promise<void> | undefined;
+    await withImmutableCheckLock({ owner: "Codertocat", repo: "Hello-World" }, HEAD, async () => {
+      received = probot.receive(planRun());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(callList(mock.requests)).toEqual([CONFIG_CALL]);
+    });
+    await received;
+    expectAllCallsMade(mock);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]);
+  });
+
+  test("the app's id cannot be learned: the verdict is not asked for, and nothing is deferred", async () => {
+    const { probot, logs } = createTestApp();
+    const mock = mockGitHub({ appLogin: false });
+    mock.api.get("/app").reply(500, { message: "boom" });
+    mockConfig(mock.api);
+    mockPulls(mock.api, [pull()], [suite([verdictRun()])]);
+    mockPlan(mock.api, planJson([{ address: "aws_instance.web", actions: ["update"] }]));
+    mockCheck(mock.api);
+    await probot.receive(planRun());
+    expectAllCallsMade(mock);
+    const query = bodies(mock.requests).find((b) => typeof b === "object" && b !== null && "variables" in b) as { variables: Record<string, unknown> };
+    expect(query.variables.withVerdict).toBe(false);
+    expect(writtenCheck(mock).conclusion).toBe("failure");
+    expect(logs.some((line) => line.msg === "the PR's verdict was not read (the app's id is unknown): the immutable check is not deferred")).toBe(true);
   });
 
   test("an incomplete plan is never deferred, and costs no verdict read", async () => {
@@ -390,7 +448,7 @@ describe("an allowed [emergency-deploy] override defers the immutable rule (issu
     mockCheck(mock.api);
     await probot.receive(planRun());
     expectAllCallsMade(mock);
-    expect(callList(mock.requests)).toEqual([CONFIG_CALL, ...BUDGET_CALLS]);
+    expect(callList(mock.requests)).toEqual([CONFIG_CALL, IDENTITY_CALL, ...BUDGET_CALLS]);
     expect(writtenCheck(mock).conclusion).toBe("failure");
   });
 });

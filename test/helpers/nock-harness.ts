@@ -100,7 +100,8 @@ export function expectAllCallsMade(mock: { api: nock.Scope; unmatched: string[] 
 export function testGateway(options: { owner: string; repo: string; dryRun?: boolean }): { gw: Gateway; logs: LogLine[] } {
   const { log, lines } = recordingLog();
   const octokit = new NoRetryOctokit({ auth: { token: "test-token" } }) as unknown as Gateway["octokit"];
-  const appLogin = async () => APP_LOGIN;
+  // The harness's `GET /app` answers id 9000: the app's own check suites are those of that id.
+  const appLogin = Object.assign(async () => APP_LOGIN, { appId: async () => 9000 });
   return { gw: { octokit, log, owner: options.owner, repo: options.repo, dryRun: options.dryRun ?? false, appLogin }, logs: lines };
 }
 

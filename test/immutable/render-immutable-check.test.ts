@@ -18,6 +18,15 @@ describe("renderImmutableCheck", () => {
     expect(render({ kind: "not-judged", why }, "report")).toMatchObject({ conclusion: "neutral", title });
   });
 
+  test("no run found (Re-run): the workflow is named, and no plan link is written; a judged plan without a run says so", () => {
+    const none = renderImmutableCheck({ outcome: { kind: "not-judged", why: { kind: "no-run", workflow: "plan.yml" } }, mode: "enforce", immutable: DEFAULT_CONFIG.immutable, runUrl: null });
+    expect(none).toMatchObject({ conclusion: "failure", title: "No completed run of the plan workflow on this commit: nothing was checked" });
+    expect(none.summary).toContain("`plan.yml`");
+    expect(none.summary).not.toContain("Plan:");
+    const judged = renderImmutableCheck({ outcome: { kind: "judged", judgement: { checked: 0, immutable: 0, incomplete: [], findings: [] } }, mode: "enforce", immutable: DEFAULT_CONFIG.immutable, runUrl: null });
+    expect(judged.summary).toContain("Plan: no run");
+  });
+
   test("a deleted fork is named as such", () => {
     expect(render({ kind: "not-judged", why: { kind: "fork", headRepo: null } }).summary).toContain("a deleted fork");
   });
