@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { parse as parseYaml } from "yaml";
 import { unreadableConfig, validateConfig, type ValidatedConfig } from "./validate-config.js";
 
 /** Read as `.github/pipeline-guard.yml` (SPEC section 2). */
@@ -37,11 +38,55 @@ export async function loadConfig(context: { config: Context["config"]; log: Cont
     return { ...unreadableConfig({ path: "(file)", message }), source: "defaults" };
   }
 
-  const validated = validateConfig(raw);
-  if (validated.errors.length > 0) {
-    context.log.warn({ file: CONFIG_PATH, errors: validated.errors }, "configuration has errors; the defaults apply to those keys");
+  return validated(raw, context.log);
+}
+
+function validated(raw: unknown, log: Pick<Context["log"], "warn">): LoadedConfig {
+  const result = validateConfig(raw);
+  if (result.errors.length > 0) {
+    log.warn({ file: CONFIG_PATH, errors: result.errors }, "configuration has errors; the defaults apply to those keys");
   }
-  return { ...validated, source: raw === null || raw === undefined ? "defaults" : "file" };
+  return { ...result, source: raw === null || raw === undefined ? "defaults" : "file" };
+}
+
+/**
+ * What one GraphQL answer says about `.github/pipeline-guard.yml` on a default branch: its text,
+ * that there is no such file, or nothing certain (a binary or truncated blob, a directory, an
+ * error, a repository GitHub did not answer for).
+ */
+export type ConfigBlob = { state: "text"; text: string } | { state: "absent" } | { state: "unknown" };
+
+/** The file's content as Probot's config plugin reads it (`yaml.parse(text) || {}`); undefined when only the plugin can say what it means. */
+function parsedBlob(blob: Extract<ConfigBlob, { state: "text" }>): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(blob.text, { logLevel: "error" }) || {};
+  } catch {
+    return undefined;
+  }
+  // A scalar or a list is the plugin's error or its own merge; `_extends` reads other files: both are left to it.
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || "_extends" in parsed) return undefined;
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The configuration `loadConfig` would give, from the file's text read in a batch (the scheduled
+ * scan's full reads): the repository's file, else the owner's `.github` repository's (not for the
+ * `.github` repository itself), else none. Null whenever the blobs do not settle it (a file that
+ * does not parse, `_extends`, an answer that is not certain): the caller then reads it through
+ * Probot as usual, so that a batch never changes which policy applies.
+ */
+export function configFromBlobs(params: { repo: string; repository: ConfigBlob; org: ConfigBlob }, log: Pick<Context["log"], "warn">): LoadedConfig | null {
+  const { repository, org } = params;
+  if (repository.state === "text") {
+    const raw = parsedBlob(repository);
+    return raw === undefined ? null : validated(raw, log);
+  }
+  if (repository.state === "unknown") return null;
+  if (params.repo.toLowerCase() === ".github" || org.state === "absent") return validated(null, log);
+  if (org.state === "unknown") return null;
+  const raw = parsedBlob(org);
+  return raw === undefined ? null : validated(raw, log);
 }
 
 /** Invalid YAML, YAML that is not a mapping, a bad `_extends`, a directory: the file's fault. */

@@ -216,3 +216,62 @@ export function diffProtection(params: {
   }
   return items;
 }
+
+/**
+ * GraphQL's classic rule in REST's shape (`GET .../branches/{branch}/protection`): REST leaves
+ * `required_status_checks` out when checks are not required and `required_pull_request_reviews`
+ * when reviews are not, so GraphQL's values count only under `requiresStatusChecks` and
+ * `requiresApprovingReviews` (a rule keeps its old list when the requirement is switched off).
+ */
+function classicAsRest(rule: unknown): unknown {
+  if (!isRecord(rule)) return null;
+  const flagOf = (key: string) => ({ enabled: rule[key] });
+  const contexts = [...(field(rule, "requiredStatusCheckContexts", z.array(z.string())) ?? []), ...(field(rule, "requiredStatusChecks", contextList) ?? [])];
+  return {
+    ...(rule.requiresStatusChecks === true ? { required_status_checks: { contexts } } : {}),
+    ...(rule.requiresApprovingReviews === true
+      ? {
+          required_pull_request_reviews: {
+            required_approving_review_count: rule.requiredApprovingReviewCount,
+            require_code_owner_reviews: rule.requiresCodeOwnerReviews,
+            dismiss_stale_reviews: rule.dismissesStaleReviews,
+          },
+        }
+      : {}),
+    enforce_admins: flagOf("isAdminEnforced"),
+    allow_force_pushes: flagOf("allowsForcePushes"),
+    allow_deletions: flagOf("allowsDeletions"),
+    required_linear_history: flagOf("requiresLinearHistory"),
+    required_signatures: flagOf("requiresCommitSignatures"),
+    required_conversation_resolution: flagOf("requiresConversationResolution"),
+  };
+}
+
+/** One node of GraphQL's `Ref.rules` in REST's shape (`GET .../rules/branches/{branch}`): types are upper case there, parameters camel case. */
+function ruleAsRest(rule: unknown): unknown {
+  if (!isRecord(rule) || typeof rule.type !== "string") return null;
+  const type = rule.type.toLowerCase();
+  const parameters = rule.parameters;
+  if (type === "pull_request") {
+    return {
+      type,
+      parameters: {
+        required_approving_review_count: field(parameters, "requiredApprovingReviewCount", count),
+        require_code_owner_review: field(parameters, "requireCodeOwnerReview", flag),
+        dismiss_stale_reviews_on_push: field(parameters, "dismissStaleReviewsOnPush", flag),
+        required_review_thread_resolution: field(parameters, "requiredReviewThreadResolution", flag),
+      },
+    };
+  }
+  if (type === "required_status_checks") return { type, parameters: { required_status_checks: field(parameters, "requiredStatusChecks", z.array(z.unknown())) } };
+  return { type };
+}
+
+/**
+ * The protection in effect on a branch from GraphQL (`Ref.branchProtectionRule`, null when no
+ * classic rule applies, and the nodes of `Ref.rules`, as src/github/full-read-facts.ts asks for them): the same snapshot as `normalizeProtection`
+ * gives for REST's answers about the same settings, because it is computed by it.
+ */
+export function normalizeGraphqlProtection(classic: unknown, rules: readonly unknown[]): ProtectionSnapshot {
+  return normalizeProtection(classicAsRest(classic), (Array.isArray(rules) ? rules : []).map(ruleAsRest));
+}

@@ -2,7 +2,7 @@ import type { LoadedConfig } from "../config/load-config.js";
 import { getBranchRules, getClassicProtection } from "../github/branch-protection.js";
 import { type Gateway, statusOf } from "../github/gateway.js";
 import { escapeInlineText } from "../markdown/escape-markdown.js";
-import { diffProtection, normalizeProtection, type ProtectionSnapshot } from "./diff-protection.js";
+import { diffProtection, normalizeGraphqlProtection, normalizeProtection, type ProtectionSnapshot } from "./diff-protection.js";
 import type { DriftItem, DriftKind } from "./drift-item.js";
 import { scanProblem } from "./scan-problem.js";
 
@@ -18,13 +18,20 @@ export interface PartItems {
  */
 export async function protectionItems(
   gw: Gateway,
-  params: { branches: readonly string[]; declared: LoadedConfig["config"]["drift"]["protection"]; baseline: Record<string, ProtectionSnapshot> },
+  params: {
+    branches: readonly string[];
+    declared: LoadedConfig["config"]["drift"]["protection"];
+    baseline: Record<string, ProtectionSnapshot>;
+    /** Branch → GraphQL's classic rule and ruleset rules, read in the scheduled scan's batch; other branches are read through REST. */
+    prefetched?: ReadonlyMap<string, { classic: unknown; rules: unknown[] }>;
+  },
 ): Promise<PartItems & { baseline: Record<string, ProtectionSnapshot>; baselineRecorded: boolean }> {
   const baseline = { ...params.baseline };
   const result = { items: [] as DriftItem[], incomplete: [] as DriftKind[], baseline, baselineRecorded: false };
   for (const branch of params.branches) {
     try {
-      const actual = normalizeProtection(await getClassicProtection(gw, branch), await getBranchRules(gw, branch));
+      const known = params.prefetched?.get(branch);
+      const actual = known ? normalizeGraphqlProtection(known.classic, known.rules) : normalizeProtection(await getClassicProtection(gw, branch), await getBranchRules(gw, branch));
       const recorded = baseline[branch];
       if (Object.keys(params.declared).length > 0) {
         result.items.push(...diffProtection({ branch, expected: params.declared, actual, source: "config" }));

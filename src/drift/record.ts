@@ -3,7 +3,7 @@ import type { Gateway } from "../github/gateway.js";
 import type { IssueSummary } from "../github/issues.js";
 import { APP_LABELS } from "../github/labels.js";
 import { hasHiddenKey } from "../markdown/hidden-block.js";
-import { listIssuesByCreator } from "../github/issues.js";
+import { listIssuesByCreator, listIssuesByCreatorPages } from "../github/issues.js";
 import {
   createRecord,
   readRecordBody,
@@ -61,16 +61,48 @@ export type DriftReportReading = RecordReading<DriftState>;
  * the report is opened at the first scan, before most other records.
  */
 export async function findDriftReport(gw: Gateway): Promise<DriftReportReading | null> {
+  const seek = reportSeeker(gw);
+  await listIssuesByCreator(gw, { creator: await requireAppLogin(gw), state: "all", direction: "asc" }, seek.visit);
+  return seek.found();
+}
+
+/** The report among issues visited in order: `visit` says when the verified one is found; `found` is it, or the first tampered claim. */
+function reportSeeker(gw: Pick<Gateway, "owner" | "repo">): { visit: (issue: IssueSummary) => boolean; found: () => DriftReportReading | null } {
   const repository = repositoryOf(gw);
   let tampered: DriftReportReading | null = null;
   let verified: DriftReportReading | null = null;
-  await listIssuesByCreator(gw, { creator: await requireAppLogin(gw), state: "all", direction: "asc" }, (issue) => {
-    const reading = readRecordBody(DRIFT_RECORD, { repository, issue });
-    if (reading?.status === "verified" && reading.key === DRIFT_KEY) verified = reading;
-    else if (!tampered && reading?.status === "invalid" && (reading.claimedKey === DRIFT_KEY || hasHiddenKey(issue.body, "drift", DRIFT_KEY))) tampered = reading;
-    return verified !== null;
+  return {
+    visit: (issue) => {
+      if (verified) return true;
+      const reading = readRecordBody(DRIFT_RECORD, { repository, issue });
+      if (reading?.status === "verified" && reading.key === DRIFT_KEY) verified = reading;
+      else if (!tampered && reading?.status === "invalid" && (reading.claimedKey === DRIFT_KEY || hasHiddenKey(issue.body, "drift", DRIFT_KEY))) tampered = reading;
+      return verified !== null;
+    },
+    found: () => verified ?? tampered,
+  };
+}
+
+/**
+ * The report (as `findDriftReport` finds it) and the app's open issues from one listing where
+ * it can: the report's look-up lists the app's issues oldest first, whole pages at a time, until
+ * the report is found; when that listing reached the last page it holds every issue of the app,
+ * open ones included, and `open` is them. Otherwise `open` is null: the caller lists the open
+ * issues as usual. Never more calls than the two look-ups apart.
+ */
+export async function findDriftReportAndOpenIssues(gw: Gateway): Promise<{ report: DriftReportReading | null; open: IssueSummary[] | null }> {
+  const seek = reportSeeker(gw);
+  let seen = 0;
+  const listed = await listIssuesByCreatorPages(gw, { creator: await requireAppLogin(gw), state: "all", direction: "asc" }, (issues) => {
+    let found = false;
+    for (const issue of issues.slice(seen)) found = seek.visit(issue) || found;
+    seen = issues.length;
+    return found;
   });
-  return verified ?? tampered;
+  // The last page is visited here too (the callback only runs while pages are left to decide on).
+  for (const issue of listed.issues.slice(seen)) seek.visit(issue);
+  // Newest first, as the open listing gives them.
+  return { report: seek.found(), open: listed.complete ? listed.issues.filter((issue) => issue.state === "open").reverse() : null };
 }
 
 export function readDriftReport(gw: Pick<Gateway, "owner" | "repo">, issue: IssueSummary, body?: string | null): DriftReportReading | null {

@@ -1,11 +1,14 @@
+import { FULL_READ_BATCH } from "../github/full-read-facts.js";
 import { FINGERPRINT_BATCH } from "../github/repository-fingerprints.js";
 
 /**
- * What a full read of one repository costs with the default configuration and one production
- * branch (README "API cost"): the configuration, the history and deployments (GraphQL, 1 point),
- * protection and rules, the app's open issues and the report's look-up.
+ * What the scheduled scan's full read of one repository costs with one production branch
+ * (README "What a scan costs"): its records' listing (1 REST call, the report's look-up giving
+ * the open issues too) and its share of the two batch queries of `FULL_READ_BATCH` repositories
+ * (configuration 1 point, facts about 6: 0.28 a repository), rounded up with room for a changed
+ * repository's writes. The bench measures 1.73 a repository, drifted ones' writes included.
  */
-export const FULL_READ_POINTS = 6;
+export const FULL_READ_POINTS = 2;
 /** GitHub's formula for one fingerprint query of a full batch: 4 connections per repository, 200 requests, 2 points. */
 export const FINGERPRINT_QUERY_POINTS = 2;
 /** The installation's repositories are listed 100 a page. */
@@ -49,7 +52,7 @@ export function planScanCost(params: { repositories: readonly PlannedRepository[
   }
   const full = scanned.length * FULL_READ_POINTS;
   lines.push(
-    `plan: ${scanned.length} repositories; a first scan (or pipeline-guard scan, which remembers nothing) costs about ${listing + full} points (${listing} listing, ${full} full reads); ` +
+    `plan: ${scanned.length} repositories; a first scan (or pipeline-guard scan, which remembers nothing) costs about ${listing + full} points (${listing} listing, ${full} full reads, batched ${FULL_READ_BATCH} repositories a query); ` +
       `a scheduled scan with nothing changed costs about ${listing + batches * FINGERPRINT_QUERY_POINTS} points (${listing} listing, ${batches} fingerprint ${batches === 1 ? "query" : "queries"} of up to ${FINGERPRINT_BATCH} repositories, ${FINGERPRINT_QUERY_POINTS} points each), plus about ${FULL_READ_POINTS} points per repository that changed`,
   );
   return lines;

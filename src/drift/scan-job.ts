@@ -7,6 +7,7 @@ import { isDryRun, type Gateway, type GitHubClient } from "../github/gateway.js"
 import { observeResponses } from "../github/response-headers.js";
 import { accountOf, listAppInstallations, listInstallationRepositories, type RawInstallation, type RawRepository } from "../github/installations.js";
 import { redactingErrSerializer, redactSignedUrls } from "../github/redact-signed-urls.js";
+import type { PrefetchedRead } from "./full-read-prefetch.js";
 import { scanRepository, type ScanOptions, type ScanSummary } from "./scan-repository.js";
 
 /** A repository the app is installed on, as the installations API lists it. */
@@ -18,6 +19,8 @@ export interface InstalledRepository {
   archived: boolean;
   /** Reading rule suites needs `administration: write`. */
   canReadRuleSuites: boolean;
+  /** Classic protection needs `administration: read` (or write): only then does the scheduled scan's batch read it, else REST does (and a 403 is reported). */
+  canReadProtection?: boolean;
   installedAt?: Date;
 }
 
@@ -38,6 +41,8 @@ export async function scanInstalledRepository(
     appLogin?: string;
     trigger?: ScanOptions["trigger"];
     accept?: ScanOptions["accept"];
+    /** The configuration and facts the scheduled scan read in a batch (src/drift/full-read-prefetch.ts); without them, everything is read here. */
+    prefetched?: PrefetchedRead | null;
     /** The headers of every answer of this scan (budget-aware pacing); the count of requests is returned through `requests`. */
     observe?: { headers: (headers: Record<string, unknown>) => void; requests?: (count: number) => void };
   } = {},
@@ -63,7 +68,8 @@ export async function scanInstalledRepository(
     // The caller usually knows the app's login already; otherwise it is asked once, when a record is looked up.
     const known = params.appLogin;
     const gw: Gateway = { octokit: context.octokit, log, owner: target.owner, repo: target.repo, dryRun: isDryRun(), appLogin: known ? async () => known : appLoginResolver(app) };
-    const loaded = await readConfig(context);
+    // A configuration from the batch is not kept for the push pre-filter: only a read here keeps it.
+    const loaded = params.prefetched?.loaded ?? (await readConfig(context));
     const defaultBranch = target.defaultBranch || (await getDefaultBranch(gw));
     const summary = await scanRepository(gw, loaded, {
       now: params.now ?? new Date(),
@@ -73,6 +79,8 @@ export async function scanInstalledRepository(
       installedAt: target.installedAt,
       trigger: params.trigger,
       accept: params.accept,
+      prefetched: params.prefetched?.facts,
+      oneRecordListing: params.prefetched !== undefined && params.prefetched !== null,
     });
     log.info({ ...summary }, "drift scan done");
     notifyNewDrift(gw, loaded.config, summary.newItems);
@@ -101,6 +109,7 @@ function toTarget(installation: RawInstallation, repo: RawRepository): Installed
     defaultBranch: repo.default_branch ?? "main",
     archived: repo.archived === true,
     canReadRuleSuites: installation.permissions?.administration === "write",
+    canReadProtection: installation.permissions?.administration === "read" || installation.permissions?.administration === "write",
     installedAt: installedAtOf(installation.created_at),
   };
 }

@@ -7,13 +7,14 @@ import { repairFollowUps } from "../follow-ups/repair-follow-ups.js";
 import { listAppIssues } from "../records/record-store.js";
 import { listMatchingBranches } from "../github/branches.js";
 import type { Gateway } from "../github/gateway.js";
-import { getRepositoryActivity, type DeploymentFact, type HistoryCommit } from "../github/repository-activity.js";
+import type { FullReadFacts } from "../github/full-read-facts.js";
+import { getRepositoryActivity, type ActivityStart, type DeploymentFact, type HistoryCommit } from "../github/repository-activity.js";
 import { quietLogin, UNKNOWN_AUTHOR } from "../markdown/escape-markdown.js";
 import { deploymentDriftItems } from "./deployment-drift.js";
 import type { DriftItem } from "./drift-item.js";
 import { emptyDriftState, mergeScan, type Acceptance } from "./drift-state.js";
 import { historiesNeedRecords, recordMissing } from "./missing-records.js";
-import { driftBlock, findDriftReport } from "./record.js";
+import { driftBlock, findDriftReport, findDriftReportAndOpenIssues } from "./record.js";
 import { knownRecordsOf, recordCensus } from "./record-census.js";
 import { protectionItems } from "./protection-drift.js";
 import { planReportUpdate } from "./render-drift-report.js";
@@ -39,6 +40,17 @@ export interface ScanOptions {
   trigger?: { event: string; actor: string | null };
   /** `/pipeline-guard accept`: recorded in the state before the merge, so the item is listed apart at once. */
   accept?: { id: string; acceptance: Acceptance };
+  /**
+   * Facts the scheduled scan read for many repositories at once (src/drift/full-read-prefetch.ts):
+   * a branch found there is not asked for again; anything missing is read as without them.
+   */
+  prefetched?: FullReadFacts | null;
+  /**
+   * Look the report up first, and take the app's open issues from that listing when it holds
+   * every issue (`findDriftReportAndOpenIssues`): one call instead of two for most repositories.
+   * The scheduled scan's batched reads set it; other scans list as they always did.
+   */
+  oneRecordListing?: boolean;
 }
 
 export interface ScanSummary {
@@ -52,6 +64,24 @@ export interface ScanSummary {
   reminders: number;
   /** What the scan memory needs to skip this repository while nothing changes (see `scan-fingerprint.ts`). */
   watch?: ScanWatch;
+}
+
+/** Where the look-back for missed webhooks starts: 30 days ago, or the installation if later. */
+export function lookbackSince(now: Date, installedAt: Date | undefined): Date {
+  return new Date(Math.max(now.getTime() - LOOKBACK_DAYS * 24 * 3_600_000, installedAt?.getTime() ?? 0));
+}
+
+/**
+ * A branch's first history page from the batch, kept to this scan's look-back (the batch's may
+ * start a little earlier); undefined when the batch has nothing for it or lacks the deployments
+ * this read needs.
+ */
+function prefetchedStart(prefetched: FullReadFacts | null | undefined, branch: string, since: Date, withDeployments: boolean): ActivityStart | undefined {
+  const known = prefetched?.branches.get(branch);
+  if (!known || (withDeployments && !prefetched?.deployments)) return undefined;
+  const { activity, after } = known.activity;
+  const history = activity.history.filter((commit) => Date.parse(commit.committedAt) >= since.getTime());
+  return { activity: { ...activity, history, deployments: withDeployments ? [...(prefetched?.deployments ?? [])] : [] }, after };
 }
 
 async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBranch: string): Promise<string[]> {
@@ -70,8 +100,7 @@ async function productionBranches(gw: Gateway, loaded: LoadedConfig, defaultBran
 export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options: ScanOptions): Promise<ScanSummary> {
   const { config } = loaded;
   const { now } = options;
-  const lookback = now.getTime() - LOOKBACK_DAYS * 24 * 3_600_000;
-  const since = new Date(Math.max(lookback, options.installedAt?.getTime() ?? 0));
+  const since = lookbackSince(now, options.installedAt);
   const summary: ScanSummary = { repository: `${gw.owner}/${gw.repo}`, open: 0, accepted: 0, newItems: [], report: "none", followUpsMade: 0, bypassesMade: 0, reminders: 0 };
   const branches = await productionBranches(gw, loaded, options.defaultBranch);
 
@@ -81,14 +110,17 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   const heads = new Map<string, string>();
   for (const [index, branch] of branches.entries()) {
     const environments = config.production.environments.some((e) => picomatch.scan(e).isGlob) ? null : config.production.environments;
-    const activity = await getRepositoryActivity(gw, { branch, since, withDeployments: config.drift.enabled && index === 0, environments });
+    const withDeployments = config.drift.enabled && index === 0;
+    const start = prefetchedStart(options.prefetched, branch, since, withDeployments);
+    const activity = await getRepositoryActivity(gw, { branch, since, withDeployments, environments, start });
     histories.set(branch, activity.history);
     if (activity.head) heads.set(branch, activity.head);
     deployments.push(...activity.deployments);
   }
   // The app's records: open ones (overdue reminders, repairs) and, when the history holds
   // anything that needs a record, every one of the look-back (what is already recorded).
-  const openIssues = await listAppIssues(gw, { state: "open" });
+  const early = config.drift.enabled && options.oneRecordListing ? await findDriftReportAndOpenIssues(gw) : null;
+  const openIssues = early?.open ?? (await listAppIssues(gw, { state: "open" }));
   const needsRecords = historiesNeedRecords({ loaded, histories, appLogin: options.appLogin });
   const recentIssues = needsRecords ? await listAppIssues(gw, { state: "all", since }) : [];
   const census = recordCensus(gw, [...openIssues, ...recentIssues]);
@@ -109,10 +141,11 @@ export async function scanRepository(gw: Gateway, loaded: LoadedConfig, options:
   });
   if (!config.drift.enabled) return { ...summary, watch: watch([]) };
 
-  const report = await findDriftReport(gw);
+  const report = early ? early.report : await findDriftReport(gw);
   const previous = report?.status === "verified" ? report.state : emptyDriftState();
   const tampered = [...census.tampered, ...(report?.status === "invalid" ? [{ number: report.issue.number, reason: `${report.reason} (the drift report itself: its acceptances and baseline were dropped)` }] : [])];
-  const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline });
+  const prefetchedProtection = new Map([...(options.prefetched?.branches ?? [])].flatMap(([branch, facts]) => (facts.protection ? [[branch, facts.protection] as const] : [])));
+  const protection = await protectionItems(gw, { branches, declared: config.drift.protection, baseline: previous.baseline, prefetched: prefetchedProtection });
   // The branch's commits already read: a Terraform run on one of them needs no compare call.
   const knownShas = new Set([...(histories.get(branches[0] ?? "") ?? []).map((commit) => commit.sha), ...[heads.get(branches[0] ?? "") ?? ""].filter(Boolean)]);
   const terraformPart = await terraformDriftItems(gw, { config, branch: branches[0], now, knownShas });

@@ -1,7 +1,9 @@
 import type { Probot } from "probot";
+import { FULL_READ_BATCH } from "../github/full-read-facts.js";
 import { processScanMemory, type ScanMemory } from "../infrastructure/scan-memory.js";
+import { prefetchFullReads } from "./full-read-prefetch.js";
 import type { ScanPacer } from "./scan-pacing.js";
-import { planScans, rememberFullScan, seeRate } from "./scan-planning.js";
+import { planScans, rememberFullScan, seeRate, type ScanPlan } from "./scan-planning.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
 
 export type ScheduledOutcome = ScanOutcome & { why?: string };
@@ -10,7 +12,9 @@ export type ScheduledOutcome = ScanOutcome & { why?: string };
  * The scan of every installed repository (or of one `owner/name`): what the in-process schedule
  * and `pipeline-guard scan` both run. Which repositories are read in full is `planScans`'s
  * decision (src/drift/scan-planning.ts, shared with the BullMQ firing); the others are skipped
- * as unchanged.
+ * as unchanged. The full reads go by batches of `FULL_READ_BATCH` repositories of one
+ * installation, whose configuration and facts are read in two queries just before them
+ * (src/drift/full-read-prefetch.ts).
  */
 export async function runScheduledScan(params: {
   app: Pick<Probot, "auth" | "log">;
@@ -38,24 +42,39 @@ export async function runScheduledScan(params: {
 
   const planned = await planScans({ app, targets, memory, now: start, pacer: params.pacer });
 
-  const outcomes: ScheduledOutcome[] = [];
-  let scanned = 0;
-  for (const p of planned) {
-    const repository = `${p.target.owner}/${p.target.repo}`;
-    if (p.why === null) {
-      outcomes.push({ repository, skipped: "unchanged" });
-      continue;
-    }
-    const { pacer } = params;
-    const wait = pacer ? pacer.delayBefore(p.target.installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
-    if (wait > 0) await sleep(wait);
-    scanned++;
-    const startedAt = clock();
-    const installationId = p.target.installationId;
-    const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
-    const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe });
-    if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
-    outcomes.push({ ...outcome, why: p.why });
+  // The full reads go by batches of one installation, each batch's configuration files and facts
+  // read together just before its reads.
+  const outcomes: Array<ScheduledOutcome | undefined> = [];
+  const reads: Array<{ p: ScanPlan & { why: string }; index: number }> = [];
+  for (const [index, p] of planned.entries()) {
+    if (p.why === null) outcomes[index] = { repository: `${p.target.owner}/${p.target.repo}`, skipped: "unchanged" };
+    else reads.push({ p: { ...p, why: p.why }, index });
   }
-  return outcomes;
+  let scanned = 0;
+  for (const batch of fullReadBatches(reads)) {
+    const { pacer } = params;
+    const installationId = batch[0]!.p.target.installationId;
+    const observeBatch = pacer ? (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers) : undefined;
+    // Archived repositories are not read: nothing is fetched for them.
+    const live = batch.filter((r) => !r.p.target.archived);
+    const prefetched = await prefetchFullReads({ app, installationId, now: clock(), observe: observeBatch, targets: live.map((r) => ({ ...r.p.target, remembered: r.p.branches })) });
+    for (const { p, index } of batch) {
+      const wait = pacer ? pacer.delayBefore(installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
+      if (wait > 0) await sleep(wait);
+      scanned++;
+      const startedAt = clock();
+      const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
+      const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe, prefetched: prefetched[live.findIndex((r) => r.index === index)] ?? null });
+      if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
+      outcomes[index] = { ...outcome, why: p.why };
+    }
+  }
+  return outcomes.filter((o): o is ScheduledOutcome => o !== undefined);
+}
+
+/** The full reads by installation, in their order, `FULL_READ_BATCH` at most together. */
+function fullReadBatches<T extends { p: ScanPlan }>(reads: readonly T[]): T[][] {
+  const byInstallation = new Map<number, T[]>();
+  for (const read of reads) byInstallation.set(read.p.target.installationId, [...(byInstallation.get(read.p.target.installationId) ?? []), read]);
+  return [...byInstallation.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / FULL_READ_BATCH) }, (_, i) => group.slice(i * FULL_READ_BATCH, (i + 1) * FULL_READ_BATCH)));
 }

@@ -97,6 +97,36 @@ export async function listIssuesByCreator(gw: Gateway, listing: IssueListing, vi
   return found;
 }
 
+/**
+ * The creator's issues a whole page at a time, until `enough` (asked after each page with every
+ * issue listed so far) says so or no page is left: `complete` says that every issue was listed.
+ */
+export async function listIssuesByCreatorPages(
+  gw: Gateway,
+  listing: IssueListing,
+  enough: (issues: readonly IssueSummary[]) => boolean,
+): Promise<{ issues: IssueSummary[]; complete: boolean }> {
+  const issues: IssueSummary[] = [];
+  let complete = true;
+  await gw.octokit.paginate(
+    gw.octokit.rest.issues.listForRepo,
+    { owner: gw.owner, repo: gw.repo, creator: listing.creator, state: listing.state, sort: "created", direction: listing.direction ?? "desc", per_page: PER_PAGE, ...(listing.since ? { since: listing.since.toISOString() } : {}) },
+    (response, done) => {
+      for (const raw of response.data as RawIssue[]) {
+        // GitHub filters by creator already; an issue of anyone else is never taken for the creator's.
+        if (!raw.pull_request && raw.user?.login?.toLowerCase() === listing.creator.toLowerCase()) issues.push(summarizeIssue(raw));
+      }
+      const more = /rel="next"/.test(String((response.headers as Record<string, unknown>).link ?? ""));
+      if (more && enough(issues)) {
+        complete = false;
+        done();
+      }
+      return [];
+    },
+  );
+  return { issues, complete };
+}
+
 /** One issue, with `closed_by`, which the listing leaves out. */
 export async function getIssue(gw: Gateway, issueNumber: number): Promise<IssueSummary & { closedBy: string | null }> {
   const { data } = await gw.octokit.rest.issues.get({ owner: gw.owner, repo: gw.repo, issue_number: issueNumber });

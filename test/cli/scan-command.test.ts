@@ -3,7 +3,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { createScanCommand, parseScanArgs } from "../../src/cli/scan-command.js";
 import { forgetAllConfigs } from "../../src/config/config-cache.js";
 import { CONFIG_PATH, RAW, expectAllCallsMade, mockGitHub, setUpNock } from "../helpers/test-app.js";
-import { OWNER, NAME, REPO, calls, mockScanReads, recordingLog } from "../helpers/scan-github.js";
+import { OWNER, NAME, REPO, REPORT_QUERY, REPO_PATH, calls, mockScanReads, recordingLog, type Json } from "../helpers/scan-github.js";
 import { captureIo } from "./capture-io.js";
 import { openScanQueue, scanJobCounts } from "../../src/drift/scan-queue.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
@@ -28,6 +28,11 @@ function mockInstallations(api: ReturnType<typeof mockGitHub>["api"], repos: str
   // The app's own login (`GET /app`) is answered by the harness.
 }
 
+/** The scan's batch query of configuration files (src/github/full-read-facts.ts): answered, or failing (each repository then reads its own). */
+function mockConfigBlobs(api: ReturnType<typeof mockGitHub>["api"], reply: { status: number; body: Json }) {
+  api.post("/graphql", (b: Json) => String(b.query).includes("PipelineGuardConfigBlobs")).reply(reply.status, reply.body);
+}
+
 describe("parseScanArgs", () => {
   test.each([
     [[], {}],
@@ -46,11 +51,17 @@ describe("parseScanArgs", () => {
 });
 
 describe("pipeline-guard scan", () => {
-  test("--repo: one quiet repository is scanned with the app's credentials; a line is printed; exit 0", async () => {
+  test("--repo: one quiet repository is scanned with the app's credentials (its reads batched); a line is printed; exit 0", async () => {
     const mock = mockGitHub();
     mockInstallations(mock.api, [NAME, "other"]);
-    mock.api.get(CONFIG_PATH(REPO)).reply(200, "drift:\n  protection: {enforce_admins: false}\n", RAW);
-    mockScanReads(mock.api, { protection: null });
+    mockConfigBlobs(mock.api, { status: 200, body: { data: { r0: { object: { text: "drift:\n  protection: {enforce_admins: false}\n", isTruncated: false } }, g0: { object: null } } } });
+    const history = { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+    mock.api
+      .post("/graphql", (b: Json) => String(b.query).includes("PipelineGuardFullReads") && b.variables?.r0b0 === "refs/heads/master")
+      .reply(200, { data: { r0: { b0: { branchProtectionRule: null, rules: { nodes: [] }, target: { oid: "a".repeat(40), history } }, deployments: { nodes: [] } } } })
+      .get(`${REPO_PATH}/issues`)
+      .query(REPORT_QUERY)
+      .reply(200, []);
     const io = captureIo();
 
     const code = await createScanCommand({ createApp, pauseMs: 0 }).run(["--repo", REPO], io);
@@ -65,6 +76,7 @@ describe("pipeline-guard scan", () => {
   test("a repository whose scan fails: its line says so and the exit code is 1", async () => {
     const mock = mockGitHub();
     mockInstallations(mock.api, [NAME]);
+    mockConfigBlobs(mock.api, { status: 502, body: { message: "Bad Gateway" } });
     mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: "Server Error" });
     const io = captureIo();
 
@@ -136,15 +148,15 @@ describe("pipeline-guard scan", () => {
     mock.api.get("/rate_limit").reply(200, { resources: { core: { limit: 5000, remaining: 100, reset: Date.parse("2026-03-10T13:00:00Z") / 1000, used: 4900 } }, rate: {} });
     const io = captureIo();
 
-    const code = await createScanCommand({ createApp, env: { DRIFT_SCAN_BUDGET: "10%" } }).run(["--dry-run"], io);
+    const code = await createScanCommand({ createApp, env: { DRIFT_SCAN_BUDGET: "2%" } }).run(["--dry-run"], io);
 
     expectAllCallsMade(mock);
     expect(code).toBe(0);
     expect(io.out).toEqual([
-      `${REPO}: full read, about 6 points`,
-      `${OWNER}/other: full read, about 6 points`,
-      "installation 5: 100 points left, the scan's share 10 (10%): 1 of 2 full reads fit; the other 1 wait for the reset at 2026-03-10T13:00:00.000Z",
-      "plan: 2 repositories; a first scan (or pipeline-guard scan, which remembers nothing) costs about 13 points (1 listing, 12 full reads); a scheduled scan with nothing changed costs about 3 points (1 listing, 1 fingerprint query of up to 50 repositories, 2 points each), plus about 6 points per repository that changed",
+      `${REPO}: full read, about 2 points`,
+      `${OWNER}/other: full read, about 2 points`,
+      "installation 5: 100 points left, the scan's share 2 (2%): 1 of 2 full reads fit; the other 1 wait for the reset at 2026-03-10T13:00:00.000Z",
+      "plan: 2 repositories; a first scan (or pipeline-guard scan, which remembers nothing) costs about 5 points (1 listing, 4 full reads, batched 25 repositories a query); a scheduled scan with nothing changed costs about 3 points (1 listing, 1 fingerprint query of up to 50 repositories, 2 points each), plus about 2 points per repository that changed",
     ]);
     expect(io.err).toEqual(["pipeline-guard scan: dry run: 2 repositories planned, nothing read or written"]);
     expect(calls(mock.requests).filter((c) => !c.startsWith("GET") && !c.includes("access_tokens"))).toEqual([]);
@@ -172,6 +184,7 @@ describe("pipeline-guard scan", () => {
   test("without a fixed pause the scan is paced by the budget (spaced under the secondary limit here)", async () => {
     const mock = mockGitHub();
     mockInstallations(mock.api, [NAME]);
+    mockConfigBlobs(mock.api, { status: 502, body: { message: "Bad Gateway" } });
     mock.api.get(CONFIG_PATH(REPO)).reply(500, { message: "Server Error" });
     const waits: number[] = [];
     const io = captureIo();
@@ -206,6 +219,8 @@ describeRedis("pipeline-guard scan with REDIS_URL (against a real Redis)", () =>
 
     const mock = mockGitHub();
     mockInstallations(mock.api, [NAME]);
+    // The batch fails here: the repository is read call by call, as before batching.
+    mockConfigBlobs(mock.api, { status: 502, body: { message: "Bad Gateway" } });
     mock.api.get(CONFIG_PATH(REPO)).reply(200, "drift:\n  protection: {enforce_admins: false}\n", RAW);
     mockScanReads(mock.api, { protection: null });
     const io = captureIo();

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { Context, ProbotOctokit } from "probot";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { CONFIG_FILE, loadConfig } from "../../src/config/load-config.js";
+import { CONFIG_FILE, configFromBlobs, loadConfig, type ConfigBlob } from "../../src/config/load-config.js";
 import { formatConfigError } from "../../src/config/validate-config.js";
 
 /** What an unreadable file gives: the defaults, with the strictest setting to who may use markers and run commands. */
@@ -269,5 +269,53 @@ describe("loadConfig", () => {
     expect(warnings).toEqual([]);
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("configFromBlobs (the scheduled scan's batch) gives what loadConfig gives, or leaves it to loadConfig", () => {
+  const text = (t: string): ConfigBlob => ({ state: "text", text: t });
+  const absent: ConfigBlob = { state: "absent" };
+  const unknown: ConfigBlob = { state: "unknown" };
+  /** The same files read through Probot: the repository's (null: 404) and the org's. */
+  async function throughProbot(repoFile: string | null, orgFile: string | null) {
+    const scope = nock(API).get(REPO_FILE).reply(repoFile === null ? 404 : 200, repoFile ?? { message: "Not Found" }, RAW);
+    if (repoFile === null) scope.get(ORG_FILE).reply(orgFile === null ? 404 : 200, orgFile ?? { message: "Not Found" }, RAW);
+    const { context } = makeContext();
+    const loaded = await loadConfig(context);
+    expect(scope.isDone()).toBe(true);
+    return loaded;
+  }
+
+  test.each<[string, string | null, string | null]>([
+    ["the repository's file", "mode: report\nproduction:\n  branches: [main]\n", "mode: enforce\n"],
+    ["a file with wrong types (the defaults for those keys, the errors kept)", "production:\n  branches: main\ndrift:\n  enabled: sometimes\n", null],
+    ["an empty file", "", null],
+    ["a file of comments only", "# nothing yet\n", null],
+    ["no file in the repository: the org's", null, "mode: report\n"],
+    ["no file anywhere", null, null],
+  ])("%s", async (_name, repoFile, orgFile) => {
+    const expected = await throughProbot(repoFile, orgFile);
+    const { log, warnings } = recordingLog();
+    const batched = configFromBlobs({ repo: "repo", repository: repoFile === null ? absent : text(repoFile), org: orgFile === null ? absent : text(orgFile) }, log);
+    expect(batched).toEqual(expected);
+    expect(warnings.length > 0).toBe(expected.errors.length > 0);
+  });
+
+  test.each<[string, ConfigBlob, ConfigBlob]>([
+    ["_extends in the repository's file", text("_extends: other\nmode: report\n"), absent],
+    ["_extends in the org's file", absent, text("_extends: base\n")],
+    ["invalid YAML (the plugin's error message is the one shown)", text("production: [main\n"), absent],
+    ["a file that is only a string", text("just words\n"), absent],
+    ["a list", text("- a\n- b\n"), absent],
+    ["a repository's answer not certain", unknown, absent],
+    ["no file, and the org's answer not certain", absent, unknown],
+  ])("%s: null (read through Probot)", (_name, repository, org) => {
+    const { log } = recordingLog();
+    expect(configFromBlobs({ repo: "repo", repository, org }, log)).toBeNull();
+  });
+
+  test("the `.github` repository itself has no fallback: without its file, the defaults, whatever the org's answer", () => {
+    const { log } = recordingLog();
+    expect(configFromBlobs({ repo: ".github", repository: absent, org: unknown }, log)).toEqual({ config: DEFAULT_CONFIG, errors: [], source: "defaults" });
   });
 });

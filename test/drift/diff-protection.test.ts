@@ -1,4 +1,4 @@
-import { diffProtection, normalizeProtection, PROTECTION_FIELDS, UNPROTECTED, type ProtectionSnapshot } from "../../src/drift/diff-protection.js";
+import { diffProtection, normalizeGraphqlProtection, normalizeProtection, PROTECTION_FIELDS, UNPROTECTED, type ProtectionSnapshot } from "../../src/drift/diff-protection.js";
 
 /** Real shape of `GET /repos/{owner}/{repo}/branches/{branch}/protection` (trimmed URLs kept). */
 const CLASSIC = {
@@ -172,6 +172,65 @@ describe("normalizeProtection", () => {
 
   test("rulesets that are not an array are ignored", () => {
     expect(normalizeProtection(null, "nope" as unknown as unknown[])).toEqual(UNPROTECTED);
+  });
+});
+
+/** GraphQL's `Ref.branchProtectionRule` for the same settings as CLASSIC. */
+const GRAPHQL_CLASSIC = {
+  requiresStatusChecks: true,
+  requiredStatusCheckContexts: ["ci", "lint"],
+  requiredStatusChecks: [{ context: "ci" }, { context: "lint" }],
+  requiresApprovingReviews: true,
+  requiredApprovingReviewCount: 1,
+  requiresCodeOwnerReviews: false,
+  dismissesStaleReviews: true,
+  isAdminEnforced: true,
+  allowsForcePushes: false,
+  allowsDeletions: false,
+  requiresLinearHistory: false,
+  requiresCommitSignatures: false,
+  requiresConversationResolution: true,
+};
+
+/** GraphQL's `Ref.rules` nodes for the same rules as RULES: upper-case types, camel-case parameters (the union's other members answer `{}`). */
+const GRAPHQL_RULES: unknown[] = [
+  { type: "DELETION", parameters: null },
+  { type: "NON_FAST_FORWARD", parameters: null },
+  { type: "REQUIRED_LINEAR_HISTORY", parameters: null },
+  { type: "REQUIRED_SIGNATURES", parameters: null },
+  { type: "PULL_REQUEST", parameters: { requiredApprovingReviewCount: 2, dismissStaleReviewsOnPush: false, requireCodeOwnerReview: true, requiredReviewThreadResolution: false } },
+  { type: "REQUIRED_STATUS_CHECKS", parameters: { requiredStatusChecks: [{ context: "security/scan" }, { context: "ci" }] } },
+  { type: "COMMIT_MESSAGE_PATTERN", parameters: {} },
+];
+
+describe("normalizeGraphqlProtection gives normalizeProtection's snapshot for the same settings", () => {
+  const withoutRequirements: Record<string, unknown> = { ...CLASSIC };
+  delete withoutRequirements.required_status_checks;
+  delete withoutRequirements.required_pull_request_reviews;
+  test.each<[string, unknown, unknown[], unknown, unknown[]]>([
+    ["none", null, [], null, []],
+    ["classic only", CLASSIC, [], GRAPHQL_CLASSIC, []],
+    ["rulesets only", null, RULES, null, GRAPHQL_RULES],
+    ["both", CLASSIC, RULES, GRAPHQL_CLASSIC, GRAPHQL_RULES],
+    // REST leaves the parts out when they are not required; GraphQL keeps the old values under a false flag.
+    ["classic, reviews and checks not required", withoutRequirements, [], { ...GRAPHQL_CLASSIC, requiresApprovingReviews: false, requiresStatusChecks: false, requiresCodeOwnerReviews: true }, []],
+    ["classic allowing force pushes and deletions, no admin enforcement", { ...CLASSIC, allow_force_pushes: { enabled: true }, allow_deletions: { enabled: true }, enforce_admins: { enabled: false } }, [], { ...GRAPHQL_CLASSIC, allowsForcePushes: true, allowsDeletions: true, isAdminEnforced: false }, []],
+    ["classic with linear history and signatures", { ...CLASSIC, required_linear_history: { enabled: true }, required_signatures: { enabled: true } }, [], { ...GRAPHQL_CLASSIC, requiresLinearHistory: true, requiresCommitSignatures: true }, []],
+    ["a required check named only in the newer list", { ...CLASSIC, required_status_checks: { contexts: [], checks: [{ context: "build", app_id: 1 }] } }, [], { ...GRAPHQL_CLASSIC, requiredStatusCheckContexts: [], requiredStatusChecks: [{ context: "build" }] }, []],
+  ])("%s", (_name, rest, restRules, graphql, graphqlRules) => {
+    const expected = normalizeProtection(rest, restRules);
+    expect(normalizeGraphqlProtection(graphql, graphqlRules)).toEqual(expected);
+  });
+
+  test("the cases differ from each other (the comparison can fail)", () => {
+    expect(normalizeGraphqlProtection(GRAPHQL_CLASSIC, GRAPHQL_RULES)).not.toEqual(normalizeGraphqlProtection(GRAPHQL_CLASSIC, []));
+    expect(normalizeGraphqlProtection({ ...GRAPHQL_CLASSIC, requiresApprovingReviews: false }, [])).toMatchObject({ required_approving_review_count: 0, dismiss_stale_reviews: false });
+    expect(normalizeGraphqlProtection({ ...GRAPHQL_CLASSIC, requiresStatusChecks: false }, [])).toMatchObject({ required_status_checks: [] });
+  });
+
+  test("malformed GraphQL answers enforce nothing, as malformed REST answers do", () => {
+    expect(normalizeGraphqlProtection("odd", [null, 5, { type: 7 }, { type: "PULL_REQUEST", parameters: { requiredApprovingReviewCount: "two" } }, { type: "REQUIRED_STATUS_CHECKS", parameters: null }])).toEqual(UNPROTECTED);
+    expect(normalizeGraphqlProtection({ isAdminEnforced: "yes", allowsForcePushes: null }, "not a list" as never)).toEqual({ ...UNPROTECTED });
   });
 });
 

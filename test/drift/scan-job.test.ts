@@ -95,9 +95,9 @@ describe("listInstalledRepositories", () => {
     ]);
     expect(mock.requests[0]?.path).toBe("/app/installations?per_page=100");
     expect(targets).toEqual([
-      { installationId: 5, owner: OWNER, repo: NAME, defaultBranch: "master", archived: false, canReadRuleSuites: true, installedAt: new Date("2026-02-01T10:00:00.000Z") },
-      { installationId: 5, owner: OWNER, repo: "old", defaultBranch: "main", archived: true, canReadRuleSuites: true, installedAt: new Date("2026-02-01T10:00:00.000Z") },
-      { installationId: 6, owner: "other-org", repo: "site", defaultBranch: "main", archived: false, canReadRuleSuites: false, installedAt: new Date("2026-02-01T10:00:00.000Z") },
+      { installationId: 5, owner: OWNER, repo: NAME, defaultBranch: "master", archived: false, canReadRuleSuites: true, canReadProtection: true, installedAt: new Date("2026-02-01T10:00:00.000Z") },
+      { installationId: 5, owner: OWNER, repo: "old", defaultBranch: "main", archived: true, canReadRuleSuites: true, canReadProtection: true, installedAt: new Date("2026-02-01T10:00:00.000Z") },
+      { installationId: 6, owner: "other-org", repo: "site", defaultBranch: "main", archived: false, canReadRuleSuites: false, canReadProtection: true, installedAt: new Date("2026-02-01T10:00:00.000Z") },
     ]);
   });
 
@@ -159,7 +159,10 @@ describe("listInstalledRepositories", () => {
 describe("targetsOfEvent", () => {
   test("a webhook's installation: epoch seconds for created_at, no default branch (the scan asks)", () => {
     const [target] = targetsOfEvent({ id: 957387, account: { login: "Codertocat" }, permissions: { administration: "write" }, created_at: 1557933591 as never }, [{ full_name: "Codertocat/Space" }]);
-    expect(target).toEqual({ installationId: 957387, owner: "Codertocat", repo: "Space", defaultBranch: "", archived: false, canReadRuleSuites: true, installedAt: new Date(1557933591 * 1000) });
+    expect(target).toEqual({ installationId: 957387, owner: "Codertocat", repo: "Space", defaultBranch: "", archived: false, canReadRuleSuites: true, canReadProtection: true, installedAt: new Date(1557933591 * 1000) });
+    // Without `administration`, protection is never read in a batch (REST's 403 is what reports the missing permission).
+    const [unprivileged] = targetsOfEvent({ id: 957387, account: { login: "Codertocat" }, permissions: {}, created_at: 1557933591 as never }, [{ full_name: "Codertocat/Space" }]);
+    expect(unprivileged).toMatchObject({ canReadRuleSuites: false, canReadProtection: false });
   });
 
   test("an ISO created_at; an unreadable one is left out rather than breaking the look-back", () => {

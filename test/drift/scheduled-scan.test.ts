@@ -13,6 +13,7 @@ import { createInProcessScanMemory, type ScanMemory } from "../../src/infrastruc
 import { createAppIdentity } from "../e2e/app-process.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import type { FakeRepository } from "../e2e/fake-state.js";
+import type { InstalledRepository } from "../../src/drift/scan-job.js";
 
 const OWNER = "acme";
 const CONFIG = "production:\n  branches: [main]\ndrift:\n  protection:\n    required_approving_review_count: 1\n";
@@ -46,9 +47,15 @@ afterEach(async () => {
 });
 
 /** One scheduled scan at `hours` after the fake's epoch; its outcomes by repository, and what it cost. */
-async function scan(hours: number, params: { memory?: ScanMemory | null; app?: Pick<Probot, "auth" | "log"> } = {}) {
+async function scan(hours: number, params: { memory?: ScanMemory | null; app?: Pick<Probot, "auth" | "log">; targets?: InstalledRepository[] } = {}) {
   const mark = fake.requests.length;
-  const outcomes = await runScheduledScan({ app: params.app ?? app, appLogin, memory: params.memory === undefined ? memory : params.memory, now: () => new Date(fake.state.epoch.getTime() + hours * HOUR) });
+  const outcomes = await runScheduledScan({
+    app: params.app ?? app,
+    appLogin,
+    memory: params.memory === undefined ? memory : params.memory,
+    now: () => new Date(fake.state.epoch.getTime() + hours * HOUR),
+    targets: params.targets,
+  });
   const served = fake.requests.slice(mark).filter((r) => r.points > 0);
   const why = (o: ScheduledOutcome) => ("skipped" in o ? o.skipped : "error" in o ? `error: ${o.error}` : o.why);
   return {
@@ -56,8 +63,27 @@ async function scan(hours: number, params: { memory?: ScanMemory | null; app?: P
     why: Object.fromEntries(outcomes.map((o) => [o.repository.replace(`${OWNER}/`, ""), why(o)])),
     points: served.reduce((sum, r) => sum + r.points, 0),
     fingerprintQueries: served.filter((r) => r.operation === "PipelineGuardFingerprints").length,
+    /** Each request as `METHOD route` (`POST /graphql Operation`), with the repository it was about. */
+    calls: served.map((r) => (r.operation ? `POST /graphql ${r.operation}` : `${r.method} ${r.path.split("?")[0]!.replace(`/repos/${OWNER}/`, "")}`)),
   };
 }
+
+/** The app with its GraphQL answers of `operation` changed by `change` (a failure, a repository left out). */
+function withGraphql(operation: string, change: (answer: () => Promise<Record<string, unknown>>) => Promise<unknown>): Pick<Probot, "auth" | "log"> {
+  return {
+    log: app.log,
+    auth: async (id?: number) => {
+      const octokit = await app.auth(id);
+      const graphql = octokit.graphql;
+      const changed = (query: string, variables: Record<string, unknown>) => (query.includes(operation) ? change(() => graphql(query, variables)) : graphql(query, variables));
+      if (id !== undefined) Object.assign(octokit, { graphql: Object.assign(changed, graphql) });
+      return octokit;
+    },
+  } as unknown as Pick<Probot, "auth" | "log">;
+}
+
+/** What the scan reported: each repository's new drift items. */
+const findings = (outcomes: readonly ScheduledOutcome[]) => Object.fromEntries(outcomes.map((o) => [o.repository, "newItems" in o ? o.newItems : o]));
 
 const driftReport = (repo: FakeRepository) => repo.issues.find((i) => i.title.includes("drift"));
 
@@ -171,14 +197,100 @@ describe("runScheduledScan with a memory", () => {
   });
 });
 
+describe("runScheduledScan's batched full reads", () => {
+  test("a first scan: one configuration query and one facts query for the batch, then each repository's one record listing (and the drifted one's report)", async () => {
+    const first = await scan(0);
+    // The label is made once per process (an earlier test may have made it).
+    expect(first.calls.filter((c) => !c.endsWith("/labels"))).toEqual([
+      "GET /installation/repositories",
+      "POST /graphql PipelineGuardFingerprints",
+      "POST /graphql PipelineGuardConfigBlobs",
+      "POST /graphql PipelineGuardFullReads",
+      // The report's look-up, which reached the last page, gives the open issues too.
+      "GET service-0/issues",
+      "GET service-1/issues",
+      "GET service-2/issues",
+      "GET service-3/issues",
+      // service-3 drifted: its report is opened (look-up before the create, create, signature).
+      "GET service-3/issues",
+      "POST service-3/issues",
+      "PATCH service-3/issues/1",
+    ]);
+    // No configuration, protection, rules or history read one by one: 11 points for 4 repositories, and the label.
+    expect(first.points).toBe(11 + first.calls.filter((c) => c.endsWith("/labels")).length);
+    expect(findings(first.outcomes)).toEqual({
+      "acme/service-0": [],
+      "acme/service-1": [],
+      "acme/service-2": [],
+      "acme/service-3": ["protection:main:required_approving_review_count"],
+    });
+  });
+
+  test("the batch fails: each repository is read on its own, and the scan finds the same", async () => {
+    const batched = findings((await scan(0, { memory: null })).outcomes);
+    for (const repo of repos) repo.issues.splice(0);
+    const failing = withGraphql("PipelineGuardConfigBlobs", () => Promise.reject(new Error("boom")));
+    const alone = await scan(0, { memory: null, app: failing });
+    expect(findings(alone.outcomes)).toEqual(batched);
+    expect(alone.calls.filter((c) => c === "POST /graphql PipelineGuardFullReads")).toEqual([]);
+    for (const name of ["service-0", "service-3"]) {
+      expect(alone.calls).toEqual(expect.arrayContaining([`GET ${name}/contents/.github%2Fpipeline-guard.yml`, `GET ${name}/branches/main/protection`, `GET ${name}/rules/branches/main`]));
+    }
+    expect(alone.calls.filter((c) => c === "POST /graphql PipelineGuardActivity")).toHaveLength(4);
+  });
+
+  test("the facts query fails, or leaves a repository out: its facts are read on its own, its configuration still comes from the batch", async () => {
+    const failing = withGraphql("PipelineGuardFullReads", () => Promise.reject(new Error("boom")));
+    const alone = await scan(0, { memory: null, app: failing });
+    expect(alone.calls.filter((c) => c.includes("contents"))).toEqual([]);
+    expect(alone.calls.filter((c) => c === "POST /graphql PipelineGuardActivity")).toHaveLength(4);
+    expect(findings(alone.outcomes)["acme/service-3"]).toEqual(["protection:main:required_approving_review_count"]);
+
+    for (const repo of repos) repo.issues.splice(0);
+    const leftOut = withGraphql("PipelineGuardFullReads", async (answer) => ({ ...(await answer()), r3: null }));
+    const partial = await scan(0, { memory: null, app: leftOut });
+    expect(partial.calls.filter((c) => c.includes("/protection") || c.includes("/rules/"))).toEqual(["GET service-3/branches/main/protection", "GET service-3/rules/branches/main"]);
+    expect(partial.calls.filter((c) => c === "POST /graphql PipelineGuardActivity")).toHaveLength(1);
+    expect(findings(partial.outcomes)["acme/service-3"]).toEqual(["protection:main:required_approving_review_count"]);
+  });
+
+  test("a configuration with _extends is read through Probot, which follows it, and that repository's facts one by one; protection without administration is read through REST", async () => {
+    fake.state.repository(repos[1]!.fullName)!.files.set(".github/pipeline-guard.yml", "_extends: service-0\n");
+    const targets: InstalledRepository[] = repos.map((r) => ({ installationId: fake.state.installations[0]!.id, owner: OWNER, repo: r.name, defaultBranch: "main", archived: false, canReadRuleSuites: false, canReadProtection: r.name !== "service-2" }));
+    const first = await scan(0, { memory: null, targets });
+    expect(first.calls.filter((c) => c.includes("contents"))).toEqual(["GET service-1/contents/.github%2Fpipeline-guard.yml", "GET service-0/contents/.github%2Fpipeline-guard.yml"]);
+    expect(first.calls.filter((c) => c.includes("/protection") || c.includes("/rules/"))).toEqual([
+      "GET service-1/branches/main/protection",
+      "GET service-1/rules/branches/main",
+      "GET service-2/branches/main/protection",
+      "GET service-2/rules/branches/main",
+    ]);
+    expect(findings(first.outcomes)["acme/service-3"]).toEqual(["protection:main:required_approving_review_count"]);
+  });
+});
+
+describe("runScheduledScan's batched full reads with archived repositories", () => {
+  test("an archived repository is neither in the batch nor read; the others keep their batch answers", async () => {
+    const targets: InstalledRepository[] = repos.map((r, i) => ({ installationId: fake.state.installations[0]!.id, owner: OWNER, repo: r.name, defaultBranch: "main", archived: i === 0, canReadRuleSuites: false, canReadProtection: true }));
+    const first = await scan(0, { memory: null, targets });
+    expect(first.why["service-0"]).toBe("archived");
+    const sent = fake.requests.filter((r) => r.operation === "PipelineGuardFullReads").map((r) => (r.body as { variables: Record<string, unknown> }).variables);
+    expect(sent.map((v) => [v.n0, v.n1, v.n2, v.n3])).toEqual([["service-1", "service-2", "service-3", undefined]]);
+    expect(first.calls.some((c) => c.includes("service-0"))).toBe(false);
+    expect(first.calls.filter((c) => c.includes("/protection") || c.includes("contents") || c.includes("PipelineGuardActivity"))).toEqual([]);
+    expect(findings(first.outcomes)["acme/service-3"]).toEqual(["protection:main:required_approving_review_count"]);
+  });
+});
+
 describe("runScheduledScan with budget-aware pacing", () => {
   test("an installation with little left: the scan spends 20% of it, then waits for the reset instead of spending the rest", async () => {
     const installation = fake.state.installations[0]!;
-    fake.setRemaining(installation.id, "core", 40, 30 * 60_000);
+    fake.setRemaining(installation.id, "core", 10, 30 * 60_000);
     const waits: number[] = [];
     const outcomes = await runScheduledScan({ app, appLogin, memory, pacer: createScanPacer({ budget: 0.2 }), sleep: async (ms) => void waits.push(ms) });
     expect(outcomes.every((o) => !("error" in o))).toBe(true);
-    // 20% of 40 is 8 points: about one repository's full read; then the reset, 30 minutes away, is waited for.
+    // 20% of 10 is 2 REST points: two or three repositories' full reads (their configuration, history and protection
+    // come batched through GraphQL, their records in one listing each); then the reset, 30 minutes away, is waited for.
     const long = waits.filter((ms) => ms > 60_000);
     expect(long.length).toBeGreaterThanOrEqual(1);
     expect(Math.max(...long)).toBeLessThanOrEqual(30 * 60_000 + 1000);

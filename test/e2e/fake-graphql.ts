@@ -1,9 +1,9 @@
 /**
- * The fake's `POST /api/graphql`: it knows the three queries Pipeline Guard sends, recognized by
- * their text (src/github/required-checks.ts, src/github/repository-activity.ts and
- * src/github/commit-provenance.ts), and answers
- * them from the state in GraphQL's shapes. Any other query gets a GraphQL error, so that a
- * changed query fails a test loudly instead of being answered wrongly.
+ * The fake's `POST /api/graphql`: it knows the queries Pipeline Guard sends, recognized by their
+ * text (src/github/required-checks.ts, repository-activity.ts, commit-provenance.ts,
+ * repository-fingerprints.ts and full-read-facts.ts), and answers them from the state in
+ * GraphQL's shapes, from the same records as its REST answers. Any other query gets a GraphQL
+ * error, so that a changed query fails a test loudly instead of being answered wrongly.
  */
 import { createHash } from "node:crypto";
 import type { FakeRepository, GitHubState } from "./fake-state.js";
@@ -28,10 +28,15 @@ const PROVENANCE = /query PipelineGuardProvenance\b[\s\S]*object\(oid: \$oid\)[\
 const notFound = (path: string, message: string): GraphqlAnswer => ({ known: true, body: { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `${message} (${path})` }] } });
 
 const FINGERPRINTS = /query PipelineGuardFingerprints\b[\s\S]*branchProtectionRules\(first: \d+\)[\s\S]*rulesets\(/;
+const CONFIG_BLOBS = /query PipelineGuardConfigBlobs\b[\s\S]*object\(expression: "HEAD:\.github\/pipeline-guard\.yml"\) \{ \.\.\. on Blob \{ text isTruncated \} \}/;
+const FULL_READS = /query PipelineGuardFullReads\b[\s\S]*ref\(qualifiedName: \$r\d+b\d+\)[\s\S]*history\(first: (\d+), since: \$since\)[\s\S]*associatedPullRequests/;
 
 export function answerGraphql(state: GitHubState, request: GraphqlRequest, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
   const { query, variables } = request;
   if (FINGERPRINTS.test(query)) return fingerprints(state, variables, canRead);
+  if (CONFIG_BLOBS.test(query)) return configBlobs(state, variables, canRead);
+  const fullReads = FULL_READS.exec(query);
+  if (fullReads) return fullReadFacts(state, { query, variables, pageSize: Number(fullReads[1]) }, canRead);
   const repo = state.repository(`${String(variables.owner)}/${String(variables.repo)}`);
   const matched = REQUIRED_CHECKS.test(query) || ACTIVITY.test(query) || PROVENANCE.test(query);
   if (!matched) return { known: false, body: { errors: [{ message: "fake GitHub: this query is not one Pipeline Guard sends (see test/e2e/fake-graphql.ts)" }] } };
@@ -93,68 +98,66 @@ function requiredChecks(state: GitHubState, repo: FakeRepository, number: number
 /** GraphQL's page size for the history connection is in the query; the fake reads it from there too. */
 const HISTORY_PAGE = 100;
 
-/** The branch's commits since a time (with the merged PRs they belong to), and the deployments (of the named environments, when named). */
-function activity(state: GitHubState, repo: FakeRepository, variables: Record<string, unknown>): GraphqlAnswer {
-  const ref = String(variables.ref ?? "");
-  const head = state.resolveRef(repo, ref);
-  const since = String(variables.since ?? "");
-  const offset = variables.after ? Number(Buffer.from(String(variables.after), "base64").toString().replace("cursor:", "")) : 0;
-  const commits = head ? state.history(repo, head).filter((c) => !since || c.date >= since.replace(/\.\d{3}Z$/, "Z")) : [];
-  const page = commits.slice(offset, offset + HISTORY_PAGE);
+const login = (name: string | null) => (name ? { login: name } : null);
+
+/** A page of a branch's history since a time, with the merged PRs each commit belongs to, as `Commit.history` answers it. */
+function historyPage(state: GitHubState, repo: FakeRepository, params: { head: string; since: string; after: unknown; pageSize: number }) {
+  const offset = params.after ? Number(Buffer.from(String(params.after), "base64").toString().replace("cursor:", "")) : 0;
+  const commits = state.history(repo, params.head).filter((c) => !params.since || c.date >= params.since.replace(/\.\d{3}Z$/, "Z"));
+  const page = commits.slice(offset, offset + params.pageSize);
   const end = offset + page.length;
   const pulls = [...repo.pulls.values()];
-  const login = (name: string | null) => (name ? { login: name } : null);
+  return {
+    pageInfo: { hasNextPage: end < commits.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString("base64") : null },
+    nodes: page.map((c) => ({
+      oid: c.sha,
+      message: c.message,
+      committedDate: c.date,
+      author: { user: login(c.author) },
+      associatedPullRequests: {
+        nodes: pulls
+          .filter((p) => p.mergeCommitSha === c.sha || p.commits.includes(c.sha))
+          .slice(0, 5)
+          .map((p) => {
+            const issue = repo.issues.find((i) => i.number === p.number)!;
+            return {
+              number: p.number,
+              title: issue.title,
+              body: issue.body ?? "",
+              merged: p.merged,
+              mergedAt: p.mergedAt,
+              headRefOid: p.headSha,
+              mergeCommit: p.mergeCommitSha ? { oid: p.mergeCommitSha } : null,
+              author: login(issue.user.login),
+              mergedBy: login(p.mergedBy),
+            };
+          }),
+      },
+    })),
+  };
+}
+
+/** The latest 50 deployments (of the named environments, when named), oldest first. */
+function latestDeployments(repo: FakeRepository, environments: unknown) {
+  return {
+    nodes: repo.deployments
+      .filter((d) => !Array.isArray(environments) || environments.includes(d.environment))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+      .slice(-50)
+      .map((d) => ({ environment: d.environment, commitOid: d.sha, createdAt: d.createdAt, creator: login(d.creator), latestStatus: { state: d.state } })),
+  };
+}
+
+/** The branch's commits since a time (with the merged PRs they belong to), and the deployments (of the named environments, when named). */
+function activity(state: GitHubState, repo: FakeRepository, variables: Record<string, unknown>): GraphqlAnswer {
+  const head = state.resolveRef(repo, String(variables.ref ?? ""));
   return {
     known: true,
     body: {
       data: {
         repository: {
-          ref: head
-            ? {
-                target: {
-                  oid: head,
-                  history: {
-                    pageInfo: { hasNextPage: end < commits.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString("base64") : null },
-                    nodes: page.map((c) => ({
-                      oid: c.sha,
-                      message: c.message,
-                      committedDate: c.date,
-                      author: { user: login(c.author) },
-                      associatedPullRequests: {
-                        nodes: pulls
-                          .filter((p) => p.mergeCommitSha === c.sha || p.commits.includes(c.sha))
-                          .slice(0, 5)
-                          .map((p) => {
-                            const issue = repo.issues.find((i) => i.number === p.number)!;
-                            return {
-                              number: p.number,
-                              title: issue.title,
-                              body: issue.body ?? "",
-                              merged: p.merged,
-                              mergedAt: p.mergedAt,
-                              headRefOid: p.headSha,
-                              mergeCommit: p.mergeCommitSha ? { oid: p.mergeCommitSha } : null,
-                              author: login(issue.user.login),
-                              mergedBy: login(p.mergedBy),
-                            };
-                          }),
-                      },
-                    })),
-                  },
-                },
-              }
-            : null,
-          ...(variables.withDeployments === true
-            ? {
-                deployments: {
-                  nodes: repo.deployments
-                    .filter((d) => !Array.isArray(variables.environments) || variables.environments.includes(d.environment))
-                    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
-                    .slice(-50)
-                    .map((d) => ({ environment: d.environment, commitOid: d.sha, createdAt: d.createdAt, creator: login(d.creator), latestStatus: { state: d.state } })),
-                },
-              }
-            : {}),
+          ref: head ? { target: { oid: head, history: historyPage(state, repo, { head, since: String(variables.since ?? ""), after: variables.after, pageSize: HISTORY_PAGE }) } } : null,
+          ...(variables.withDeployments === true ? { deployments: latestDeployments(repo, variables.environments) } : {}),
         },
       },
     },
@@ -330,6 +333,114 @@ function fingerprints(state: GitHubState, variables: Record<string, unknown>, ca
       continue;
     }
     data[name] = { defaultBranchRef: { target: { oid: repo.branches.get(repo.defaultBranch) ?? null } } };
+  }
+  return { known: true, body: errors.length > 0 ? { data, errors } : { data } };
+}
+
+/** `.github/pipeline-guard.yml` of a repository as `object(expression: "HEAD:…") { ... on Blob }` answers it (the fake keeps one set of files). */
+function blobHolder(repo: FakeRepository) {
+  const text = repo.files.get(".github/pipeline-guard.yml");
+  return { object: text === undefined ? null : { text, isTruncated: false } };
+}
+
+/** `PipelineGuardConfigBlobs` (src/github/full-read-facts.ts): each `rN`'s and each owner's `.github` (`gN`) configuration file. */
+function configBlobs(state: GitHubState, variables: Record<string, unknown>, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
+  const data: Record<string, unknown> = {};
+  const errors: Array<{ type: string; message: string; path: string[] }> = [];
+  for (const [name, value] of Object.entries(variables)) {
+    const alias = /^o(\d+)$/.exec(name) ? `r${name.slice(1)}` : /^g\d+$/.test(name) ? name : null;
+    if (!alias) continue;
+    const fullName = alias.startsWith("r") ? `${String(value)}/${String(variables[`n${name.slice(1)}`])}` : `${String(value)}/.github`;
+    const repo = state.repository(fullName);
+    if (!repo || !canRead(repo)) {
+      data[alias] = null;
+      errors.push({ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${fullName}'.`, path: [alias] });
+      continue;
+    }
+    data[alias] = blobHolder(repo);
+  }
+  return { known: true, body: errors.length > 0 ? { data, errors } : { data } };
+}
+
+/** Classic protection as `Ref.branchProtectionRule` answers it, from the same record as REST's answer (which always has both the checks and the reviews parts). */
+function classicRule(spec: { contexts: string[]; enforceAdmins: boolean; approvingReviews: number; allowForcePushes: boolean; allowDeletions: boolean } | undefined) {
+  if (!spec) return null;
+  return {
+    requiresStatusChecks: true,
+    requiredStatusCheckContexts: spec.contexts,
+    requiredStatusChecks: spec.contexts.map((context) => ({ context })),
+    requiresApprovingReviews: true,
+    requiredApprovingReviewCount: spec.approvingReviews,
+    requiresCodeOwnerReviews: false,
+    dismissesStaleReviews: false,
+    isAdminEnforced: spec.enforceAdmins,
+    allowsForcePushes: spec.allowForcePushes,
+    allowsDeletions: spec.allowDeletions,
+    requiresLinearHistory: false,
+    requiresCommitSignatures: false,
+    requiresConversationResolution: false,
+  };
+}
+
+/** REST's rules of a branch (`GET .../rules/branches/{branch}`) as `Ref.rules` answers them: upper-case types, camel-case parameters. */
+function graphqlRules(rules: unknown[]) {
+  return rules.map((raw) => {
+    const rule = raw as { type?: string; parameters?: Record<string, unknown> };
+    const parameters = rule.parameters ?? {};
+    const type = String(rule.type ?? "");
+    if (type === "pull_request") {
+      return {
+        type: "PULL_REQUEST",
+        parameters: {
+          requiredApprovingReviewCount: parameters.required_approving_review_count,
+          requireCodeOwnerReview: parameters.require_code_owner_review,
+          dismissStaleReviewsOnPush: parameters.dismiss_stale_reviews_on_push,
+          requiredReviewThreadResolution: parameters.required_review_thread_resolution,
+        },
+      };
+    }
+    if (type === "required_status_checks") {
+      return { type: "REQUIRED_STATUS_CHECKS", parameters: { requiredStatusChecks: ((parameters.required_status_checks ?? []) as Array<{ context: string }>).map((c) => ({ context: c.context })) } };
+    }
+    return { type: type.toUpperCase(), parameters: null };
+  });
+}
+
+/**
+ * `PipelineGuardFullReads` (src/github/full-read-facts.ts): for each `rN` (`oN`, `nN`) and each of
+ * its branches `bB` (`rNbB`) the history's first page, head, classic rule and rules (when asked);
+ * its deployments when `eN` is declared. A repository the token may not read is null, with an error.
+ */
+function fullReadFacts(state: GitHubState, request: { query: string; variables: Record<string, unknown>; pageSize: number }, canRead: (repo: FakeRepository) => boolean): GraphqlAnswer {
+  const { query, variables } = request;
+  const data: Record<string, unknown> = {};
+  const errors: Array<{ type: string; message: string; path: string[] }> = [];
+  for (const [name, value] of Object.entries(variables)) {
+    const n = /^o(\d+)$/.exec(name)?.[1];
+    if (n === undefined) continue;
+    const fullName = `${String(value)}/${String(variables[`n${n}`])}`;
+    const repo = state.repository(fullName);
+    if (!repo || !canRead(repo)) {
+      data[`r${n}`] = null;
+      errors.push({ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${fullName}'.`, path: [`r${n}`] });
+      continue;
+    }
+    const answer: Record<string, unknown> = {};
+    const withProtection = new RegExp(`b\\d+: ref\\(qualifiedName: \\$r${n}b\\d+\\) \\{ branchProtectionRule`).test(query);
+    for (const [branchVar, ref] of Object.entries(variables)) {
+      const b = new RegExp(`^r${n}b(\\d+)$`).exec(branchVar)?.[1];
+      if (b === undefined) continue;
+      const branch = String(ref).replace(/^refs\/heads\//, "");
+      const head = repo.branches.get(branch);
+      answer[`b${b}`] = head
+        ? {
+            ...(withProtection ? { branchProtectionRule: classicRule(repo.protection.get(branch)), rules: { nodes: graphqlRules(repo.rules.get(branch) ?? []) } } : {}),
+            target: { oid: head, history: historyPage(state, repo, { head, since: String(variables.since ?? ""), after: null, pageSize: request.pageSize }) },
+          }
+        : null;
+    }
+    if (new RegExp(`\\$e${n}: `).test(query)) answer.deployments = latestDeployments(repo, variables[`e${n}`]);
+    data[`r${n}`] = answer;
   }
   return { known: true, body: errors.length > 0 ? { data, errors } : { data } };
 }

@@ -13,6 +13,7 @@ import { MERGED_PULL_REQUESTS_QUERY } from "../../src/github/merged-pull-request
 import { REQUIRED_CHECKS_QUERY } from "../../src/github/required-checks.js";
 import { RUN_PULL_REQUESTS_QUERY } from "../../src/github/run-pull-requests.js";
 import { FINGERPRINT_BATCH, FINGERPRINT_BRANCHES, fingerprintQuery } from "../../src/github/repository-fingerprints.js";
+import { FULL_READ_BATCH, FULL_READ_BRANCHES, configBlobsQuery, fullReadQuery } from "../../src/github/full-read-facts.js";
 
 const QUERIES: Record<string, string> = {
   PipelineGuardActivity: ACTIVITY_QUERY,
@@ -22,6 +23,8 @@ const QUERIES: Record<string, string> = {
   PipelineGuardMergedPullRequests: MERGED_PULL_REQUESTS_QUERY,
   PipelineGuardRunPullRequests: RUN_PULL_REQUESTS_QUERY,
   PipelineGuardFingerprints: fingerprintQuery([{ owner: "octo-org", branches: ["main"] }]).query,
+  PipelineGuardConfigBlobs: configBlobsQuery([{ owner: "octo-org", repo: "one" }]).query,
+  PipelineGuardFullReads: fullReadQuery([{ owner: "octo-org", repo: "one", branches: ["main"], protection: true, deployments: { environments: ["production"] } }]),
 };
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -45,6 +48,18 @@ describe("GraphQL queries against GitHub's schema", () => {
   test("the fingerprint query, for a full batch of repositories of two owners with up to the most branches, is valid", () => {
     const targets = Array.from({ length: FINGERPRINT_BATCH }, (_, i) => ({ owner: i % 2 === 0 ? "octo-org" : "other-org", branches: Array.from({ length: i % 3 === 0 ? FINGERPRINT_BRANCHES : i % 3 }, (_, b) => `b${b}`) }));
     expect(validate(fingerprintQuery(targets).query).map((e) => e.message)).toEqual([]);
+  });
+
+  test("the batched full reads, for a full batch of two owners with the most branches, with and without protection and deployments, are valid", () => {
+    const targets = Array.from({ length: FULL_READ_BATCH }, (_, i) => ({
+      owner: i % 2 === 0 ? "octo-org" : "other-org",
+      repo: `r${i}`,
+      branches: Array.from({ length: i === 0 ? FULL_READ_BRANCHES - (FULL_READ_BATCH - 1) : 1 }, (_, b) => `b${b}`),
+      protection: i % 3 !== 0,
+      ...(i % 2 === 0 ? { deployments: { environments: i % 4 === 0 ? null : ["production"] } } : {}),
+    }));
+    expect(validate(fullReadQuery(targets)).map((e) => e.message)).toEqual([]);
+    expect(validate(configBlobsQuery(targets).query).map((e) => e.message)).toEqual([]);
   });
 
   test("a query with a field GitHub does not have fails (the validation can fail)", () => {
