@@ -387,9 +387,10 @@ describe("Pipeline Guard end to end: lib/main.js and lib/cli/main.js against a f
         const second = await runScan(env);
         expect(second.code).toBe(0);
         expect(second.stdout).toContain(`${INFRA}: 2 open, 0 accepted, 0 new; report unchanged`);
-        // Reads only: besides GETs, the token exchange and the GraphQL query (a read sent as a POST).
+        // Reads only: besides GETs, the token exchange and the batched full read's two GraphQL queries
+        // (the configuration, then the branches' facts: reads sent as POSTs, issue #12).
         const secondRequests = fake.requests.slice(second.from, second.to);
-        expect(secondRequests.filter((r) => r.method !== "GET").map((r) => r.route)).toEqual(["POST /app/installations/{installation_id}/access_tokens", "POST /graphql"]);
+        expect(secondRequests.filter((r) => r.method !== "GET").map((r) => r.route)).toEqual(["POST /app/installations/{installation_id}/access_tokens", "POST /graphql", "POST /graphql"]);
         expect(secondRequests.filter(isWrite)).toEqual([]);
         expect(repositoryState(fake, INFRA)).toEqual(state);
 
