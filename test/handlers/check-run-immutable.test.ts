@@ -11,6 +11,7 @@ import { fixture } from "../helpers/payloads.js";
 import { bodies, callList, type Json } from "../helpers/github-replies.js";
 import { artifactZip } from "../helpers/scan-github.js";
 import { planJson, type PlanEntry } from "../helpers/plans.js";
+import { pullNode, type PullNodeOptions } from "../helpers/run-pull-nodes.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -42,19 +43,7 @@ function rerequested(options: { appId?: number; headBranch?: string | null; name
   return { id: `delivery-${Math.random().toString(36).slice(2)}`, name: "check_run" as const, payload: payload as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-function pull(options: { headSha?: string; baseRef?: string; headRepo?: string; files?: string[] } = {}) {
-  const files = options.files ?? ["main.tf"];
-  const headRepo = options.headRepo ?? REPO;
-  return {
-    number: 12,
-    headRefOid: options.headSha ?? HEAD,
-    baseRefName: options.baseRef ?? "master",
-    isCrossRepository: headRepo !== REPO,
-    headRepository: { nameWithOwner: headRepo },
-    changedFiles: files.length,
-    files: { nodes: files.map((path) => ({ path })) },
-  };
-}
+const pull = (options: PullNodeOptions = {}) => pullNode(REPO, HEAD, options);
 
 /** A completed `pull_request` run of plan.yml on HEAD, in the repository itself unless `fork` names the head repository. */
 function planRun(id: number, options: { conclusion?: string; fork?: string; path?: string; headSha?: string; status?: string } = {}) {

@@ -7,6 +7,7 @@ import { renderOverrideVerdict } from "../../src/overrides/override-verdict.js";
 import { parseImmutableMemory } from "../../src/immutable/immutable-memory.js";
 import { artifactZip } from "../helpers/scan-github.js";
 import { planJson, type PlanEntry } from "../helpers/plans.js";
+import { pullNode, type PullNodeOptions } from "../helpers/run-pull-nodes.js";
 
 setUpNock();
 beforeEach(() => forgetAllConfigs());
@@ -23,27 +24,7 @@ const CONFIG_CALL = `GET /repos/${REPO}/contents/.github/pipeline-guard.yml`;
 const IDENTITY_CALL = "GET /app";
 const BUDGET_CALLS = ["POST /graphql", `GET /repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, `GET /repos/${REPO}/actions/artifacts/55/zip`, `POST /repos/${REPO}/check-runs`];
 
-interface PullOptions {
-  headSha?: string;
-  baseRef?: string;
-  headRepo?: string | null;
-  isCrossRepository?: boolean;
-  files?: string[];
-  changedFiles?: number;
-}
-
-function pull(options: PullOptions = {}) {
-  const files = options.files ?? ["main.tf"];
-  return {
-    number: 12,
-    headRefOid: options.headSha ?? HEAD,
-    baseRefName: options.baseRef ?? "master",
-    isCrossRepository: options.isCrossRepository ?? false,
-    headRepository: options.headRepo === null ? null : { nameWithOwner: options.headRepo ?? REPO },
-    changedFiles: options.changedFiles ?? files.length,
-    files: { nodes: files.map((path) => ({ path })) },
-  };
-}
+const pull = (options: PullNodeOptions = {}) => pullNode(REPO, HEAD, options);
 
 /** A completed `pull_request` run of plan.yml on the PR's head, in the repository itself unless `fork` is given. */
 function planRun(options: { conclusion?: string; headSha?: string; fork?: string; referenced?: string[]; path?: string } = {}) {
