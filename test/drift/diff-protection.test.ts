@@ -1,4 +1,5 @@
 import { diffProtection, normalizeGraphqlProtection, normalizeProtection, PROTECTION_FIELDS, UNPROTECTED, type ProtectionSnapshot } from "../../src/drift/diff-protection.js";
+import { graphqlClassicRule } from "../helpers/scan-github.js";
 
 /** Real shape of `GET /repos/{owner}/{repo}/branches/{branch}/protection` (trimmed URLs kept). */
 const CLASSIC = {
@@ -176,21 +177,11 @@ describe("normalizeProtection", () => {
 });
 
 /** GraphQL's `Ref.branchProtectionRule` for the same settings as CLASSIC. */
-const GRAPHQL_CLASSIC = {
-  requiresStatusChecks: true,
+const GRAPHQL_CLASSIC = graphqlClassicRule({
   requiredStatusCheckContexts: ["ci", "lint"],
   requiredStatusChecks: [{ context: "ci" }, { context: "lint" }],
-  requiresApprovingReviews: true,
-  requiredApprovingReviewCount: 1,
-  requiresCodeOwnerReviews: false,
-  dismissesStaleReviews: true,
-  isAdminEnforced: true,
-  allowsForcePushes: false,
-  allowsDeletions: false,
-  requiresLinearHistory: false,
-  requiresCommitSignatures: false,
   requiresConversationResolution: true,
-};
+});
 
 /** GraphQL's `Ref.rules` nodes for the same rules as RULES: upper-case types, camel-case parameters (the union's other members answer `{}`). */
 const GRAPHQL_RULES: unknown[] = [

@@ -25,6 +25,7 @@ import {
   loadedConfig,
   mockProtection,
   quietReport,
+  graphqlClassicRule,
   type Json,
 } from "../helpers/scan-github.js";
 import { historyCommits } from "../../src/github/repository-activity.js";
@@ -32,22 +33,7 @@ import { historyCommits } from "../../src/github/repository-activity.js";
 setUpNock();
 beforeEach(() => forgetAllConfigs());
 
-/** GraphQL's classic rule for the settings of `classicProtection()`. */
-const GRAPHQL_CLASSIC = {
-  requiresStatusChecks: true,
-  requiredStatusCheckContexts: ["ci", "Pipeline Guard"],
-  requiredStatusChecks: [{ context: "ci" }, { context: "Pipeline Guard" }],
-  requiresApprovingReviews: true,
-  requiredApprovingReviewCount: 1,
-  requiresCodeOwnerReviews: false,
-  dismissesStaleReviews: true,
-  isAdminEnforced: true,
-  allowsForcePushes: false,
-  allowsDeletions: false,
-  requiresLinearHistory: false,
-  requiresCommitSignatures: false,
-  requiresConversationResolution: false,
-};
+const GRAPHQL_CLASSIC = graphqlClassicRule();
 
 const HEAD = "a".repeat(40);
 
