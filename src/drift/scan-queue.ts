@@ -394,6 +394,7 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
   worker.on("error", (error) => app.log.error({ err: error }, "scan worker error"));
   worker.on("failed", (job, error) => app.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error }, "scan job failed"));
 
+  let closing: Promise<void> | undefined;
   const scheduled = setUpScheduler({ queue, infrastructure, intervalMs, log: app.log });
 
   return {
@@ -417,14 +418,18 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
       }
     },
     counts: () => scanJobCounts(queue),
-    async close(timeoutMs = 25_000) {
-      await scheduled.catch(() => undefined);
-      const graceful = worker.close();
-      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
-      // Still running at the deadline: the jobs stop being renewed and another replica's worker takes them over.
-      if (timedOut) await worker.close(true);
-      await queue.close();
-      await workerConnection.quit().catch(() => workerConnection.disconnect());
+    // Once: a second close (the infrastructure's after a test's, say) waits for the first instead of reopening the connections.
+    close(timeoutMs = 25_000) {
+      closing ??= (async () => {
+        await scheduled.catch(() => undefined);
+        const graceful = worker.close();
+        const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
+        // Still running at the deadline: the jobs stop being renewed and another replica's worker takes them over.
+        if (timedOut) await worker.close(true);
+        await queue.close();
+        await workerConnection.quit().catch(() => workerConnection.disconnect());
+      })();
+      return closing;
     },
   };
 }
