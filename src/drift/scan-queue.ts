@@ -354,7 +354,9 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
       const startedAt = clock();
       const outcome = await scanOne(target, { appLogin, now: startedAt, prefetched: read });
       if ("error" in outcome) {
-        const [id = ""] = await addScanJobs(queue, [target], { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: plan ? new Map([[key, plan]]) : undefined, attempts: SCAN_ATTEMPTS - 1, delayMs: options.backoffMs ?? SCAN_BACKOFF_MS });
+        // The batch's try was the first: the next comes after the backoff, the last after twice it (30 s, then 60 s, as for any scan job).
+        const backoffMs = options.backoffMs ?? SCAN_BACKOFF_MS;
+        const [id = ""] = await addScanJobs(queue, [target], { dedupe: `schedule-${slot}`, backoffMs: 2 * backoffMs, plans: plan ? new Map([[key, plan]]) : undefined, attempts: SCAN_ATTEMPTS - 1, delayMs: backoffMs });
         entries.push({ ...outcome, queuedAlone: id });
         progress.done[key] = `queued alone as ${id}`;
       } else {

@@ -208,6 +208,8 @@ describeRedis("queue mode's batched full reads (fake GitHub, real Redis)", () =>
       // Three tries in all: the batch's, then two alone.
       [`schedule-${slot}-${OWNER}/service-3`]: { state: "failed", attempts: 2, why: undefined },
     });
+    // After the backoff (10 ms here, 30 s by default), then twice it.
+    expect(first.singles.map((j) => j.opts)).toEqual([expect.objectContaining({ attempts: 2, delay: 10, backoff: { type: "exponential", delay: 20 } }), expect.objectContaining({ attempts: 2, delay: 10, backoff: { type: "exponential", delay: 20 } })]);
     expect(calls.filter((r) => r === "service-2")).toHaveLength(2);
     expect(calls.filter((r) => r === "service-3")).toHaveLength(3);
     for (const repo of ["service-0", "service-1", "service-4", "service-5"]) expect(calls.filter((r) => r === repo)).toHaveLength(1);
