@@ -254,7 +254,9 @@ function jobOptions(backoffMs: number | undefined) {
 export function firingBatches<T extends { target: InstalledRepository; key: string }>(full: readonly T[]): T[][] {
   const byInstallation = new Map<number, T[]>();
   for (const p of [...full].sort((a, b) => a.target.installationId - b.target.installationId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    byInstallation.set(p.target.installationId, [...(byInstallation.get(p.target.installationId) ?? []), p]);
+    const group = byInstallation.get(p.target.installationId);
+    if (group) group.push(p);
+    else byInstallation.set(p.target.installationId, [p]);
   }
   return [...byInstallation.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / FULL_READ_BATCH) }, (_, i) => group.slice(i * FULL_READ_BATCH, (i + 1) * FULL_READ_BATCH)));
 }
