@@ -7,17 +7,24 @@
 // that memory is measured from a clean start. The app runs in the same process as the fake
 // (peak memory holds both) with Octokit's write spacing off and no pause between repositories:
 // wall time is the app's and the fake's work. Not part of `npm test`. Nothing leaves the machine.
+// When a Redis answers (`REDIS_URL`, or 127.0.0.1:6379), each size is also scanned in queue mode
+// (BullMQ, the scan memory in Redis, one worker of the default concurrency, under a prefix of its
+// own that is deleted afterwards), on a fake of its own: the same two scans, as firings.
 import { spawnSync } from "node:child_process";
+import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import type { Probot } from "probot";
 import { createAppFromEnv } from "../src/cli/app-credentials.js";
+import { SCHEDULE_JOB, startScanQueue, type FiringOutcome } from "../src/drift/scan-queue.js";
 import { runScheduledScan } from "../src/drift/scheduled-scan.js";
 import { appLoginResolver } from "../src/github/app-identity.js";
 import { PipelineGuardOctokit } from "../src/github/octokit.js";
+import { createRedisInfrastructure } from "../src/infrastructure/redis-infrastructure.js";
 import { createInProcessScanMemory } from "../src/infrastructure/scan-memory.js";
 import { createAppIdentity, ensureBuilt, stopAllChildren } from "../test/e2e/app-process.js";
 import { EMERGENCY_TITLE, PAYMENTS, playDirectPush, requestDeployment, seedPayments, startEnvironment } from "../test/e2e/scenarios.js";
 import { FakeGitHub, type RecordedRequest } from "../test/e2e/fake-github.js";
+import { dropPrefix, testPrefix, TEST_REDIS_URL } from "../test/helpers/redis.js";
 
 const OWNER = "acme";
 /** `BENCH_SIZES=10,100` for a quick look; the README quotes the default. */
@@ -81,15 +88,23 @@ function tally(requests: readonly RecordedRequest[]): Pick<Measure, "rest" | "gr
   };
 }
 
-async function benchSize(size: number): Promise<Measure[]> {
+/** A fake GitHub seeded with the organization, and an app talking to it. */
+async function startOrganization(size: number): Promise<{ fake: FakeGitHub; app: Probot }> {
   const identity = createAppIdentity({ owner: OWNER });
   const fake = await FakeGitHub.start({ app: identity, publicKey: identity.publicKey, epoch: new Date() });
+  seedOrganization(fake, size);
+  // Records are signed with the app's key, as the server does when STATE_SECRET is unset.
+  process.env.PRIVATE_KEY = identity.privateKey;
+  const env: NodeJS.ProcessEnv = { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" };
+  const app: Probot = createAppFromEnv(env, { Octokit: PipelineGuardOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) });
+  return { fake, app };
+}
+
+const openReports = (fake: FakeGitHub) => [...fake.state.repositories.values()].filter((r) => r.issues.some((i) => i.title.includes("drift") && i.state === "open")).length;
+
+async function benchSize(size: number): Promise<Measure[]> {
+  const { fake, app } = await startOrganization(size);
   try {
-    seedOrganization(fake, size);
-    // Records are signed with the app's key, as the server does when STATE_SECRET is unset.
-    process.env.PRIVATE_KEY = identity.privateKey;
-    const env: NodeJS.ProcessEnv = { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" };
-    const app: Probot = createAppFromEnv(env, { Octokit: PipelineGuardOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) });
     const rows: Measure[] = [];
     const appLogin = appLoginResolver(app);
     const memory = createInProcessScanMemory();
@@ -100,11 +115,62 @@ async function benchSize(size: number): Promise<Measure[]> {
       const failed = result.filter((o) => "error" in o);
       if (failed.length > 0) throw new Error(`${failed.length} scans failed, e.g. ${JSON.stringify(failed[0])}`);
       const counts = tally(fake.requests.slice(mark));
-      const reports = [...fake.state.repositories.values()].filter((r) => r.issues.some((i) => i.title.includes("drift") && i.state === "open")).length;
-      rows.push({ scan, repositories: size, ...counts, perRepository: counts.points / size, wallSeconds, peakMb, reports });
+      rows.push({ scan, repositories: size, ...counts, perRepository: counts.points / size, wallSeconds, peakMb, reports: openReports(fake) });
     }
     return rows;
   } finally {
+    await fake.stop();
+  }
+}
+
+async function redisAnswers(): Promise<boolean> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The same two scans in queue mode: a firing each, measured until every job it queued is done. */
+async function benchQueueSize(size: number): Promise<Measure[]> {
+  const { fake, app } = await startOrganization(size);
+  const prefix = testPrefix("bench");
+  const infrastructure = createRedisInfrastructure({ url: TEST_REDIS_URL, prefix });
+  const now = new Date(fake.state.epoch.getTime() + 60_000);
+  const queue = startScanQueue({ app, infrastructure, url: TEST_REDIS_URL, prefix, intervalMs: 0, appLogin: appLoginResolver(app), memory: infrastructure.scanMemory, now: () => now });
+  try {
+    const rows: Measure[] = [];
+    for (const scan of ["first", "unchanged"]) {
+      const mark = fake.requests.length;
+      const { result, wallSeconds, peakMb } = await measured(async () => {
+        const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId: `bench-${scan}` });
+        const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+        // The firing first (it may be dropped from the completed list once a thousand jobs completed after it), then its jobs.
+        let firing = await queue.queue.getJob(job.id!);
+        while (firing?.finishedOn === undefined) {
+          await pause();
+          firing = await queue.queue.getJob(job.id!);
+        }
+        for (;;) {
+          const counts = await queue.counts();
+          if (counts.waiting + counts.active + counts.delayed === 0) return { firing: firing.returnvalue as FiringOutcome, failed: counts.failed };
+          await pause();
+        }
+      });
+      if (result.failed > 0) throw new Error(`${result.failed} queue-mode scan jobs failed`);
+      const counts = tally(fake.requests.slice(mark));
+      rows.push({ scan: `${scan} (queue)`, repositories: size, ...counts, perRepository: counts.points / size, wallSeconds, peakMb, reports: openReports(fake) });
+    }
+    return rows;
+  } finally {
+    await queue.close(1000);
+    await infrastructure.close();
+    await dropPrefix(prefix);
     await fake.stop();
   }
 }
@@ -121,7 +187,7 @@ function printTable(rows: Measure[]): void {
   console.log(`\nGrowth from ${fmt(small)} to ${fmt(large)} repositories (×${fmt(large / small, 1)} would be linear):\n`);
   console.log("| scan | points | wall time | peak memory |");
   console.log("| --- | ---: | ---: | ---: |");
-  for (const scan of ["first", "unchanged"]) {
+  for (const scan of ["first", "unchanged", "first (queue)", "unchanged (queue)"]) {
     const small = rows.find((r) => r.scan === scan && r.repositories === SIZES[0]);
     const large = rows.find((r) => r.scan === scan && r.repositories === SIZES[1]);
     if (!small || !large) continue;
@@ -176,18 +242,24 @@ async function benchEvents(): Promise<EventCost[]> {
 async function main(): Promise<void> {
   const child = process.argv.indexOf("--size");
   if (child >= 0) {
-    const rows = await benchSize(Number(process.argv[child + 1]));
+    const size = Number(process.argv[child + 1]);
+    const rows = process.argv.includes("--queue") ? await benchQueueSize(size) : await benchSize(size);
     process.stdout.write(`BENCH ${JSON.stringify(rows)}\n`);
-    return;
+    // BullMQ's and ioredis's sockets are closed; nothing else should keep the child alive.
+    process.exit(0);
   }
+  const modes = (await redisAnswers()) ? [[], ["--queue"]] : [[]];
   const rows: Measure[] = [];
-  for (const size of SIZES) {
-    const run = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url), "--size", String(size)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    const line = run.stdout.split("\n").find((l) => l.startsWith("BENCH "));
-    if (run.status !== 0 || !line) throw new Error(`the bench of ${size} repositories failed (exit ${run.status}):\n${run.stdout.slice(-4000)}${run.stderr.slice(-4000)}`);
-    rows.push(...(JSON.parse(line.slice(6)) as Measure[]));
+  for (const mode of modes) {
+    for (const size of SIZES) {
+      const run = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url), "--size", String(size), ...mode], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const line = run.stdout.split("\n").find((l) => l.startsWith("BENCH "));
+      if (run.status !== 0 || !line) throw new Error(`the bench of ${size} repositories${mode.length ? " in queue mode" : ""} failed (exit ${run.status}):\n${run.stdout.slice(-4000)}${run.stderr.slice(-4000)}`);
+      rows.push(...(JSON.parse(line.slice(6)) as Measure[]));
+    }
   }
   console.log("Drift scan of a simulated organization (local fake GitHub; every tenth repository drifted)\n");
+  if (modes.length === 1) console.log(`(no Redis answers at ${TEST_REDIS_URL}: the queue mode is not measured)\n`);
   printTable(rows);
   console.log("\nCalls and points per event (the real server, lib/main.js, against the fake; acme/payments):\n");
   console.log("| event | REST calls | GraphQL queries | points |");

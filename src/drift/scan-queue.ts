@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { Probot } from "probot";
 import { runWithInfrastructure } from "../infrastructure/current-infrastructure.js";
@@ -6,8 +6,10 @@ import type { Infrastructure, ScanDispatch } from "../infrastructure/infrastruct
 import type { RedisInfrastructure } from "../infrastructure/redis-infrastructure.js";
 import { runWithMetrics, type AppMetrics } from "../infrastructure/metrics.js";
 import type { ScanMemory } from "../infrastructure/scan-memory.js";
+import { FULL_READ_BATCH } from "../github/full-read-facts.js";
 import type { RepositoryFacts } from "../github/repository-fingerprints.js";
 import { parseInterval } from "./drift-schedule.js";
+import { prefetchFullReads, type PrefetchedRead } from "./full-read-prefetch.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
 import { planScans, rememberFullScan, type ScanPlan } from "./scan-planning.js";
 import type { ScheduledOutcome } from "./scheduled-scan.js";
@@ -26,12 +28,25 @@ import type { ScheduledOutcome } from "./scheduled-scan.js";
  * fingerprint read before it and the branches it covers, and the worker remembers the scan once
  * it succeeded. On-demand jobs (rescan, protection events, new installations, the CLI) read the
  * fingerprint of their one repository first, always read it in full, and remember it too.
+ *
+ * A firing queues its full reads by batches (`SCAN_BATCH_JOB`): up to `FULL_READ_BATCH`
+ * repositories of one installation per job, whose worker reads their configuration and facts in
+ * the two batched queries (src/drift/full-read-prefetch.ts) right before scanning them in turn,
+ * as the in-process schedule does: a first scan costs about 1.7 points a repository instead of
+ * 6.45. The facts are read by the job itself, never carried from the firing, and the memory of
+ * each repository is written with the facts' read time as the scan's start, so a webhook's mark
+ * made after they were read survives. A repository whose scan fails in a batch is queued alone
+ * (`schedule-<slot>-<owner>/<repo>`, the usual retries) and the batch goes on; the batch's
+ * progress lists the repositories it finished, so a batch taken over from a dead or stopping
+ * replica scans none of them twice.
  */
 export const SCAN_QUEUE_NAME = "drift-scans";
 const SCHEDULER_ID = "drift-scan";
 /** The job the scheduler adds at each firing (tests add one to fire at once). */
 export const SCHEDULE_JOB = "schedule";
 const SCAN_JOB = "scan";
+/** A firing's job of up to `FULL_READ_BATCH` repositories of one installation. */
+export const SCAN_BATCH_JOB = "scan-batch";
 /** Scans one worker runs at once (`SCAN_CONCURRENCY`): each is a few API calls a second at most. */
 export const DEFAULT_SCAN_CONCURRENCY = 2;
 /** A failed scan is tried three times in all, 30 s then 60 s apart. */
@@ -51,16 +66,47 @@ export interface ScanJobPlan {
   facts: RepositoryFacts | null;
 }
 
+type SerializedTarget = Omit<InstalledRepository, "installedAt"> & { installedAt?: string };
+
 interface ScanJobData {
-  target: Omit<InstalledRepository, "installedAt"> & { installedAt?: string };
+  target: SerializedTarget;
   trigger?: { event: string; actor: string | null };
   plan?: ScanJobPlan;
 }
 
+/** A batch of a firing: its slot (for the id of a repository queued alone) and its repositories, each with its plan. */
+interface ScanBatchData {
+  slot: number;
+  installationId: number;
+  items: Array<{ target: SerializedTarget; plan?: ScanJobPlan }>;
+}
+
+/** What a batch job keeps as its progress: the repositories it finished (`owner/name` in lower case), and how. */
+export interface ScanBatchProgress {
+  done: Record<string, string>;
+}
+
+/**
+ * A batch job's outcome, one entry per repository: its scan's; a failed one's error with the id
+ * of the job it was queued alone as; `doneBefore` for one finished before the batch was taken over.
+ */
+export type ScanBatchEntry = ScheduledOutcome | (ScanOutcome & { queuedAlone: string }) | { repository: string; doneBefore: string };
+
+/** The progress a batch job kept (anything else: nothing done yet). */
+function doneOf(progress: unknown): Record<string, string> {
+  const done = (progress as Partial<ScanBatchProgress> | null)?.done;
+  if (typeof done !== "object" || done === null) return {};
+  return Object.fromEntries(Object.entries(done).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+type QueueJobData = ScanJobData | ScanBatchData | Record<string, never>;
+
 /** What a firing returns (kept with its job): repositories queued and skipped, and why by count. */
 export interface FiringOutcome {
   slot: number;
+  /** Repositories queued for a full read, in `batches` jobs. */
   queued: number;
+  batches: number;
   unchanged: number;
   reasons: Record<string, number>;
 }
@@ -77,7 +123,7 @@ export interface ScanQueueOptions {
   lockDurationMs?: number;
   backoffMs?: number;
   /** The scan of one repository and the listing of every repository (tests replace them). */
-  scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"]; now?: Date }) => Promise<ScanOutcome>;
+  scan?: (target: InstalledRepository, params: { appLogin?: string; trigger?: ScanJobData["trigger"]; now?: Date; prefetched?: PrefetchedRead | null }) => Promise<ScanOutcome>;
   listTargets?: () => Promise<InstalledRepository[]>;
   metrics?: AppMetrics;
   /** The change detection's memory, shared with the webhooks that mark repositories; absent: every firing reads every repository in full. */
@@ -123,7 +169,7 @@ function dataOf(target: InstalledRepository, trigger?: ScanJobData["trigger"], p
   return { target: { ...target, installedAt: target.installedAt?.toISOString() }, ...(trigger ? { trigger } : {}), ...(plan ? { plan } : {}) };
 }
 
-function targetOf(data: ScanJobData): InstalledRepository {
+function targetOf(data: { target: SerializedTarget }): InstalledRepository {
   return { ...data.target, installedAt: data.target.installedAt ? new Date(data.target.installedAt) : undefined };
 }
 
@@ -180,15 +226,53 @@ export async function scanJobCounts(queue: Queue): Promise<ScanJobCounts> {
 export async function addScanJobs(
   queue: Queue,
   targets: readonly InstalledRepository[],
-  params: { dedupe: string; trigger?: ScanJobData["trigger"]; backoffMs?: number; plans?: ReadonlyMap<string, ScanJobPlan> },
+  params: { dedupe: string; trigger?: ScanJobData["trigger"]; backoffMs?: number; plans?: ReadonlyMap<string, ScanJobPlan>; attempts?: number; delayMs?: number },
 ): Promise<string[]> {
   const opts = {
+    ...jobOptions(params.backoffMs),
+    ...(params.attempts ? { attempts: params.attempts } : {}),
+    ...(params.delayMs ? { delay: params.delayMs } : {}),
+  };
+  const jobs = await queue.addBulk(targets.filter((t) => !t.archived).map((target) => ({ name: SCAN_JOB, data: dataOf(target, params.trigger, params.plans?.get(repositoryOf(target))), opts: { ...opts, jobId: jobId(params.dedupe, target) } })));
+  return jobs.map((job) => job.id ?? "");
+}
+
+function jobOptions(backoffMs: number | undefined) {
+  return {
     attempts: SCAN_ATTEMPTS,
-    backoff: { type: "exponential", delay: params.backoffMs ?? SCAN_BACKOFF_MS },
+    backoff: { type: "exponential", delay: backoffMs ?? SCAN_BACKOFF_MS },
     removeOnComplete: KEEP_COMPLETED,
     removeOnFail: KEEP_FAILED,
   };
-  const jobs = await queue.addBulk(targets.filter((t) => !t.archived).map((target) => ({ name: SCAN_JOB, data: dataOf(target, params.trigger, params.plans?.get(repositoryOf(target))), opts: { ...opts, jobId: jobId(params.dedupe, target) } })));
+}
+
+/**
+ * A firing's full reads by installation, `FULL_READ_BATCH` at most together, in a fixed order
+ * (installation, then `owner/name`): a second firing of the same slot with the same plan makes
+ * the same batches, whose ids exist already, and adds nothing.
+ */
+export function firingBatches<T extends { target: InstalledRepository; key: string }>(full: readonly T[]): T[][] {
+  const byInstallation = new Map<number, T[]>();
+  for (const p of [...full].sort((a, b) => a.target.installationId - b.target.installationId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    const group = byInstallation.get(p.target.installationId);
+    if (group) group.push(p);
+    else byInstallation.set(p.target.installationId, [p]);
+  }
+  return [...byInstallation.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / FULL_READ_BATCH) }, (_, i) => group.slice(i * FULL_READ_BATCH, (i + 1) * FULL_READ_BATCH)));
+}
+
+/** One job per batch, `schedule-<slot>-batch-<installation>-<n>`: a second add of the same slot's batch is a no-op. */
+async function addBatchJobs(queue: Queue, batches: ReadonlyArray<ReadonlyArray<{ target: InstalledRepository; plan?: ScanJobPlan }>>, params: { slot: number; backoffMs?: number }): Promise<string[]> {
+  const counters = new Map<number, number>();
+  const jobs = await queue.addBulk(
+    batches.map((batch) => {
+      const installationId = batch[0]!.target.installationId;
+      const n = counters.get(installationId) ?? 0;
+      counters.set(installationId, n + 1);
+      const data: ScanBatchData = { slot: params.slot, installationId, items: batch.map((item) => ({ target: dataOf(item.target).target, ...(item.plan ? { plan: item.plan } : {}) })) };
+      return { name: SCAN_BATCH_JOB, data, opts: { ...jobOptions(params.backoffMs), jobId: `schedule-${params.slot}-batch-${installationId}-${n}` } };
+    }),
+  );
   return jobs.map((job) => job.id ?? "");
 }
 
@@ -208,16 +292,17 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
   const clock = options.now ?? (() => new Date());
   const enqueue: ScanDispatch["enqueue"] = (targets, params) => addScanJobs(queue, targets, { ...params, backoffMs: options.backoffMs });
 
-  /** One firing: the plan, then a job for each repository that needs a full read. */
-  const fire = async (job: Job<ScanJobData>): Promise<FiringOutcome> => {
+  /** One firing: the plan, then a job for each batch of the repositories that need a full read. */
+  const fire = async (job: Job<QueueJobData>): Promise<FiringOutcome> => {
     const targets = await listTargets();
     const slot = slotOf(job, intervalMs);
     const plans = await planScans({ app, targets: targets.filter((t) => !t.archived), memory: memory ?? null, now: clock() });
     const full = plans.filter((p): p is ScanPlan & { why: string } => p.why !== null);
     const reasons: Record<string, number> = {};
     for (const p of plans) reasons[p.why ?? "unchanged"] = (reasons[p.why ?? "unchanged"] ?? 0) + 1;
-    const ids = await addScanJobs(queue, full.map((p) => p.target), { dedupe: `schedule-${slot}`, backoffMs: options.backoffMs, plans: memory ? new Map(full.map((p) => [p.key, jobPlanOf(p, p.why)])) : undefined });
-    const outcome = { slot, queued: ids.length, unchanged: plans.length - full.length, reasons };
+    const batches = firingBatches(full).map((batch) => batch.map((p) => ({ target: p.target, ...(memory ? { plan: jobPlanOf(p, p.why) } : {}) })));
+    const ids = await addBatchJobs(queue, batches, { slot, backoffMs: options.backoffMs });
+    const outcome = { slot, queued: full.length, batches: ids.length, unchanged: plans.length - full.length, reasons };
     app.log.info({ repositories: plans.length, ...outcome }, "scheduled drift scan queued");
     return outcome;
   };
@@ -235,14 +320,67 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
     await rememberFullScan(memory, { key: repositoryOf(target), facts: plan.facts, branches: plan.branches }, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
   };
 
-  const processJob = (job: Job<ScanJobData>) =>
-    runWithInfrastructure(infrastructure, async (): Promise<ScheduledOutcome | FiringOutcome> => {
-      if (job.name === SCHEDULE_JOB) return fire(job);
-      const target = targetOf(job.data);
-      const plan = job.data.plan ?? (await planOnDemand(target));
-      const stopTimer = options.metrics?.scanSeconds.startTimer();
+  /** One repository's scan, timed (`pipeline_guard_scan_duration_seconds`) and counted. */
+  const scanOne = (target: InstalledRepository, params: Parameters<NonNullable<ScanQueueOptions["scan"]>>[1]) => {
+    const stopTimer = options.metrics?.scanSeconds.startTimer();
+    return runWithMetrics(options.metrics, () => scan(target, params)).finally(() => stopTimer?.());
+  };
+
+  /**
+   * A firing's batch: the configuration and facts of its repositories read now, in two queries
+   * (a query that fails leaves its repositories to read everything themselves), then each
+   * repository scanned in turn. A repository whose scan fails is queued alone with the usual
+   * retries (two more tries, after the backoff) and the batch goes on. The progress lists the
+   * repositories done: a batch taken over (its replica died or stopped) scans only the others.
+   */
+  const processBatch = async (job: Job<ScanBatchData>, token: string | undefined): Promise<ScanBatchEntry[]> => {
+    const { slot, installationId } = job.data;
+    const progress: ScanBatchProgress = { done: doneOf(job.progress) };
+    const entries: ScanBatchEntry[] = Object.entries(progress.done).map(([repository, how]) => ({ repository, doneBefore: how }));
+    const items = job.data.items.map((item) => ({ target: targetOf(item), plan: item.plan })).filter((item) => !Object.hasOwn(progress.done, repositoryOf(item.target)));
+    if (items.length === 0) return entries;
+    const appLogin = await options.appLogin();
+    // Read by this job, right before its scans: the facts are never older than the batch itself.
+    const readAt = clock();
+    const prefetched = await runWithMetrics(options.metrics, () =>
+      prefetchFullReads({ app, installationId, now: readAt, targets: items.map(({ target, plan }) => ({ ...target, remembered: plan?.branches ?? [target.defaultBranch] })) }),
+    );
+    for (const [i, { target, plan }] of items.entries()) {
+      // Stopping: the rest of the batch goes back to the queue at once, for another replica (no attempt spent).
+      if (worker.closing) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const key = repositoryOf(target);
+      const read = prefetched[i] ?? null;
       const startedAt = clock();
-      const outcome = await runWithMetrics(options.metrics, async () => scan(target, { appLogin: await options.appLogin(), trigger: job.data.trigger, now: startedAt })).finally(() => stopTimer?.());
+      const outcome = await scanOne(target, { appLogin, now: startedAt, prefetched: read });
+      if ("error" in outcome) {
+        // The batch's try was the first: the next comes after the backoff, the last after twice it (30 s, then 60 s, as for any scan job).
+        const backoffMs = options.backoffMs ?? SCAN_BACKOFF_MS;
+        const [id = ""] = await addScanJobs(queue, [target], { dedupe: `schedule-${slot}`, backoffMs: 2 * backoffMs, plans: plan ? new Map([[key, plan]]) : undefined, attempts: SCAN_ATTEMPTS - 1, delayMs: backoffMs });
+        entries.push({ ...outcome, queuedAlone: id });
+        progress.done[key] = `queued alone as ${id}`;
+      } else {
+        // What the scan used was read at `readAt` (the batch's configuration and facts): the memory keeps any mark made since.
+        await remember(target, plan, read ? readAt : startedAt, outcome);
+        entries.push(plan ? { ...outcome, why: plan.why } : outcome);
+        progress.done[key] = plan?.why ?? "scanned";
+      }
+      await job.updateProgress(progress);
+    }
+    return entries;
+  };
+
+  const processJob = (job: Job<QueueJobData>, token?: string) =>
+    runWithInfrastructure(infrastructure, async (): Promise<ScheduledOutcome | FiringOutcome | ScanBatchEntry[]> => {
+      if (job.name === SCHEDULE_JOB) return fire(job);
+      if (job.name === SCAN_BATCH_JOB) return processBatch(job as Job<ScanBatchData>, token);
+      const data = job.data as ScanJobData;
+      const target = targetOf(data);
+      const plan = data.plan ?? (await planOnDemand(target));
+      const startedAt = clock();
+      const outcome = await scanOne(target, { appLogin: await options.appLogin(), trigger: data.trigger, now: startedAt });
       // A failed scan is retried with backoff (the error is already redacted of signed URLs).
       if ("error" in outcome) throw new Error(outcome.error);
       await remember(target, plan, startedAt, outcome);
@@ -250,7 +388,7 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
     });
 
   const workerConnection = bullConnection(options.url);
-  const worker = new Worker<ScanJobData>(SCAN_QUEUE_NAME, processJob, {
+  const worker = new Worker<QueueJobData>(SCAN_QUEUE_NAME, processJob, {
     connection: workerConnection,
     prefix: bullPrefix(options.prefix),
     concurrency: options.concurrency ?? DEFAULT_SCAN_CONCURRENCY,
@@ -260,6 +398,7 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
   worker.on("error", (error) => app.log.error({ err: error }, "scan worker error"));
   worker.on("failed", (job, error) => app.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error }, "scan job failed"));
 
+  let closing: Promise<void> | undefined;
   const scheduled = setUpScheduler({ queue, infrastructure, intervalMs, log: app.log });
 
   return {
@@ -283,14 +422,18 @@ export function startScanQueue(options: ScanQueueOptions): ScanQueue {
       }
     },
     counts: () => scanJobCounts(queue),
-    async close(timeoutMs = 25_000) {
-      await scheduled.catch(() => undefined);
-      const graceful = worker.close();
-      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
-      // Still running at the deadline: the jobs stop being renewed and another replica's worker takes them over.
-      if (timedOut) await worker.close(true);
-      await queue.close();
-      await workerConnection.quit().catch(() => workerConnection.disconnect());
+    // Once: a second close (the infrastructure's after a test's, say) waits for the first instead of reopening the connections.
+    close(timeoutMs = 25_000) {
+      closing ??= (async () => {
+        await scheduled.catch(() => undefined);
+        const graceful = worker.close();
+        const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
+        // Still running at the deadline: the jobs stop being renewed and another replica's worker takes them over.
+        if (timedOut) await worker.close(true);
+        await queue.close();
+        await workerConnection.quit().catch(() => workerConnection.disconnect());
+      })();
+      return closing;
     },
   };
 }

@@ -57,15 +57,19 @@ export async function runScheduledScan(params: {
     const observeBatch = pacer ? (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers) : undefined;
     // Archived repositories are not read: nothing is fetched for them.
     const live = batch.filter((r) => !r.p.target.archived);
-    const prefetched = await prefetchFullReads({ app, installationId, now: clock(), observe: observeBatch, targets: live.map((r) => ({ ...r.p.target, remembered: r.p.branches })) });
+    const readAt = clock();
+    const prefetched = await prefetchFullReads({ app, installationId, now: readAt, observe: observeBatch, targets: live.map((r) => ({ ...r.p.target, remembered: r.p.branches })) });
     for (const { p, index } of batch) {
       const wait = pacer ? pacer.delayBefore(installationId, Date.now()) : scanned > 0 ? (params.pauseMs ?? 0) : 0;
       if (wait > 0) await sleep(wait);
       scanned++;
       const startedAt = clock();
       const observe = pacer ? { headers: (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers), requests: (count: number) => pacer.spent(count, Date.now()) } : undefined;
-      const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe, prefetched: prefetched[live.findIndex((r) => r.index === index)] ?? null });
-      if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt, now: clock(), watch: outcome.watch, log: app.log });
+      const read = prefetched[live.findIndex((r) => r.index === index)] ?? null;
+      const outcome = await scanInstalledRepository(app, p.target, { now: startedAt, appLogin, observe, prefetched: read });
+      // What the scan used from the batch was read at `readAt`, before the batch's earlier scans (and their pacing):
+      // the memory keeps any mark made since then, not only since this repository's scan started.
+      if (memory && "watch" in outcome && outcome.watch) await rememberFullScan(memory, p, { startedAt: read ? readAt : startedAt, now: clock(), watch: outcome.watch, log: app.log });
       outcomes[index] = { ...outcome, why: p.why };
     }
   }

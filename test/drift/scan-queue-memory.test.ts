@@ -9,7 +9,7 @@ import { Probot as ProbotApp } from "probot";
 import { pino } from "pino";
 import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { scanInstalledRepository, type InstalledRepository } from "../../src/drift/scan-job.js";
-import { SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanBatchEntry, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
@@ -68,9 +68,19 @@ describeRedis("the scan queue with the shared scan memory (fake GitHub, real Red
     }, 30_000);
     const jobs = (await queue.queue.getJobs(["completed", "failed"])).filter((j) => j.id?.startsWith(`schedule-${firing.slot}-`));
     const served = fake.requests.slice(mark).filter((r) => r.points > 0);
+    // Each repository's last word: its batch's entry, or the job it was queued alone as.
+    const queued: Record<string, string> = {};
+    for (const j of jobs.filter((j) => j.name === SCAN_BATCH_JOB)) {
+      for (const entry of (j.returnvalue as ScanBatchEntry[] | undefined) ?? []) if ("why" in entry && entry.why) queued[entry.repository.split("/")[1]!] = entry.why;
+      if (j.failedReason) for (const item of (j.data as { items: Array<{ target: { repo: string } }> }).items) queued[item.target.repo] ??= `failed: ${j.failedReason}`;
+    }
+    for (const j of jobs.filter((j) => j.name !== SCAN_BATCH_JOB)) queued[String(j.data.target.repo)] = (j.returnvalue as { why?: string } | undefined)?.why ?? `failed: ${j.failedReason}`;
     return {
       firing,
-      queued: Object.fromEntries(jobs.map((j) => [String(j.data.target.repo), (j.returnvalue as { why?: string } | undefined)?.why ?? `failed: ${j.failedReason}`])),
+      jobs,
+      queued,
+      served,
+      rest: served.filter((r) => r.route !== "POST /graphql").length,
       points: served.reduce((sum, r) => sum + r.points, 0),
       fingerprintQueries: served.filter((r) => r.operation === "PipelineGuardFingerprints").length,
     };

@@ -2,7 +2,7 @@ import { jest } from "@jest/globals";
 import { pino } from "pino";
 import type { InstalledRepository, ScanOutcome } from "../../src/drift/scan-job.js";
 import { Probot } from "probot";
-import { parseConcurrency, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { parseConcurrency, SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
 import type { ScanMemory } from "../../src/infrastructure/scan-memory.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
@@ -62,13 +62,15 @@ describeRedis("drift scans as BullMQ jobs (against a real Redis)", () => {
     const completed = await replicas[0]!.queue.getJobs(["completed"]);
     const scanIds = completed.map((j) => j.id ?? "").filter((id) => id.startsWith("schedule-")).sort();
     const slots = [...new Set(scanIds.map((id) => /^schedule-(\d+)-/.exec(id)![1]))];
+    // One batch job per slot for the installation's two repositories.
+    expect(scanIds.every((id) => /^schedule-\d+-batch-1-0$/.test(id))).toBe(true);
     // About four slots in 4.5 s; each fired once, whichever replica took it.
     expect(listings).toBeGreaterThanOrEqual(3);
     expect(listings).toBeLessThanOrEqual(5);
     expect(slots).toHaveLength(listings);
     expect(scans.filter((r) => r === "a")).toHaveLength(listings);
     expect(scans.filter((r) => r === "b")).toHaveLength(listings);
-    expect(scanIds).toHaveLength(2 * listings);
+    expect(scanIds).toHaveLength(listings);
   }, 20_000);
 
   test("a worker killed mid-scan: its job is finished by another replica", async () => {
@@ -141,7 +143,8 @@ describeRedis("the scan queue's change detection fails toward a full read (again
     started.push({ queue, infra });
     const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId: "fire-1" });
     await until(async () => (await queue.queue.getJob(job.id!))?.finishedOn !== undefined, 10_000);
-    await until(async () => (await queue.counts()).completed >= 3, 10_000);
+    // The firing and its one batch (both repositories of installation 1).
+    await until(async () => (await queue.counts()).completed >= 2, 10_000);
     return { firing: (await queue.queue.getJob(job.id!))!.returnvalue as FiringOutcome, queue };
   }
 
@@ -162,7 +165,7 @@ describeRedis("the scan queue's change detection fails toward a full read (again
     const { firing, queue } = await fire({ memory: away, scan });
     expect(firing).toMatchObject({ queued: 2, unchanged: 0, reasons: { "memory unreadable": 2 } });
     expect(scan.mock.calls.map(([t]) => t.repo).sort()).toEqual(["a", "b"]);
-    expect(await queue.counts()).toMatchObject({ failed: 0, completed: 3 });
+    expect(await queue.counts()).toMatchObject({ failed: 0, completed: 2 });
   });
 
   test("a fingerprint that cannot be read (no token): every repository the memory knows as unchanged is queued", async () => {
@@ -178,8 +181,8 @@ describeRedis("the scan queue's change detection fails toward a full read (again
     const scan = jest.fn(async (t: InstalledRepository) => watched(`acme/${t.repo}`));
     const { firing, queue } = await fire({ memory: undefined, scan });
     expect(firing).toMatchObject({ queued: 2, unchanged: 0, reasons: { full: 2 } });
-    const jobs = (await queue.queue.getJobs(["completed"])).filter((j) => j.name === "scan");
-    expect(jobs.map((j) => j.data.plan)).toEqual([undefined, undefined]);
+    const jobs = (await queue.queue.getJobs(["completed"])).filter((j) => j.name === SCAN_BATCH_JOB);
+    expect(jobs.flatMap((j) => (j.data as { items: Array<{ plan?: unknown }> }).items.map((item) => item.plan))).toEqual([undefined, undefined]);
   });
 });
 

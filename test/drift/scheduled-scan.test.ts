@@ -226,6 +226,28 @@ describe("runScheduledScan's batched full reads", () => {
     });
   });
 
+  test("a mark made after the batch was read, before a later repository's scan starts, survives that scan's memory write", async () => {
+    let hours = 0;
+    let marked = false;
+    const outcomes = await runScheduledScan({
+      app,
+      appLogin,
+      memory,
+      now: () => new Date(fake.state.epoch.getTime() + hours * HOUR),
+      pauseMs: 1,
+      // Between the scans of one batch (read before the first): a push to service-2 arrives, then half an hour passes.
+      sleep: async () => {
+        if (!marked) await memory.markDirty("acme/service-2", new Date(fake.state.epoch.getTime() + hours * HOUR));
+        marked = true;
+        hours += 0.5;
+      },
+    });
+    expect(outcomes.map((o) => ("why" in o ? o.why : o))).toEqual(["first scan", "first scan", "first scan", "first scan"]);
+    expect((await memory.get("acme/service-2"))?.dirtyAt).not.toBeNull();
+    expect((await memory.get("acme/service-3"))?.dirtyAt).toBeNull();
+    expect((await scan(2)).why).toEqual({ "service-0": "unchanged", "service-1": "unchanged", "service-2": "changed (webhook)", "service-3": "unchanged" });
+  });
+
   test("the batch fails: each repository is read on its own, and the scan finds the same", async () => {
     const batched = findings((await scan(0, { memory: null })).outcomes);
     for (const repo of repos) repo.issues.splice(0);
