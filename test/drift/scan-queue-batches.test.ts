@@ -10,19 +10,16 @@
 import { jest } from "@jest/globals";
 import type { Probot } from "probot";
 import { pino } from "pino";
-import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "../../src/drift/scan-job.js";
 import { firingBatches, SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanBatchEntry, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
 import { runScheduledScan } from "../../src/drift/scheduled-scan.js";
-import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
 import { createInProcessScanMemory } from "../../src/infrastructure/scan-memory.js";
-import { createAppIdentity } from "../e2e/app-process.js";
 import { FakeGitHub, type RecordedRequest } from "../e2e/fake-github.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
+import { startFakeOrganization, until } from "../helpers/fake-organization.js";
 
 const describeRedis = await redisDescribe("the scan queue's batched full reads tests");
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const silent = pino({ level: "silent" });
 
 const OWNER = "acme";
@@ -32,32 +29,10 @@ const CONFIG = "production:\n  branches: [main]\n  environments: [production]\nd
 const HOUR = 3_600_000;
 const APP_LOGIN = "pipeline-guard[bot]";
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await sleep(50);
-  }
-}
 
-const identity = createAppIdentity({ owner: OWNER });
-
-/** A fake GitHub with the organization, and an app talking to it. */
+/** The bench's organization: a configuration, a protected `main` and a production deployment each; the last repository drifted. */
 async function organization(epoch: Date): Promise<{ fake: FakeGitHub; app: Probot }> {
-  const fake = await FakeGitHub.start({ app: identity, publicKey: identity.publicKey, epoch });
-  const names: string[] = [];
-  for (let i = 0; i < SIZE; i++) {
-    const repo = fake.state.createRepository({ owner: OWNER, name: `service-${i}`, files: { ".github/pipeline-guard.yml": CONFIG } });
-    fake.state.setProtection(repo, "main", { contexts: ["ci"], approvingReviews: i === SIZE - 1 ? 0 : 1 });
-    fake.state.addDeployment(repo, { sha: repo.branches.get("main")!, environment: "production", creator: "deployer" });
-    names.push(repo.fullName);
-  }
-  fake.state.install({ account: OWNER, repositories: names, createdAt: fake.state.at(-1) });
-  const app = createAppFromEnv(
-    { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" },
-    { Octokit: PipelineGuardOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })) },
-  );
-  return { fake, app };
+  return startFakeOrganization({ size: SIZE, config: CONFIG, drifted: (i) => i === SIZE - 1, deployments: true, epoch });
 }
 
 function tally(requests: readonly RecordedRequest[]) {

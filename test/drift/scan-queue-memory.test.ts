@@ -7,32 +7,22 @@
 import type { Probot } from "probot";
 import { Probot as ProbotApp } from "probot";
 import { pino } from "pino";
-import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { scanInstalledRepository, type InstalledRepository } from "../../src/drift/scan-job.js";
 import { SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanBatchEntry, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
-import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
-import { createAppIdentity } from "../e2e/app-process.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import type { FakeRepository } from "../e2e/fake-state.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
+import { startFakeOrganization, until } from "../helpers/fake-organization.js";
 
 const describeRedis = await redisDescribe("the scan queue's change detection tests");
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const silent = pino({ level: "silent" });
 
 const OWNER = "acme";
 const CONFIG = "production:\n  branches: [main]\ndrift:\n  protection:\n    required_approving_review_count: 1\n";
 const HOUR = 3_600_000;
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await sleep(50);
-  }
-}
 
 describeRedis("the scan queue with the shared scan memory (fake GitHub, real Redis)", () => {
   let fake: FakeGitHub;
@@ -93,18 +83,8 @@ describeRedis("the scan queue with the shared scan memory (fake GitHub, real Red
     prefix = testPrefix("scan-queue-memory");
     hours = 0;
     firings = 0;
-    const identity = createAppIdentity({ owner: OWNER });
-    fake = await FakeGitHub.start({ app: identity, publicKey: identity.publicKey, epoch: new Date() });
-    repos = [0, 1, 2, 3].map((i) => {
-      const repo = fake.state.createRepository({ owner: OWNER, name: `service-${i}`, files: { ".github/pipeline-guard.yml": CONFIG } });
-      fake.state.setProtection(repo, "main", { contexts: ["ci"], approvingReviews: i === 3 ? 0 : 1 });
-      return repo;
-    });
-    fake.state.install({ account: OWNER, repositories: repos.map((r) => r.fullName), createdAt: fake.state.at(-1) });
-    app = createAppFromEnv(
-      { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" },
-      { Octokit: PipelineGuardOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })) },
-    );
+    // service-3 drifted: no review required.
+    ({ fake, app, repos } = await startFakeOrganization({ size: 4, config: CONFIG, drifted: (i) => i === 3 }));
   });
 
   afterEach(async () => {

@@ -5,15 +5,13 @@
  * the next scan, a webhook's mark at once, anything else at the daily full reconciliation.
  */
 import type { Probot } from "probot";
-import { createAppFromEnv } from "../../src/cli/app-credentials.js";
 import { createScanPacer } from "../../src/drift/scan-pacing.js";
 import { runScheduledScan, type ScheduledOutcome } from "../../src/drift/scheduled-scan.js";
-import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createInProcessScanMemory, type ScanMemory } from "../../src/infrastructure/scan-memory.js";
-import { createAppIdentity } from "../e2e/app-process.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import type { FakeRepository } from "../e2e/fake-state.js";
 import type { InstalledRepository } from "../../src/drift/scan-job.js";
+import { startFakeOrganization } from "../helpers/fake-organization.js";
 
 const OWNER = "acme";
 const CONFIG = "production:\n  branches: [main]\ndrift:\n  protection:\n    required_approving_review_count: 1\n";
@@ -26,19 +24,8 @@ let repos: FakeRepository[];
 let memory: ScanMemory;
 
 beforeEach(async () => {
-  const identity = createAppIdentity({ owner: OWNER });
-  fake = await FakeGitHub.start({ app: identity, publicKey: identity.publicKey, epoch: new Date() });
-  repos = [0, 1, 2, 3].map((i) => {
-    const repo = fake.state.createRepository({ owner: OWNER, name: `service-${i}`, files: { ".github/pipeline-guard.yml": CONFIG } });
-    // service-3 drifted: no review required.
-    fake.state.setProtection(repo, "main", { contexts: ["ci"], approvingReviews: i === 3 ? 0 : 1 });
-    return repo;
-  });
-  fake.state.install({ account: OWNER, repositories: repos.map((r) => r.fullName), createdAt: fake.state.at(-1) });
-  app = createAppFromEnv(
-    { APP_ID: String(identity.id), PRIVATE_KEY: identity.privateKey, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" },
-    { Octokit: PipelineGuardOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })) },
-  );
+  // service-3 drifted: no review required.
+  ({ fake, app, repos } = await startFakeOrganization({ size: 4, config: CONFIG, drifted: (i) => i === 3 }));
   memory = createInProcessScanMemory();
 });
 
