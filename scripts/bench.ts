@@ -11,7 +11,6 @@
 // (BullMQ, the scan memory in Redis, one worker of the default concurrency, under a prefix of its
 // own that is deleted afterwards), on a fake of its own: the same two scans, as firings.
 import { spawnSync } from "node:child_process";
-import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import type { Probot } from "probot";
 import { createAppFromEnv } from "../src/cli/app-credentials.js";
@@ -24,7 +23,7 @@ import { createInProcessScanMemory } from "../src/infrastructure/scan-memory.js"
 import { createAppIdentity, ensureBuilt, stopAllChildren } from "../test/e2e/app-process.js";
 import { EMERGENCY_TITLE, PAYMENTS, playDirectPush, requestDeployment, seedPayments, startEnvironment } from "../test/e2e/scenarios.js";
 import { FakeGitHub, type RecordedRequest } from "../test/e2e/fake-github.js";
-import { dropPrefix, testPrefix, TEST_REDIS_URL } from "../test/helpers/redis.js";
+import { dropPrefix, redisAnswers, testPrefix, TEST_REDIS_URL } from "../test/helpers/redis.js";
 
 const OWNER = "acme";
 /** `BENCH_SIZES=10,100` for a quick look; the README quotes the default. */
@@ -120,19 +119,6 @@ async function benchSize(size: number): Promise<Measure[]> {
     return rows;
   } finally {
     await fake.stop();
-  }
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -8,7 +8,8 @@ import { Redis } from "ioredis";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL?.trim() || "redis://127.0.0.1:6379";
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at `url` within a second (the tests and `npm run bench` ask before using one). */
+export async function redisAnswers(url: string = TEST_REDIS_URL): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   redis.on("error", () => undefined);
   try {
@@ -26,7 +27,7 @@ async function answers(url: string): Promise<boolean> {
  * `CI=true`. Use at the top of a test file: `const describeRedis = await redisDescribe("...")`.
  */
 export async function redisDescribe(what: string): Promise<jest.Describe> {
-  if (await answers(TEST_REDIS_URL)) return describe;
+  if (await redisAnswers(TEST_REDIS_URL)) return describe;
   if (process.env.CI === "true") throw new Error(`no Redis answers at ${TEST_REDIS_URL}: under CI=true the Redis tests (${what}) must run`);
   process.stderr.write(`Skipping ${what}: no Redis answers at ${TEST_REDIS_URL} (set REDIS_URL, or start redis-server)\n`);
   return describe.skip;
