@@ -2,7 +2,8 @@ import { jest } from "@jest/globals";
 import { pino } from "pino";
 import type { InstalledRepository, ScanOutcome } from "../../src/drift/scan-job.js";
 import { Probot } from "probot";
-import { parseConcurrency, SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { Queue } from "bullmq";
+import { openScanQueue, parseConcurrency, SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
 import type { ScanMemory } from "../../src/infrastructure/scan-memory.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
@@ -43,6 +44,38 @@ describeRedis("drift scans as BullMQ jobs (against a real Redis)", () => {
       await infra.close();
     }
     await dropPrefix(prefix);
+  });
+
+  test("the scheduler is set up once: a replica starting with the same interval leaves it alone, a new interval replaces it, 0 removes it", async () => {
+    // Re-upserting an unchanged scheduler at every replica's start could fire it an extra time.
+    const upserts = jest.spyOn(Queue.prototype, "upsertJobScheduler");
+    const inspector = openScanQueue(TEST_REDIS_URL, prefix);
+    try {
+      const scan = async (t: InstalledRepository) => done(`acme/${t.repo}`);
+      const listTargets = async () => [];
+      const hour = 3_600_000;
+      // Each replica is closed at once: its close waits for the scheduler's set-up.
+      const start = (intervalMs: number) => replica({ intervalMs, scan, listTargets }).close(100);
+      await start(hour);
+      expect(upserts).toHaveBeenCalledTimes(1);
+      const scheduler = await inspector.getJobScheduler("drift-scan");
+      expect(scheduler).toMatchObject({ every: hour });
+
+      await start(hour);
+      expect(upserts).toHaveBeenCalledTimes(1);
+      expect(await inspector.getJobScheduler("drift-scan")).toMatchObject({ every: hour, next: scheduler!.next });
+
+      await start(2 * hour);
+      expect(upserts).toHaveBeenCalledTimes(2);
+      expect(await inspector.getJobScheduler("drift-scan")).toMatchObject({ every: 2 * hour });
+
+      await start(0);
+      expect(upserts).toHaveBeenCalledTimes(2);
+      expect(await inspector.getJobScheduler("drift-scan")).toBeFalsy();
+    } finally {
+      upserts.mockRestore();
+      await inspector.close();
+    }
   });
 
   test("three replicas with a 1 s interval: one firing per slot, one scan per repository per slot", async () => {
