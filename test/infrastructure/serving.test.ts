@@ -92,7 +92,9 @@ describe("Lifecycle and SHUTDOWN_TIMEOUT", () => {
   test("drain waits for in-flight work, refuses new work, and gives up at the deadline", async () => {
     const lifecycle = new Lifecycle();
     const quick = lifecycle.track(() => sleep(50));
-    const slow = lifecycle.track(() => sleep(5_000));
+    // Held until the test lets it go: a 5 s timer here outlived the tests and kept jest from exiting.
+    let release = () => undefined as void;
+    const slow = lifecycle.track(() => new Promise<void>((resolve) => (release = resolve)));
     expect(lifecycle.running).toBe(2);
     const drained = lifecycle.drain(300);
     expect(lifecycle.shuttingDown).toBe(true);
@@ -100,7 +102,9 @@ describe("Lifecycle and SHUTDOWN_TIMEOUT", () => {
     await quick;
     expect(await drained).toBe(false);
     expect(lifecycle.running).toBe(1);
-    void slow;
+    release();
+    await slow;
+    expect(lifecycle.running).toBe(0);
     const idle = new Lifecycle();
     expect(await idle.drain(1000)).toBe(true);
   });
