@@ -39,3 +39,18 @@ export function createAppFromEnv(
   const log = options.log ?? pino({ name: "pipeline-guard", level: env.LOG_LEVEL ?? "warn" }, pino.destination(2));
   return new Probot({ appId, privateKey, log, Octokit: options.Octokit ?? PipelineGuardOctokit, ...(baseUrl === undefined ? {} : { baseUrl }) });
 }
+
+/**
+ * The app for a command that reads GitHub (`audit`, `report`), or null after telling the user
+ * why its credentials cannot be used: the caller exits with the usage code. Any other error is
+ * not the user's to fix and propagates.
+ */
+export function appForCommand(name: string, params: { env: NodeJS.ProcessEnv; createApp: (env: NodeJS.ProcessEnv) => Probot; stderr: (s: string) => void }): Probot | null {
+  try {
+    return params.createApp(params.env);
+  } catch (error) {
+    if (!(error instanceof CredentialsError)) throw error;
+    params.stderr(`pipeline-guard ${name}: ${error.message}`);
+    return null;
+  }
+}

@@ -2,9 +2,8 @@ import type { Probot } from "probot";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "../audit/audit-formats.js";
 import { parseSince } from "../audit/parse-since.js";
 import { NotInstalledError, runAudit } from "../audit/run-audit.js";
-import { statusOf } from "../github/gateway.js";
-import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, readValueFlags, type CliCommand } from "./cli-command.js";
+import { appForCommand, createAppFromEnv } from "./app-credentials.js";
+import { describeApiError, EXIT_INVALID, EXIT_OK, EXIT_USAGE, messageOf, readValueFlags, type CliCommand } from "./cli-command.js";
 
 const NAME = "audit";
 const SYNOPSIS = "audit [--owner LOGIN] [--since 30d] [--format csv|json|md]";
@@ -56,14 +55,8 @@ export function createAuditCommand(deps: { env?: NodeJS.ProcessEnv; now?: () => 
         return EXIT_USAGE;
       }
 
-      let app: Probot;
-      try {
-        app = createApp(env);
-      } catch (error) {
-        if (!(error instanceof CredentialsError)) throw error;
-        io.stderr(`pipeline-guard ${NAME}: ${error.message}`);
-        return EXIT_USAGE;
-      }
+      const app = appForCommand(NAME, { env, createApp, stderr: io.stderr });
+      if (!app) return EXIT_USAGE;
 
       try {
         const result = await runAudit({ app, since, ...(options.owner === undefined ? {} : { owner: options.owner }) });
@@ -87,24 +80,3 @@ export function createAuditCommand(deps: { env?: NodeJS.ProcessEnv; now?: () => 
 }
 
 export const auditCommand: CliCommand = createAuditCommand();
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** `GitHub answered 500 on GET /repos/o/r/issues: Server Error`: what failed, without the query or any header. */
-function describeApiError(error: unknown): string {
-  const status = statusOf(error);
-  const message = messageOf(error).split("\n")[0] ?? "";
-  if (status === undefined) return message;
-  const request = (error as { request?: { method?: string; url?: string } }).request;
-  let where = "";
-  if (request?.method && request.url) {
-    try {
-      where = ` on ${request.method} ${new URL(request.url).pathname}`;
-    } catch {
-      where = ` on ${request.method}`;
-    }
-  }
-  return `GitHub answered ${status}${where}: ${message}`;
-}

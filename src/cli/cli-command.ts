@@ -1,3 +1,5 @@
+import { statusOf } from "../github/gateway.js";
+
 /** Where a command writes; each call is one or more whole lines, without the final newline. */
 export interface CliIo {
   stdout: (s: string) => void;
@@ -38,4 +40,25 @@ export function readValueFlags(args: readonly string[], allowed: readonly string
     values.set(flag, value);
   }
   return values;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `GitHub answered 500 on GET /repos/o/r/issues: Server Error`: what failed, without the query or any header. */
+export function describeApiError(error: unknown): string {
+  const status = statusOf(error);
+  const message = messageOf(error).split("\n")[0] ?? "";
+  if (status === undefined) return message;
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  let where = "";
+  if (request?.method && request.url) {
+    try {
+      where = ` on ${request.method} ${new URL(request.url).pathname}`;
+    } catch {
+      where = ` on ${request.method}`;
+    }
+  }
+  return `GitHub answered ${status}${where}: ${message}`;
 }

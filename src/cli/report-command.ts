@@ -2,9 +2,8 @@ import type { Probot } from "probot";
 import { parseSince } from "../audit/parse-since.js";
 import { renderReport, REPORT_FORMATS, type ReportFormat } from "../audit/report-formats.js";
 import { runReport } from "../audit/run-report.js";
-import { statusOf } from "../github/gateway.js";
-import { CredentialsError, createAppFromEnv } from "./app-credentials.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, readValueFlags, type CliCommand } from "./cli-command.js";
+import { appForCommand, createAppFromEnv } from "./app-credentials.js";
+import { describeApiError, EXIT_INVALID, EXIT_OK, EXIT_USAGE, messageOf, readValueFlags, type CliCommand } from "./cli-command.js";
 
 const NAME = "report";
 const SYNOPSIS = "report [--since 90d] [--format md|json]";
@@ -43,17 +42,11 @@ export function createReportCommand(deps: { env?: NodeJS.ProcessEnv; now?: () =>
         options = parseReportArgs(args);
         since = parseSince(options.since, until);
       } catch (error) {
-        io.stderr(`pipeline-guard ${NAME}: ${error instanceof Error ? error.message : String(error)}\nUsage: pipeline-guard ${SYNOPSIS}`);
+        io.stderr(`pipeline-guard ${NAME}: ${messageOf(error)}\nUsage: pipeline-guard ${SYNOPSIS}`);
         return EXIT_USAGE;
       }
-      let app: Probot;
-      try {
-        app = createApp(env);
-      } catch (error) {
-        if (!(error instanceof CredentialsError)) throw error;
-        io.stderr(`pipeline-guard ${NAME}: ${error.message}`);
-        return EXIT_USAGE;
-      }
+      const app = appForCommand(NAME, { env, createApp, stderr: io.stderr });
+      if (!app) return EXIT_USAGE;
       try {
         const result = await runReport({ app, since, until });
         io.stdout(renderReport(result.report, options.format));
@@ -61,9 +54,7 @@ export function createReportCommand(deps: { env?: NodeJS.ProcessEnv; now?: () =>
         io.stderr(`pipeline-guard ${NAME}: ${result.repositories} ${result.repositories === 1 ? "repository" : "repositories"} since ${since.toISOString()} (${result.accounts.join(", ") || "no installation"})${suspended}`);
         return EXIT_OK;
       } catch (error) {
-        const status = statusOf(error);
-        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
-        io.stderr(`pipeline-guard ${NAME}: ${status === undefined ? message : `GitHub answered ${status}: ${message}`}`);
+        io.stderr(`pipeline-guard ${NAME}: ${describeApiError(error)}`);
         return EXIT_INVALID;
       }
     },

@@ -151,6 +151,23 @@ describe("pipeline-guard report against GitHub", () => {
     expect(report.notes).toEqual(["the teams of acme could not be read (a user account, or no members: read): its people are listed as (no team)"]);
   });
 
+  test("GitHub failing: exit 1 with the status and the request that failed, nothing on stdout", async () => {
+    const scope = nock(API).get("/app/installations").query(true).reply(500, { message: "Server Error" });
+    const io = captureIo();
+    expect(await reportCommand().run([], io)).toBe(1);
+    expect(io.err).toEqual(["pipeline-guard report: GitHub answered 500 on GET /app/installations: Server Error"]);
+    expect(io.out).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  test("no credentials: exit 2 with what to set, no call", async () => {
+    const io = captureIo();
+    const command = createReportCommand({ env: {}, now: () => UNTIL, createApp: (e) => createAppFromEnv(e, { Octokit: TestOctokit, log: pino({ level: "silent" }), cwd: emptyDir }) });
+    expect(await command.run([], io)).toBe(2);
+    expect(io.err).toEqual([expect.stringMatching(/^pipeline-guard report: the app's credentials are missing: APP_ID is not set/)]);
+    expect(io.out).toEqual([]);
+  });
+
   test("a usage error: exit 2 with the usage", async () => {
     const io = captureIo();
     expect(await reportCommand().run(["--format", "csv"], io)).toBe(2);
