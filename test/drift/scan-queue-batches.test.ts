@@ -17,7 +17,7 @@ import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/i
 import { createInProcessScanMemory } from "../../src/infrastructure/scan-memory.js";
 import { FakeGitHub, type RecordedRequest } from "../e2e/fake-github.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
-import { startFakeOrganization, until } from "../helpers/fake-organization.js";
+import { fireAndSettle, startFakeOrganization, until } from "../helpers/fake-organization.js";
 
 const describeRedis = await redisDescribe("the scan queue's batched full reads tests");
 const silent = pino({ level: "silent" });
@@ -78,14 +78,7 @@ describeRedis("queue mode's batched full reads (fake GitHub, real Redis)", () =>
   async function fire(queue: ScanQueue, at: number) {
     hours = at;
     const mark = fake.requests.length;
-    const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId: `fire-${++firings}` });
-    await until(async () => (await queue.queue.getJob(job.id!))?.finishedOn !== undefined, 10_000);
-    const firing = (await queue.queue.getJob(job.id!))!.returnvalue as FiringOutcome;
-    await until(async () => {
-      const counts = await queue.counts();
-      return counts.waiting + counts.active + counts.delayed === 0;
-    }, 30_000);
-    const jobs = (await queue.queue.getJobs(["completed", "failed"])).filter((j) => j.id?.startsWith(`schedule-${firing.slot}-`));
+    const { firing, jobs } = await fireAndSettle(queue, `fire-${++firings}`);
     return { firing, jobs, batches: jobs.filter((j) => j.name === SCAN_BATCH_JOB), singles: jobs.filter((j) => j.name !== SCAN_BATCH_JOB), ...tally(fake.requests.slice(mark)) };
   }
 

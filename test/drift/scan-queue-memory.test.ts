@@ -8,13 +8,13 @@ import type { Probot } from "probot";
 import { Probot as ProbotApp } from "probot";
 import { pino } from "pino";
 import { scanInstalledRepository, type InstalledRepository } from "../../src/drift/scan-job.js";
-import { SCAN_BATCH_JOB, SCHEDULE_JOB, startScanQueue, type FiringOutcome, type ScanBatchEntry, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
+import { SCAN_BATCH_JOB, startScanQueue, type ScanBatchEntry, type ScanQueue, type ScanQueueOptions } from "../../src/drift/scan-queue.js";
 import { createPipelineGuard } from "../../src/index.js";
 import { createRedisInfrastructure, type RedisInfrastructure } from "../../src/infrastructure/redis-infrastructure.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
 import type { FakeRepository } from "../e2e/fake-state.js";
 import { dropPrefix, redisDescribe, testPrefix, TEST_REDIS_URL } from "../helpers/redis.js";
-import { startFakeOrganization, until } from "../helpers/fake-organization.js";
+import { fireAndSettle, startFakeOrganization, until } from "../helpers/fake-organization.js";
 
 const describeRedis = await redisDescribe("the scan queue's change detection tests");
 const silent = pino({ level: "silent" });
@@ -49,14 +49,7 @@ describeRedis("the scan queue with the shared scan memory (fake GitHub, real Red
   async function fire(queue: ScanQueue, at: number) {
     hours = at;
     const mark = fake.requests.length;
-    const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId: `fire-${++firings}` });
-    await until(async () => (await queue.queue.getJob(job.id!))?.finishedOn !== undefined, 10_000);
-    const firing = (await queue.queue.getJob(job.id!))!.returnvalue as FiringOutcome;
-    await until(async () => {
-      const counts = await queue.counts();
-      return counts.waiting + counts.active + counts.delayed === 0;
-    }, 30_000);
-    const jobs = (await queue.queue.getJobs(["completed", "failed"])).filter((j) => j.id?.startsWith(`schedule-${firing.slot}-`));
+    const { firing, jobs } = await fireAndSettle(queue, `fire-${++firings}`);
     const served = fake.requests.slice(mark).filter((r) => r.points > 0);
     // Each repository's last word: its batch's entry, or the job it was queued alone as.
     const queued: Record<string, string> = {};

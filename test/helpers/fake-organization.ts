@@ -3,8 +3,10 @@
  * points as GitHub does), installed for one app, and that app: what the scan's change-detection
  * and queue tests start from. Repositories `service-0`… each hold `config` and a protected `main`.
  */
+import type { Job } from "bullmq";
 import type { Probot } from "probot";
 import { createAppFromEnv } from "../../src/cli/app-credentials.js";
+import { SCHEDULE_JOB, type FiringOutcome, type ScanQueue } from "../../src/drift/scan-queue.js";
 import { PipelineGuardOctokit } from "../../src/github/octokit.js";
 import { createAppIdentity } from "../e2e/app-process.js";
 import { FakeGitHub } from "../e2e/fake-github.js";
@@ -50,4 +52,21 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise<void>((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Fires the drift schedule as BullMQ's job scheduler does (a `SCHEDULE_JOB` with id `jobId`) and
+ * waits for the firing and every job it queued (and those they queued) to finish: the firing's
+ * outcome, and the jobs of its slot.
+ */
+export async function fireAndSettle(queue: ScanQueue, jobId: string): Promise<{ firing: FiringOutcome; jobs: Job[] }> {
+  const job = await queue.queue.add(SCHEDULE_JOB, {}, { jobId });
+  await until(async () => (await queue.queue.getJob(job.id!))?.finishedOn !== undefined, 10_000);
+  const firing = (await queue.queue.getJob(job.id!))!.returnvalue as FiringOutcome;
+  await until(async () => {
+    const counts = await queue.counts();
+    return counts.waiting + counts.active + counts.delayed === 0;
+  }, 30_000);
+  const jobs = (await queue.queue.getJobs(["completed", "failed"])).filter((j) => j.id?.startsWith(`schedule-${firing.slot}-`));
+  return { firing, jobs };
 }
