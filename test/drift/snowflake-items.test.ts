@@ -1,22 +1,11 @@
 import { compareDriftItems } from "../../src/drift/drift-item.js";
 import { terraformItems } from "../../src/drift/terraform-items.js";
-import type { WorkflowRunFact } from "../../src/github/terraform-artifact.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { planEntry } from "../helpers/plans.js";
+import { planEntry, SCHEDULED_PLAN_RUN } from "../helpers/plans.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const TERRAFORM = DEFAULT_CONFIG.drift.terraform;
-const RUN: WorkflowRunFact = {
-  id: 1,
-  conclusion: "success",
-  status: "completed",
-  html_url: "https://github.com/o/r/actions/runs/1",
-  head_sha: "abc",
-  head_branch: "master",
-  event: "schedule",
-  fromThisRepository: true,
-  updated_at: "2026-03-10T06:00:00Z",
-};
+const RUN = SCHEDULED_PLAN_RUN;
 
 /** A refresh-only plan (format 1.2) whose `resource_drift` holds these entries. */
 function driftPlan(drift: Array<{ address: string; actions: string[] }>, changes: Array<{ address: string; actions: string[] }> = []): string {

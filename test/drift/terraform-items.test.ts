@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
 import { terraformItems } from "../../src/drift/terraform-items.js";
 import type { NoTrustedRun, SkippedRun } from "../../src/drift/trusted-run.js";
-import type { PlanFetch, WorkflowRunFact } from "../../src/github/terraform-artifact.js";
+import type { PlanFetch } from "../../src/github/terraform-artifact.js";
+import { SCHEDULED_PLAN_RUN } from "../helpers/plans.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const TERRAFORM = { workflow: "drift.yml", artifact: "terraform-plan", file: "plan.json", max_age_hours: 26, dispatch: false };
-const RUN: WorkflowRunFact = {
-  id: 1,
-  conclusion: "success",
-  status: "completed",
-  html_url: "https://github.com/o/r/actions/runs/1",
-  head_sha: "abc",
-  head_branch: "master",
-  event: "schedule",
-  fromThisRepository: true,
-  updated_at: "2026-03-10T06:00:00Z",
-};
+const RUN = SCHEDULED_PLAN_RUN;
 const MB = 1024 * 1024;
 const plan = (name: string) => readFileSync(new URL(`../fixtures/terraform/${name}`, import.meta.url), "utf8");
 const items = (fetch: PlanFetch | NoTrustedRun, terraform = TERRAFORM) => terraformItems({ fetch, terraform, branch: "master", now: NOW });

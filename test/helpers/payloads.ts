@@ -32,17 +32,22 @@ export interface PullRequestOptions {
   number?: number;
 }
 
-/** A `pull_request` event of the real example shape (Codertocat/Hello-World, default branch master). */
-export function pullRequestEvent(options: PullRequestOptions = {}) {
-  const payload = fixture<Record<string, any>>("pull_request.opened.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const pr = payload.pull_request;
-  payload.action = options.action ?? "opened";
+/** The pull request of an event, with the options' title, body, author, labels and base on the head HEAD_SHA. */
+function shapePullRequest(pr: Record<string, any>, options: { title?: string; body?: string | null; author?: string; labels?: string[]; base?: string }): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   pr.title = options.title ?? "Update the README with new information";
   pr.body = options.body === undefined ? "This is a pretty simple change." : options.body;
   pr.user.login = options.author ?? "alice";
   pr.head.sha = HEAD_SHA;
   pr.labels = (options.labels ?? []).map((name, i) => ({ id: i + 1, name, color: "ededed", default: false }));
   pr.base.ref = options.base ?? "master";
+}
+
+/** A `pull_request` event of the real example shape (Codertocat/Hello-World, default branch master). */
+export function pullRequestEvent(options: PullRequestOptions = {}) {
+  const payload = fixture<Record<string, any>>("pull_request.opened.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const pr = payload.pull_request;
+  payload.action = options.action ?? "opened";
+  shapePullRequest(pr, options);
   pr.commits = options.commits ?? 1;
   if (options.fork) pr.head.repo = { ...pr.head.repo, full_name: "mallory/Hello-World" };
   if (options.merged) {
@@ -250,12 +255,7 @@ export function pullRequestReviewEvent(options: PullRequestReviewOptions = {}) {
   const payload = fixture<Record<string, any>>(`pull_request_review.${action === "dismissed" ? "dismissed" : "submitted"}.json`); // eslint-disable-line @typescript-eslint/no-explicit-any
   const pr = payload.pull_request;
   payload.action = action;
-  pr.title = options.title ?? "Update the README with new information";
-  pr.body = options.body === undefined ? "This is a pretty simple change." : options.body;
-  pr.user.login = options.author ?? "alice";
-  pr.head.sha = HEAD_SHA;
-  pr.labels = (options.labels ?? []).map((name, i) => ({ id: i + 1, name, color: "ededed", default: false }));
-  pr.base.ref = options.base ?? "master";
+  shapePullRequest(pr, options);
   pr.state = options.state ?? "open";
   payload.sender.login = options.sender ?? "bob";
   payload.review.user.login = options.sender ?? "bob";

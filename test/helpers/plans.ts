@@ -5,7 +5,22 @@
  * `before_sensitive`, `after_sensitive`, `replace_paths`), and `action_reason` where Terraform
  * writes one.
  */
+import type { WorkflowRunFact } from "../../src/github/terraform-artifact.js";
+
 type Json = Record<string, unknown>;
+
+/** A successful scheduled run of the drift workflow on `master`, six hours before 2026-03-10T12:00Z: the plan it uploaded is fresh. */
+export const SCHEDULED_PLAN_RUN: WorkflowRunFact = {
+  id: 1,
+  conclusion: "success",
+  status: "completed",
+  html_url: "https://github.com/o/r/actions/runs/1",
+  head_sha: "abc",
+  head_branch: "master",
+  event: "schedule",
+  fromThisRepository: true,
+  updated_at: "2026-03-10T06:00:00Z",
+};
 
 export interface PlanEntry {
   address: string;
