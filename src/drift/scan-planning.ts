@@ -35,6 +35,22 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** `items` by installation, each group in the items' order: a batch query or job is made with one installation's token. */
+function groupByInstallation<T>(items: readonly T[], installationOf: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const group = groups.get(installationOf(item));
+    if (group) group.push(item);
+    else groups.set(installationOf(item), [item]);
+  }
+  return groups;
+}
+
+/** `items` grouped by installation (in the order each first appears) and cut into batches of at most `size`. */
+export function batchesByInstallation<T>(items: readonly T[], installationOf: (item: T) => number, size: number): T[][] {
+  return [...groupByInstallation(items, installationOf).values()].flatMap((group) => chunks(group, size));
+}
+
 type PlanLog = Pick<Probot["log"], "warn">;
 
 /**
@@ -42,9 +58,7 @@ type PlanLog = Pick<Probot["log"], "warn">;
  * installation. A query that fails leaves its repositories without facts: they are read in full.
  */
 async function readFacts(app: Pick<Probot, "auth" | "log">, planned: readonly ScanPlan[], pacer: ScanPacer | undefined): Promise<void> {
-  const byInstallation = new Map<number, ScanPlan[]>();
-  for (const p of planned) byInstallation.set(p.target.installationId, [...(byInstallation.get(p.target.installationId) ?? []), p]);
-  for (const [installationId, group] of byInstallation) {
+  for (const [installationId, group] of groupByInstallation(planned, (p) => p.target.installationId)) {
     let octokit: GitHubClient;
     try {
       octokit = (await app.auth(installationId)) as unknown as GitHubClient;

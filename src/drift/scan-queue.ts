@@ -11,7 +11,7 @@ import type { RepositoryFacts } from "../github/repository-fingerprints.js";
 import { parseInterval } from "./drift-schedule.js";
 import { prefetchFullReads, type PrefetchedRead } from "./full-read-prefetch.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
-import { planScans, rememberFullScan, type ScanPlan } from "./scan-planning.js";
+import { batchesByInstallation, planScans, rememberFullScan, type ScanPlan } from "./scan-planning.js";
 import type { ScheduledOutcome } from "./scheduled-scan.js";
 
 /**
@@ -252,13 +252,8 @@ function jobOptions(backoffMs: number | undefined) {
  * the same batches, whose ids exist already, and adds nothing.
  */
 export function firingBatches<T extends { target: InstalledRepository; key: string }>(full: readonly T[]): T[][] {
-  const byInstallation = new Map<number, T[]>();
-  for (const p of [...full].sort((a, b) => a.target.installationId - b.target.installationId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    const group = byInstallation.get(p.target.installationId);
-    if (group) group.push(p);
-    else byInstallation.set(p.target.installationId, [p]);
-  }
-  return [...byInstallation.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / FULL_READ_BATCH) }, (_, i) => group.slice(i * FULL_READ_BATCH, (i + 1) * FULL_READ_BATCH)));
+  const ordered = [...full].sort((a, b) => a.target.installationId - b.target.installationId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return batchesByInstallation(ordered, (p) => p.target.installationId, FULL_READ_BATCH);
 }
 
 /** One job per batch, `schedule-<slot>-batch-<installation>-<n>`: a second add of the same slot's batch is a no-op. */

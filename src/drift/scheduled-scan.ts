@@ -3,7 +3,7 @@ import { FULL_READ_BATCH } from "../github/full-read-facts.js";
 import { processScanMemory, type ScanMemory } from "../infrastructure/scan-memory.js";
 import { prefetchFullReads } from "./full-read-prefetch.js";
 import type { ScanPacer } from "./scan-pacing.js";
-import { planScans, rememberFullScan, seeRate, type ScanPlan } from "./scan-planning.js";
+import { batchesByInstallation, planScans, rememberFullScan, seeRate, type ScanPlan } from "./scan-planning.js";
 import { listInstalledRepositories, scanInstalledRepository, type InstalledRepository, type ScanOutcome } from "./scan-job.js";
 
 export type ScheduledOutcome = ScanOutcome & { why?: string };
@@ -51,7 +51,7 @@ export async function runScheduledScan(params: {
     else reads.push({ p: { ...p, why: p.why }, index });
   }
   let scanned = 0;
-  for (const batch of fullReadBatches(reads)) {
+  for (const batch of batchesByInstallation(reads, (r) => r.p.target.installationId, FULL_READ_BATCH)) {
     const { pacer } = params;
     const installationId = batch[0]!.p.target.installationId;
     const observeBatch = pacer ? (headers: Record<string, unknown>) => seeRate(pacer, installationId, headers) : undefined;
@@ -74,11 +74,4 @@ export async function runScheduledScan(params: {
     }
   }
   return outcomes.filter((o): o is ScheduledOutcome => o !== undefined);
-}
-
-/** The full reads by installation, in their order, `FULL_READ_BATCH` at most together. */
-function fullReadBatches<T extends { p: ScanPlan }>(reads: readonly T[]): T[][] {
-  const byInstallation = new Map<number, T[]>();
-  for (const read of reads) byInstallation.set(read.p.target.installationId, [...(byInstallation.get(read.p.target.installationId) ?? []), read]);
-  return [...byInstallation.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / FULL_READ_BATCH) }, (_, i) => group.slice(i * FULL_READ_BATCH, (i + 1) * FULL_READ_BATCH)));
 }
