@@ -6,7 +6,7 @@ import { type Gateway, statusOf } from "../github/gateway.js";
 import { runPullRequests, type RunPullRequest } from "../github/run-pull-requests.js";
 import { fetchRunPlan, runFact, type PlanFetch, type RawRun } from "../github/terraform-artifact.js";
 import { workflowFileOf } from "../github/workflows.js";
-import { IMMUTABLE_CHECK_NAME, type ImmutableOutcome, type NotJudged } from "./immutable-outcome.js";
+import { IMMUTABLE_CHECK_NAME, readError, type ImmutableOutcome, type NotJudged } from "./immutable-outcome.js";
 import { judgeImmutablePlan } from "./judge-immutable-plan.js";
 import { renderImmutableCheck } from "./render-immutable-check.js";
 import { writeDeferrableCheck } from "./write-deferrable-check.js";
@@ -78,7 +78,7 @@ async function judgeRun(gw: Gateway, params: { run: PlanRun; pr: RunPullRequest;
   } catch (error) {
     const status = statusOf(error);
     gw.log.warn({ err: error, status, run: run.id }, "the PR's plan could not be read; its immutable check fails closed");
-    return { kind: "not-judged", why: { kind: "error", message: status === undefined ? "no answer" : `HTTP ${status}` } };
+    return { kind: "not-judged", why: readError(error) };
   }
 }
 

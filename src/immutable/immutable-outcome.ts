@@ -1,3 +1,4 @@
+import { statusOf } from "../github/gateway.js";
 import type { ImmutableJudgement } from "./judge-immutable-plan.js";
 
 /** The check run's name (SPEC section 11). */
@@ -23,3 +24,9 @@ export type NotJudged =
   | { kind: "error"; message: string };
 
 export type ImmutableOutcome = { kind: "judged"; judgement: ImmutableJudgement } | { kind: "not-judged"; why: NotJudged };
+
+/** GitHub's error while a plan or its PR was read, as the check says it: the status, never a message that could carry a URL. */
+export function readError(error: unknown): Extract<NotJudged, { kind: "error" }> {
+  const status = statusOf(error);
+  return { kind: "error", message: status === undefined ? "no answer" : `HTTP ${status}` };
+}

@@ -6,7 +6,7 @@ import { runPullRequests, type RunPullRequest } from "../github/run-pull-request
 import { workflowFileOf } from "../github/workflows.js";
 import { isPlanRun, judgeAndWriteCheck, ownAppId, intoProduction, type PlanRun } from "./check-plan-run.js";
 import { withImmutableCheckLock } from "./immutable-check-lock.js";
-import { IMMUTABLE_CHECK_NAME, type NotJudged } from "./immutable-outcome.js";
+import { IMMUTABLE_CHECK_NAME, readError, type NotJudged } from "./immutable-outcome.js";
 import { renderImmutableCheck } from "./render-immutable-check.js";
 
 /**
@@ -64,7 +64,7 @@ export async function rerunImmutableCheck(gw: Gateway, params: { headSha: string
     } catch (error) {
       const status = statusOf(error);
       gw.log.warn({ err: error, status, sha: headSha }, "Re-run of the immutable check could not read the PR or its runs: it fails closed");
-      await notJudged({ kind: "error", message: status === undefined ? "no answer" : `HTTP ${status}` });
+      await notJudged(readError(error));
       return;
     }
     const run = newestPlanRun(runs, { pr, immutable: config.immutable });
