@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { ScanMemoryEntry } from "../drift/scan-fingerprint.js";
 import { markedOnly, type ScanMemory } from "./scan-memory.js";
 
@@ -37,20 +38,20 @@ if keep == '' then redis.call('hdel', KEYS[1], 'dirty') else redis.call('hset', 
 redis.call('pexpire', KEYS[1], ARGV[4])
 return 1`;
 
-const isStringOrNull = (value: unknown) => value === null || typeof value === "string";
+/** The stored entry's form (the mark is kept apart, in `dirty`). */
+const storedEntrySchema = z.object({ fingerprint: z.string().nullable(), branches: z.array(z.string()), fullScanAt: z.string(), recheckAt: z.string().nullable() });
 
 /** The stored entry, or undefined when it does not read as one (then the repository is read in full). */
 function readEntry(text: string | null): Omit<ScanMemoryEntry, "dirtyAt"> | undefined {
   if (!text) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    const branches = value.branches;
-    if (!isStringOrNull(value.fingerprint) || !Array.isArray(branches) || !branches.every((b) => typeof b === "string")) return undefined;
-    if (typeof value.fullScanAt !== "string" || !isStringOrNull(value.recheckAt)) return undefined;
-    return { fingerprint: value.fingerprint as string | null, branches: branches as string[], fullScanAt: value.fullScanAt, recheckAt: value.recheckAt as string | null };
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const parsed = storedEntrySchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function markTime(text: string | null): string | null {
