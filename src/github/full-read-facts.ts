@@ -1,4 +1,4 @@
-import type { ConfigBlob } from "../config/load-config.js";
+import { CONFIG_FILE, type ConfigBlob } from "../config/load-config.js";
 import type { Gateway } from "./gateway.js";
 import { statusOf } from "./gateway.js";
 import { DEPLOYMENT_NODE_FIELDS, HISTORY_NODE_FIELDS, deploymentFacts, historyCommits, type ActivityStart, type RawDeployment, type RawHistory } from "./repository-activity.js";
@@ -33,7 +33,7 @@ const CLASSIC_FIELDS =
 const RULE_FIELDS =
   "type parameters { ... on PullRequestParameters { requiredApprovingReviewCount requireCodeOwnerReview dismissStaleReviewsOnPush requiredReviewThreadResolution } ... on RequiredStatusChecksParameters { requiredStatusChecks { context } } }";
 /** Where the configuration is (src/config/load-config.ts): `HEAD` is the default branch, as Probot reads it. */
-const CONFIG_EXPRESSION = "HEAD:.github/pipeline-guard.yml";
+const CONFIG_EXPRESSION = `HEAD:.github/${CONFIG_FILE}`;
 const BLOB = `object(expression: "${CONFIG_EXPRESSION}") { ... on Blob { text isTruncated } }`;
 
 export interface ConfigTarget {

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { configChanged, sharedCachedConfig } from "../config/config-cache.js";
-import type { LoadedConfig } from "../config/load-config.js";
+import { CONFIG_FILE, type LoadedConfig } from "../config/load-config.js";
 import { readConfig } from "../config/read-config.js";
 import { pushedCommits } from "../github/commits.js";
 import { gatewayFor } from "../github/gateway.js";
@@ -12,7 +12,7 @@ import { judgeDirectPush } from "../overrides/direct-push.js";
 type PushContext = Context<"push">;
 
 const ZERO_SHA = /^0+$/;
-const CONFIG_FILE_PATH = ".github/pipeline-guard.yml";
+const CONFIG_FILE_PATH = `.github/${CONFIG_FILE}`;
 
 function touchesConfig(commits: PushContext["payload"]["commits"]): boolean {
   return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(CONFIG_FILE_PATH));
